@@ -1,0 +1,1 @@
+//! qys-async (in progress).

@@ -1,0 +1,1 @@
+//! qys-blocking (in progress).

@@ -1,0 +1,1 @@
+//! qys-sandbox (in progress).
