@@ -146,3 +146,48 @@ macro_rules! endpoint {
 }
 #[allow(unused_imports)]
 pub(crate) use endpoint;
+
+/// A list endpoint paged by `selectOffset`/`selectLimit`: enough for a frontend to walk every
+/// page with a small iterator or stream.
+///
+/// ```text
+/// let mut request = first;
+/// loop {
+///     let (items, total) = E::items(client.execute(&request)?);
+///     let got = items.len();
+///     yield items;
+///     match request.next_offset(got, total) { Some(o) => request = request.with_offset(o), None => break }
+/// }
+/// ```
+pub trait Paged: Endpoint {
+    /// One element of a page.
+    type Item;
+
+    /// The offset of this request's page (0-based).
+    fn offset(&self) -> u64;
+
+    /// The page size asked for (at least 1).
+    fn limit(&self) -> u64;
+
+    /// The same request for the page starting at `offset`.
+    fn with_offset(&self, offset: u64) -> Self
+    where
+        Self: Sized;
+
+    /// A page's items and, when the platform says it, how many there are in all.
+    fn items(response: Self::Response) -> (Vec<Self::Item>, Option<u64>);
+
+    /// The offset of the next page after this one returned `got` items of `total`, or `None`
+    /// when this was the last page (an empty or short page, or `total` reached).
+    fn next_offset(&self, got: usize, total: Option<u64>) -> Option<u64> {
+        let got = u64::try_from(got).unwrap_or(u64::MAX);
+        if got == 0 || got < self.limit() {
+            return None;
+        }
+        let next = self.offset().checked_add(got)?;
+        match total {
+            Some(total) if next >= total => None,
+            _ => Some(next),
+        }
+    }
+}

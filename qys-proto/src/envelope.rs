@@ -100,8 +100,8 @@ pub(crate) fn parse_result<T: DeserializeOwned>(
         return Err(ApiError::new(
             status,
             envelope.code,
-            envelope.response_code.clone(),
-            envelope.message.clone().unwrap_or_default(),
+            envelope.response_code,
+            envelope.message.unwrap_or_default(),
         )
         .into());
     }

@@ -36,6 +36,10 @@ pub enum Error {
     /// Reading an upload source or writing a download sink failed.
     #[error(transparent)]
     Body(#[from] BodyError),
+    /// A callback from the platform was rejected: not authentic, not fresh, or not
+    /// understood (see [`crate::callback`]).
+    #[error(transparent)]
+    Callback(#[from] crate::callback::CallbackError),
 }
 
 impl Error {
@@ -47,7 +51,7 @@ impl Error {
             Self::Transport(e) => e.kind != TransportErrorKind::ResponseTooLarge,
             Self::Status(e) => matches!(e.status.as_u16(), 429 | 502 | 503 | 504),
             Self::Api(e) => matches!(e.kind, ErrorCode::InternalError | ErrorCode::TooFrequent),
-            Self::Build(_) | Self::Decode(_) | Self::Body(_) => false,
+            Self::Build(_) | Self::Decode(_) | Self::Body(_) | Self::Callback(_) => false,
         }
     }
 

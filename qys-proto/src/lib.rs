@@ -63,6 +63,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+pub mod callback;
 mod clock;
 mod core;
 mod credentials;
@@ -78,6 +79,7 @@ pub mod retry;
 mod sign;
 pub mod types;
 
+pub use crate::callback::{CallbackError, CallbackErrorKind};
 pub use crate::clock::{Clock, FixedClock, Nonce, NonceSource, SequentialNonce};
 #[cfg(feature = "system")]
 pub use crate::clock::{RandomNonce, SystemClock, system_jitter};

@@ -313,3 +313,1412 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
     }
     s.serialize_str(&out)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contract and signing domain types (合同管理 / 签署服务).
+
+/// Lenient deserializers for response fields the platform sends in more than one JSON type
+/// (numbers and booleans as strings, lists as `null`).
+pub(crate) mod lenient {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+
+    /// `true`, `"true"`, `1`, `"1"` (and their opposites); `null` or other text is `None`.
+    pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        Ok(match Option::<Loose>::deserialize(d)? {
+            Some(Loose::Bool(b)) => Some(b),
+            Some(Loose::Int(i)) => Some(i != 0),
+            Some(Loose::Float(f)) => Some(f != 0.0),
+            Some(Loose::Text(s)) => match s.trim() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+
+    /// An integer, or an integer in a string; `null` or other text is `None`.
+    pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(match Option::<Loose>::deserialize(d)? {
+            Some(Loose::Int(i)) => Some(i),
+            Some(Loose::Text(s)) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+
+    /// A non-negative integer, or one in a string; `null` or other text is `None`.
+    pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Ok(opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
+    }
+
+    /// A number, or a number in a string; `null` or other text is `None`.
+    pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(match Option::<Loose>::deserialize(d)? {
+            Some(Loose::Int(i)) => Some(i as f64),
+            Some(Loose::Float(f)) => Some(f),
+            Some(Loose::Text(s)) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+
+    /// A list, with `null` read as empty.
+    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+    }
+
+    /// A person as responses carry it: `contactType` may be missing (it is then empty) and
+    /// the contact may come as `mobile`; an object with no contact at all is `None`.
+    pub(crate) fn opt_user<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<crate::types::User>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Loose {
+            #[serde(default)]
+            contact: Option<String>,
+            #[serde(default)]
+            mobile: Option<String>,
+            #[serde(default)]
+            contact_type: Option<crate::types::ContactType>,
+            #[serde(default)]
+            name: Option<String>,
+        }
+        let Some(u) = Option::<Loose>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let Some(contact) = u.contact.or(u.mobile) else {
+            return Ok(None);
+        };
+        Ok(Some(crate::types::User {
+            contact,
+            contact_type: u
+                .contact_type
+                .unwrap_or_else(|| crate::types::ContactType::Other(String::new())),
+            name: u.name,
+        }))
+    }
+
+    /// A list of persons as responses carry them (see [`opt_user`]).
+    pub(crate) fn users<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<crate::types::User>, D::Error> {
+        #[derive(Deserialize)]
+        struct One(#[serde(deserialize_with = "opt_user")] Option<crate::types::User>);
+        let list: Vec<One> = vec(d)?;
+        Ok(list.into_iter().filter_map(|o| o.0).collect())
+    }
+}
+
+string_enum! {
+    /// The state of a contract (`status`).
+    pub enum ContractStatus {
+        /// 草稿: created, not sent.
+        Draft = "DRAFT",
+        /// 拟定中: signatories are filling parameters.
+        Filling = "FILLING",
+        /// 签署中: being signed.
+        Signing = "SIGNING",
+        /// 已完成: every party signed.
+        Complete = "COMPLETE",
+        /// 已退回: a party rejected it.
+        Rejected = "REJECTED",
+        /// 已撤回: the sponsor recalled it.
+        Recalled = "RECALLED",
+        /// 已过期: the signing deadline passed.
+        Expired = "EXPIRED",
+        /// 作废中: being invalidated.
+        Invaliding = "INVALIDING",
+        /// 已作废: invalidated.
+        Invalided = "INVALIDED",
+        /// 强制结束: force-ended.
+        ForceEnd = "FORCE_END",
+    }
+}
+
+string_enum! {
+    /// The state of a signatory (`status`).
+    pub enum SignatoryStatus {
+        /// 草稿.
+        Draft = "DRAFT",
+        /// 拟定中.
+        Filling = "FILLING",
+        /// 待签署: not its turn yet.
+        Waiting = "WAITING",
+        /// 签署中.
+        Signing = "SIGNING",
+        /// 已签署.
+        Signed = "SIGNED",
+        /// 已撤回.
+        Recalled = "RECALLED",
+        /// 已退回.
+        Rejected = "REJECTED",
+        /// 已过期.
+        Expired = "EXPIRED",
+        /// 强制结束.
+        ForceEnd = "FORCE_END",
+        /// 作废中.
+        Invaliding = "INVALIDING",
+        /// 已作废.
+        Invalided = "INVALIDED",
+        /// 已关闭.
+        Closed = "CLOSED",
+    }
+}
+
+string_enum! {
+    /// The state of a signing action (`status`).
+    pub enum ActionStatus {
+        /// Not started.
+        Init = "INIT",
+        /// Due.
+        Start = "START",
+        /// Done.
+        Finish = "FINISH",
+        /// Stopped (audit rejected, invalidation, ...).
+        Stop = "STOP",
+        /// Ended (force end).
+        End = "END",
+    }
+}
+
+string_enum! {
+    /// What a signing action of a company signatory does (`type`).
+    pub enum ActionType {
+        /// 企业签章: the company seal.
+        Company = "COMPANY",
+        /// 经办人签字: the operator's signature.
+        Operator = "OPERATOR",
+        /// 法定代表人签字: the legal representative.
+        Lp = "LP",
+        /// 审批: an approval.
+        Audit = "AUDIT",
+        /// 审批并签字: approval with a personal signature.
+        Personal = "PERSONAL",
+        /// 个人执业章: a practising seal (sponsor internal only).
+        Practice = "PRACTICE",
+    }
+}
+
+string_enum! {
+    /// What a signing position carries (`Stamper.type`).
+    pub enum StamperType {
+        /// 公章: the company seal.
+        Company = "COMPANY",
+        /// 个人签名: a personal signature.
+        Personal = "PERSONAL",
+        /// 法人章: the legal representative's seal.
+        Lp = "LP",
+        /// 经办人签字: the operator's signature.
+        Operator = "OPERATOR",
+        /// 时间戳: the signing date.
+        Timestamp = "TIMESTAMP",
+        /// 骑缝章: across every page.
+        AcrossPage = "ACROSS_PAGE",
+        /// 骑缝章 on odd pages.
+        AcrossPageOdd = "ACROSS_PAGE_ODD",
+        /// 骑缝章 on even pages.
+        AcrossPageEven = "ACROSS_PAGE_EVEN",
+        /// 骑缝章 over the pages of `sealPageConfig`.
+        AcrossPageScope = "ACROSS_PAGE_SCOPE",
+    }
+}
+
+string_enum! {
+    /// How far an across-page seal reaches (`acrossType`).
+    pub enum AcrossType {
+        /// One seal per document (default).
+        SingleDocument = "SINGLE_DOCUMENT",
+        /// One seal over all documents.
+        AllDocument = "ALL_DOCUMENT",
+    }
+}
+
+string_enum! {
+    /// Whether a signatory is a company or a person (`tenantType`).
+    pub enum TenantType {
+        /// A company.
+        Company = "COMPANY",
+        /// A person.
+        Personal = "PERSONAL",
+        /// A company without a receiver yet (returned by detail).
+        CompanyNoReceiver = "C_NO_RECEIVER",
+        /// A person without a receiver yet (returned by detail).
+        PersonalNoReceiver = "P_NO_RECEIVER",
+    }
+}
+
+string_enum! {
+    /// The date format of a `TIMESTAMP` position (`datePattern`).
+    pub enum DatePattern {
+        /// `yyyy-mm-dd` (default).
+        Hyphen = "HYPHEN",
+        /// `yyyy年mm月dd日` with Arabic digits.
+        Chinese = "Chinese",
+        /// `yyyy年mm月dd日` with Chinese numerals.
+        AllChinese = "ALL_Chinese",
+        /// An English date.
+        English = "ENGLISH",
+    }
+}
+
+string_enum! {
+    /// When a contract counts as complete (`signFlowStrategy`).
+    pub enum SignFlowStrategy {
+        /// When every signatory has signed.
+        AllSignFinish = "ALL_SIGN_FINISH",
+        /// When any signatory has signed.
+        AnySignFinish = "ANY_SIGN_FINISH",
+    }
+}
+
+string_enum! {
+    /// Whether signers may add positions themselves (`stamperRule`).
+    pub enum StamperRule {
+        /// They may not.
+        MustForbid = "MUST_FORBID",
+        /// They must.
+        MustAllow = "MUST_ALLOW",
+        /// They may.
+        Optional = "OPTIONAL",
+    }
+}
+
+string_enum! {
+    /// When copy receivers are notified (`copySendTime`).
+    pub enum CopySendTime {
+        /// When the contract is sent.
+        Send = "SEND",
+        /// When it is complete.
+        Finish = "FINISH",
+    }
+}
+
+string_enum! {
+    /// Why an invalidation failed (`invalidFailType`).
+    pub enum InvalidFailType {
+        /// A party rejected the invalidation.
+        InvalidRejected = "INVALID_REJECTED",
+        /// The invalidation was cancelled.
+        InvalidCancel = "INVALID_CANCEL",
+    }
+}
+
+string_enum! {
+    /// How a signer confirms signing (`signValidateWay`, SaaS only).
+    pub enum SignValidateWay {
+        /// As the SaaS configuration says (default).
+        SaasConfig = "SAAS_CONFIG",
+        /// The platform default.
+        Default = "DEFAULT",
+        /// A signing password.
+        SignPwd = "SIGNPWD",
+        /// A PIN.
+        Pin = "PIN",
+        /// Face recognition.
+        Face = "FACE",
+        /// Face recognition or the default.
+        FaceDefault = "FACE_DEFAULT",
+    }
+}
+
+/// A business category reference (`{id, name}`): by ID, or by its unique name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Category {
+    /// The category ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::CategoryId>,
+    /// The category name (must be unique when used without `id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Category {
+    /// A category by ID.
+    pub fn by_id(id: impl Into<crate::id::CategoryId>) -> Self {
+        Self {
+            id: Some(id.into()),
+            name: None,
+        }
+    }
+
+    /// A category by name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: Some(name.into()),
+        }
+    }
+}
+
+/// A signing position (签署位置): where a seal, signature or date goes.
+///
+/// Coordinates are relative to the page (width and height are 1), from its bottom-left corner
+/// to the bottom-left corner of the image: in `[0, 1)` for a page position, in `(-1, 1)` as
+/// an offset from a keyword.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Stamper {
+    /// The action the position belongs to (company positions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<crate::id::ActionId>,
+    /// The signatory the position belongs to (personal positions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatory_id: Option<crate::id::SignatoryId>,
+    /// What goes there.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub stamper_type: Option<StamperType>,
+    /// How far an across-page seal reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub across_type: Option<AcrossType>,
+    /// The pages of an `ACROSS_PAGE_SCOPE` seal, e.g. `2,4~7`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seal_page_config: Option<String>,
+    /// The document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<crate::id::DocumentId>,
+    /// Several documents, comma-separated (vendor Go model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_ids: Option<String>,
+    /// The seal to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seal_id: Option<crate::id::SealId>,
+    /// A keyword to position by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Which occurrence of the keyword: 1 the first (default), 0 all, -1 the last, n the n-th.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub keyword_index: Option<i64>,
+    /// The page (1-based; 0 all pages, -1 the last).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub page: Option<i64>,
+    /// The horizontal position or offset.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_f64"
+    )]
+    pub offset_x: Option<f64>,
+    /// The vertical position or offset.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_f64"
+    )]
+    pub offset_y: Option<f64>,
+    /// The date format of a `TIMESTAMP` position (signing endpoints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_pattern: Option<DatePattern>,
+    /// The date formats of a `TIMESTAMP` position (send and add-document endpoints; ⚠ from
+    /// the vendor's skill notes only, not in the Go model).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub date_patterns: Vec<DatePattern>,
+    /// The width of a personal signature or date, 10–120.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub width: Option<i64>,
+    /// The height of a personal signature or date, 4–48.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub height: Option<i64>,
+    /// Clockwise rotation in degrees, 0–360.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_f64"
+    )]
+    pub rotation_degrees: Option<f64>,
+}
+
+impl Stamper {
+    /// A position of `stamper_type` on `page` of `document_id` at (`offset_x`, `offset_y`).
+    pub fn at(
+        stamper_type: StamperType,
+        document_id: impl Into<crate::id::DocumentId>,
+        page: i64,
+        offset_x: f64,
+        offset_y: f64,
+    ) -> Self {
+        Self {
+            stamper_type: Some(stamper_type),
+            document_id: Some(document_id.into()),
+            page: Some(page),
+            offset_x: Some(offset_x),
+            offset_y: Some(offset_y),
+            ..Self::default()
+        }
+    }
+
+    /// A position of `stamper_type` at the first occurrence of `keyword` in `document_id`.
+    pub fn at_keyword(
+        stamper_type: StamperType,
+        document_id: impl Into<crate::id::DocumentId>,
+        keyword: impl Into<String>,
+    ) -> Self {
+        Self {
+            stamper_type: Some(stamper_type),
+            document_id: Some(document_id.into()),
+            keyword: Some(keyword.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Assigns the position to a company action.
+    #[must_use]
+    pub fn for_action(mut self, action_id: impl Into<crate::id::ActionId>) -> Self {
+        self.action_id = Some(action_id.into());
+        self
+    }
+
+    /// Assigns the position to a (personal) signatory.
+    #[must_use]
+    pub fn for_signatory(mut self, signatory_id: impl Into<crate::id::SignatoryId>) -> Self {
+        self.signatory_id = Some(signatory_id.into());
+        self
+    }
+
+    /// Uses this seal.
+    #[must_use]
+    pub fn with_seal(mut self, seal_id: impl Into<crate::id::SealId>) -> Self {
+        self.seal_id = Some(seal_id.into());
+        self
+    }
+
+    /// Checks the documented ranges; `field` names the stamper in the message.
+    ///
+    /// # Errors
+    /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
+    pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
+        let bad = |what: String| {
+            Err(crate::BuildError::new(
+                crate::BuildErrorKind::InvalidArgument,
+                format!("{field}.{what}"),
+            ))
+        };
+        let by_keyword = self.keyword.as_deref().is_some_and(|k| !k.is_empty());
+        for (name, v) in [("offsetX", self.offset_x), ("offsetY", self.offset_y)] {
+            if let Some(v) = v {
+                let ok = if by_keyword {
+                    v > -1.0 && v < 1.0
+                } else {
+                    (0.0..1.0).contains(&v)
+                };
+                if !ok {
+                    let range = if by_keyword { "(-1, 1)" } else { "[0, 1)" };
+                    return bad(format!("{name} must be in {range}, got {v}"));
+                }
+            }
+        }
+        if let Some(w) = self.width.filter(|w| !(10..=120).contains(w)) {
+            return bad(format!("width must be in 10..=120, got {w}"));
+        }
+        if let Some(h) = self.height.filter(|h| !(4..=48).contains(h)) {
+            return bad(format!("height must be in 4..=48, got {h}"));
+        }
+        if let Some(i) = self.keyword_index.filter(|i| *i < -1) {
+            return bad(format!(
+                "keywordIndex must be -1 (last), 0 (all) or a position from 1, got {i}"
+            ));
+        }
+        if let Some(p) = self.page.filter(|p| *p < -1) {
+            return bad(format!(
+                "page must be -1 (last), 0 (all) or a page from 1, got {p}"
+            ));
+        }
+        if let Some(r) = self.rotation_degrees.filter(|r| !(0.0..=360.0).contains(r)) {
+            return bad(format!("rotationDegrees must be in 0..=360, got {r}"));
+        }
+        if self.keyword.is_none()
+            && self.page.is_none()
+            && self.stamper_type.as_ref().is_some_and(|t| {
+                !matches!(
+                    t,
+                    StamperType::AcrossPage
+                        | StamperType::AcrossPageOdd
+                        | StamperType::AcrossPageEven
+                        | StamperType::AcrossPageScope
+                )
+            })
+            && (self.offset_x.is_some() || self.offset_y.is_some())
+        {
+            return bad("page is required with offsetX/offsetY when no keyword is given".into());
+        }
+        Ok(())
+    }
+}
+
+/// A signing action (签署动作/节点) of a company signatory.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Action {
+    /// The action ID (returned; `actionId` of company positions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::ActionId>,
+    /// What the action does.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub action_type: Option<ActionType>,
+    /// The display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The order inside the signatory, from 0.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub serial_no: Option<i64>,
+    /// The seals the operators may use (at most 9; sponsor and internal receivers only).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub corp_seal_ids: Vec<crate::id::SealId>,
+    /// The operators (mandatory for `AUDIT`).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::users"
+    )]
+    pub corp_operators: Vec<User>,
+    /// The seal (older name, returned by detail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seal_id: Option<crate::id::SealId>,
+    /// The seals (older name).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub seal_ids: Vec<crate::id::SealId>,
+    /// The operators (older name, returned by detail with `queryActionOperator`).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::users"
+    )]
+    pub operators: Vec<User>,
+    /// Sign automatically (sponsor `COMPANY` actions; default false).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub auto_sign: Option<bool>,
+    /// Positions for this action.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub stampers: Vec<Stamper>,
+    /// The integrator's unique number for the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_no: Option<String>,
+    /// The state (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ActionStatus>,
+}
+
+impl Action {
+    /// An action of `action_type`.
+    pub fn new(action_type: ActionType) -> Self {
+        Self {
+            action_type: Some(action_type),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the operators.
+    #[must_use]
+    pub fn with_operators(mut self, operators: impl IntoIterator<Item = User>) -> Self {
+        self.corp_operators = operators.into_iter().collect();
+        self
+    }
+
+    /// Sets the seals the operators may use.
+    #[must_use]
+    pub fn with_seals(
+        mut self,
+        seal_ids: impl IntoIterator<Item = impl Into<crate::id::SealId>>,
+    ) -> Self {
+        self.corp_seal_ids = seal_ids.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// An attachment a signer must upload while signing (`{id, title, required, needSign}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Attachment {
+    /// The ID (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::AttachmentId>,
+    /// The attachment's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Whether it must be uploaded (default false).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub required: Option<bool>,
+    /// Whether it must be signed too (default false).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub need_sign: Option<bool>,
+}
+
+/// Real-name data a personal signer is checked against (`userAuthInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserAuthInfo {
+    /// The ID number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_card_no: Option<String>,
+    /// The bank card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_no: Option<String>,
+    /// The bank-reserved mobile number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_mobile: Option<String>,
+    /// The prefilled fields the signer may edit.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub modify_fields: Vec<PersonalField>,
+}
+
+/// A signatory (签署方) of a contract.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Signatory {
+    /// The signatory ID (returned; `signatoryId` of personal positions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::SignatoryId>,
+    /// Company or person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_type: Option<TenantType>,
+    /// The company's full name or the person's name (required unless `delaySet`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// The receiver (经办人/接收人): required for persons and external companies.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_user"
+    )]
+    pub receiver: Option<User>,
+    /// The signing order among signatories.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub serial_no: Option<i64>,
+    /// The actions of a company signatory.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub actions: Vec<Action>,
+    /// Positions of a personal signatory.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub stampers: Vec<Stamper>,
+    /// Attachments the signer must upload.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub attachments: Vec<Attachment>,
+    /// Real-name data of a personal signer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_auth_info: Option<UserAuthInfo>,
+    /// The category of an internal company receiver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// Whether the signatory is named later through a join URL (default false).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub delay_set: Option<bool>,
+    /// Use the actions exactly as given, ignoring the category's presets.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub fixed_flow: Option<bool>,
+    /// The integrator's unique number for the signatory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatory_no: Option<String>,
+    /// How the signer confirms signing (SaaS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_validate_way: Option<SignValidateWay>,
+    /// The state (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<SignatoryStatus>,
+    /// Whether this is the sponsor (returned).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub sponsor: Option<bool>,
+}
+
+impl Signatory {
+    /// A company signatory `name` with `actions`.
+    pub fn company(name: impl Into<String>, actions: impl IntoIterator<Item = Action>) -> Self {
+        Self {
+            tenant_type: Some(TenantType::Company),
+            tenant_name: Some(name.into()),
+            actions: actions.into_iter().collect(),
+            ..Self::default()
+        }
+    }
+
+    /// A personal signatory `name` reached at `receiver`.
+    pub fn personal(name: impl Into<String>, receiver: User) -> Self {
+        Self {
+            tenant_type: Some(TenantType::Personal),
+            tenant_name: Some(name.into()),
+            receiver: Some(receiver),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the receiver.
+    #[must_use]
+    pub fn with_receiver(mut self, receiver: User) -> Self {
+        self.receiver = Some(receiver);
+        self
+    }
+
+    /// Sets the signing order.
+    #[must_use]
+    pub fn with_serial_no(mut self, serial_no: i64) -> Self {
+        self.serial_no = Some(serial_no);
+        self
+    }
+
+    /// Checks the documented rules; `field` names the signatory in messages.
+    ///
+    /// # Errors
+    /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
+    pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
+        let bad = |what: &str| {
+            Err(crate::BuildError::new(
+                crate::BuildErrorKind::InvalidArgument,
+                format!("{field}.{what}"),
+            ))
+        };
+        if self.tenant_type.is_none() {
+            return bad("tenantType is required");
+        }
+        if self.delay_set != Some(true)
+            && self
+                .tenant_name
+                .as_deref()
+                .is_none_or(|n| n.trim().is_empty())
+        {
+            return bad("tenantName is required unless delaySet is true");
+        }
+        if self.tenant_type == Some(TenantType::Personal)
+            && self.delay_set != Some(true)
+            && self.receiver.is_none()
+        {
+            return bad("receiver is required for a PERSONAL signatory");
+        }
+        for (i, a) in self.actions.iter().enumerate() {
+            if a.corp_seal_ids.len() > 9 {
+                return bad(&format!("actions[{i}].corpSealIds holds at most 9 seals"));
+            }
+            if a.action_type == Some(ActionType::Audit)
+                && a.corp_operators.is_empty()
+                && a.operators.is_empty()
+            {
+                return bad(&format!("actions[{i}].corpOperators is required for AUDIT"));
+            }
+            for (j, s) in a.stampers.iter().enumerate() {
+                s.validate(&format!("{field}.actions[{i}].stampers[{j}]"))?;
+            }
+        }
+        for (j, s) in self.stampers.iter().enumerate() {
+            s.validate(&format!("{field}.stampers[{j}]"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A template parameter value (`{name, value, ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TemplateParam {
+    /// The parameter name.
+    pub name: String,
+    /// The value: text (≤ 1000 chars), `yyyy-MM-dd`, an option, options comma-joined,
+    /// `data:image/png;base64,...`, or a table as JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The signatory who fills it (add-by-template).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatory_id: Option<crate::id::SignatoryId>,
+    /// Whether it is read-only on the page.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub read_only: Option<bool>,
+    /// Whether it is required (template edit).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub required: Option<bool>,
+    /// The default value (template edit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// A description (template edit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl TemplateParam {
+    /// The parameter `name` set to `value`.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: Some(value.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// A copy receiver (抄送人) or a notification receiver.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CopySendReceiver {
+    /// The receiver's name (required).
+    pub name: String,
+    /// How to reach them.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_user"
+    )]
+    pub receiver: Option<User>,
+    /// ⚠ Undocumented values (vendor Go model); passed through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prohibit_type: Option<String>,
+    /// ⚠ Undocumented values (vendor Go model); passed through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_send_person_type: Option<String>,
+    /// When it was created (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// ⚠ Undocumented (vendor Go model); passed through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send: Option<String>,
+}
+
+impl CopySendReceiver {
+    /// `name` reached at `receiver`.
+    pub fn new(name: impl Into<String>, receiver: User) -> Self {
+        Self {
+            name: name.into(),
+            receiver: Some(receiver),
+            ..Self::default()
+        }
+    }
+}
+
+/// A contract document (合同文档) as responses describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Document {
+    /// The document ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::DocumentId>,
+    /// The title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The number of pages.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_i64"
+    )]
+    pub page_count: Option<i64>,
+    /// When it was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// `CONTRACT` or an attachment kind (⚠ values not retrieved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+string_enum! {
+    /// The kind of a watermark (`type`).
+    pub enum WatermarkType {
+        /// The contract number.
+        No = "NO",
+        /// Text (`content` ≤ 20 chars).
+        Text = "TEXT",
+        /// The contract's QR code.
+        QrCode = "QRCODE",
+        /// An image (`content` Base64, ≤ 200 KB).
+        Pic = "PIC",
+        /// A grating (`content` one digit or letter).
+        Grating = "GRATING",
+        /// The evidence QR code.
+        Notary = "NOTARY",
+    }
+}
+
+string_enum! {
+    /// Where a watermark goes (`position`).
+    pub enum WatermarkPosition {
+        /// Top left (default).
+        TopLeft = "TOP_LEFT",
+        /// Top right.
+        TopRight = "TOP_RIGHT",
+        /// Bottom left.
+        BottomLeft = "BOTTOM_LEFT",
+        /// Bottom right.
+        BottomRight = "BOTTOM_RIGHT",
+        /// Centre.
+        MiddleCenter = "MIDDLE_CENTER",
+        /// Tiled.
+        Tile = "TILE",
+        /// Filling the page.
+        Fill = "FILL",
+    }
+}
+
+string_enum! {
+    /// How dense a tiled watermark is (`tileDensity`).
+    pub enum TileDensity {
+        /// Sparse.
+        Sparse = "SPARSE",
+        /// Moderate (default).
+        Moderate = "MODERATE",
+        /// Dense.
+        Dense = "DENSE",
+    }
+}
+
+/// A watermark (水印) added to a contract's documents.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Watermark {
+    /// The kind.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub watermark_type: Option<WatermarkType>,
+    /// Text, Base64 image, or grating character, as the kind needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Font size, 6–72 (default 16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<i64>,
+    /// Angle, 0–180 (default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<i64>,
+    /// Font colour (default `#000000`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_color: Option<String>,
+    /// Where it goes (grating and QR codes: the four corners only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<WatermarkPosition>,
+    /// Transparency, 0–100 (default 30).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diaphaneity: Option<i64>,
+    /// Image scale, 0.1–4 (default 0.5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub img_scale: Option<f64>,
+    /// Density of a tiled watermark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tile_density: Option<TileDensity>,
+    /// Grating size (default `SQUARE_10`; ⚠ other values not retrieved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grating_size: Option<String>,
+    /// Who may open a QR code: `PRIVATE` (default) or `PUBLIC`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_permission: Option<String>,
+}
+
+impl Watermark {
+    /// A text watermark.
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            watermark_type: Some(WatermarkType::Text),
+            content: Some(content.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A watermark of `watermark_type` without content (contract number, QR codes).
+    pub fn new(watermark_type: WatermarkType) -> Self {
+        Self {
+            watermark_type: Some(watermark_type),
+            ..Self::default()
+        }
+    }
+
+    /// Checks the documented ranges; `field` names it in messages.
+    ///
+    /// # Errors
+    /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
+    pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
+        let bad = |what: String| {
+            Err(crate::BuildError::new(
+                crate::BuildErrorKind::InvalidArgument,
+                format!("{field}.{what}"),
+            ))
+        };
+        let Some(t) = &self.watermark_type else {
+            return bad("type is required".into());
+        };
+        let content = self.content.as_deref().unwrap_or("");
+        match t {
+            WatermarkType::Text | WatermarkType::Pic | WatermarkType::Grating
+                if content.is_empty() =>
+            {
+                return bad(format!("content is required for {t}"));
+            }
+            WatermarkType::Text if content.chars().count() > 20 => {
+                return bad("content of a TEXT watermark holds at most 20 characters".into());
+            }
+            WatermarkType::Grating if content.chars().count() != 1 => {
+                return bad("content of a GRATING watermark is one digit or letter".into());
+            }
+            _ => {}
+        }
+        if let Some(v) = self.font_size.filter(|v| !(6..=72).contains(v)) {
+            return bad(format!("fontSize must be in 6..=72, got {v}"));
+        }
+        if let Some(v) = self.angle.filter(|v| !(0..=180).contains(v)) {
+            return bad(format!("angle must be in 0..=180, got {v}"));
+        }
+        if let Some(v) = self.diaphaneity.filter(|v| !(0..=100).contains(v)) {
+            return bad(format!("diaphaneity must be in 0..=100, got {v}"));
+        }
+        if let Some(v) = self.img_scale.filter(|v| !(0.1..=4.0).contains(v)) {
+            return bad(format!("imgScale must be in 0.1..=4, got {v}"));
+        }
+        Ok(())
+    }
+}
+
+/// A custom form field of a contract (`{key, name, value}`; key or name).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CustomField {
+    /// The field key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Contract labels: sent as one comma-joined string (as the vendor Go SDK sends them), read
+/// from a string or a list (detail returns a list).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tags(pub Vec<String>);
+
+impl Tags {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        comma_joined(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            List(Vec<String>),
+            Text(String),
+        }
+        Ok(match Option::<Shape>::deserialize(d)? {
+            Some(Shape::List(l)) => Self(l),
+            Some(Shape::Text(t)) => Self(
+                t.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            None => Self::default(),
+        })
+    }
+}
+
+/// A contract (合同): the body of `/v2/contract/draft` and the `result` of draft, detail and
+/// list. Fields the platform fills are `None` in a request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Contract {
+    /// The contract ID (in a draft request: overwrite this draft).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<crate::id::ContractId>,
+    /// The integrator's unique key (≤ 50 chars).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub biz_id: Option<String>,
+    /// The sponsor: a sub-company's full name (default: the platform company).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// The title (≤ 100 chars; required unless the category generates it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// A description (≤ 300 chars).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The contract number (≤ 50 chars; generated if absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sn: Option<String>,
+    /// The signing deadline, `yyyy-MM-dd HH:mm:ss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+    /// The end of the contract's term.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Sequential signing (default true).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub ordinal: Option<bool>,
+    /// Send at once (draft).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub send: Option<bool>,
+    /// The business category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The creator (an employee of the platform company).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_user"
+    )]
+    pub creator: Option<User>,
+    /// The state (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ContractStatus>,
+    /// The signatories.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub signatories: Vec<Signatory>,
+    /// When the contract counts as complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_flow_strategy: Option<SignFlowStrategy>,
+    /// Whether signers may add positions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamper_rule: Option<StamperRule>,
+    /// Values of the category templates' parameters.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub template_params: Vec<TemplateParam>,
+    /// The documents (returned).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub documents: Vec<Document>,
+    /// When copy receivers are notified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_send_time: Option<CopySendTime>,
+    /// The copy receivers.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub copy_send_receivers: Vec<CopySendReceiver>,
+    /// Labels.
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// Related contracts (≤ 50).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub related_contract_ids: Vec<crate::id::ContractId>,
+    /// Custom form fields of the category.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient::vec"
+    )]
+    pub custom_fields: Vec<CustomField>,
+    /// Echoed in contract callbacks (≤ 100 chars).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_data: Option<String>,
+    /// This contract's callback URL (a string; the vendor Go model's bool is a bug).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Notify the sponsor's operator on sending (default false).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_bool"
+    )]
+    pub notify_sponsor: Option<bool>,
+    /// Why it was recalled or rejected (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Why it was invalidated (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_reason: Option<String>,
+    /// When it was sent (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<String>,
+    /// When it was created (returned; ⚠ not in every table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// The invalidation deadline (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_expire_time: Option<String>,
+    /// Why an invalidation failed (returned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_fail_type: Option<InvalidFailType>,
+    /// Fields qys does not model yet, as sent (responses only; never serialized).
+    #[serde(flatten, skip_serializing)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Contract {
+    /// A contract titled `subject` between `signatories`.
+    pub fn new(
+        subject: impl Into<String>,
+        signatories: impl IntoIterator<Item = Signatory>,
+    ) -> Self {
+        Self {
+            subject: Some(subject.into()),
+            signatories: signatories.into_iter().collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Checks the documented rules of a draft.
+    ///
+    /// # Errors
+    /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
+    pub fn validate(&self) -> Result<(), crate::BuildError> {
+        let bad = |what: String| {
+            Err(crate::BuildError::new(
+                crate::BuildErrorKind::InvalidArgument,
+                what,
+            ))
+        };
+        if self.signatories.is_empty() {
+            return bad("signatories must not be empty".into());
+        }
+        for (name, value, max) in [
+            ("bizId", &self.biz_id, 50),
+            ("tenantName", &self.tenant_name, 100),
+            ("subject", &self.subject, 100),
+            ("description", &self.description, 300),
+            ("sn", &self.sn, 50),
+            ("businessData", &self.business_data, 100),
+            ("callbackUrl", &self.callback_url, 300),
+        ] {
+            if let Some(n) = value
+                .as_deref()
+                .map(|v| v.chars().count())
+                .filter(|n| *n > max)
+            {
+                return bad(format!("{name} holds at most {max} characters, got {n}"));
+            }
+        }
+        if self.related_contract_ids.len() > 50 {
+            return bad("relatedContractIds holds at most 50 contracts".into());
+        }
+        for (i, s) in self.signatories.iter().enumerate() {
+            s.validate(&format!("signatories[{i}]"))?;
+        }
+        for (i, r) in self.copy_send_receivers.iter().enumerate() {
+            if r.name.trim().is_empty() {
+                return bad(format!("copySendReceivers[{i}].name is required"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `result` of calls that answer nothing useful: whatever came (usually `null`) is kept
+/// as sent, so an unexpected `result` never fails a call that succeeded.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ack(pub serde_json::Value);
+
+/// What a custom-file invalidation says (`invalidInfo`, one JSON text part of
+/// `/v2/contract/invalidbyfile`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidInfo {
+    /// The contract invalidated.
+    #[serde(flatten)]
+    pub contract: ContractRef,
+    /// The invalidation document's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The invalidation document's file type (`pdf`, `docx`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_suffix: Option<String>,
+    /// Delete the contract's files afterwards (default false).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_doc: Option<bool>,
+    /// The reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_reason: Option<String>,
+    /// The sponsor's positions on the invalidation document.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stampers: Vec<Stamper>,
+    /// true (default): every keyword must be found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locate_all_stamper_keywords: Option<bool>,
+}
+
+impl InvalidInfo {
+    /// An invalidation of `contract`.
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
+        Self {
+            contract: contract.into(),
+            title: None,
+            file_suffix: None,
+            delete_doc: None,
+            invalid_reason: None,
+            stampers: Vec::new(),
+            locate_all_stamper_keywords: None,
+        }
+    }
+}

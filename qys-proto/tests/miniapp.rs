@@ -346,7 +346,7 @@ fn invalid_arguments_are_refused_before_sending() {
     let wechat = User::new("wx", qys_proto::types::ContactType::EmployeeId);
     assert_eq!(
         kind(
-            core.prepare(&PersonalAuthTicketRequest::new(wechat.clone()), &params())
+            core.prepare(&PersonalAuthTicketRequest::new(wechat), &params())
                 .unwrap_err()
         ),
         BuildErrorKind::InvalidArgument

@@ -164,7 +164,7 @@ proptest! {
         let creds = Credentials::new(token.clone(), secret.clone());
         let n = Nonce::new(nonce.clone()).unwrap();
         let base = signature(&creds, ts, Some(&n));
-        prop_assert_ne!(base, signature(&Credentials::new(token.clone(), format!("{secret}x")), ts, Some(&n)));
+        prop_assert_ne!(base, signature(&Credentials::new(token, format!("{secret}x")), ts, Some(&n)));
         prop_assert_ne!(base, signature(&creds, ts + 1, Some(&n)));
         prop_assert_ne!(base, signature(&creds, ts, Some(&Nonce::new(format!("{nonce}x")).unwrap())));
     }

@@ -1,0 +1,172 @@
+//! 业务分类: list business categories and read one with its preset signing flow.
+//!
+//! ⚠ The doc pages were not retrieved; fields follow the vendor Go SDK 3.1.1 and the
+//! documentation digest. (The detail page's HTTP example shows `/v2/category/list`; the path is
+//! `/v2/category/detail`.)
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::org_types::{
+    MAX_SELECT_LIMIT, Page, check_datetime, check_limit, invalid, is_set, non_blank_if_set,
+    opt_setters, org_endpoint, paged,
+};
+use crate::api::template::Template;
+use crate::error::BuildError;
+use crate::id::CategoryId;
+use crate::types::{Signatory, lenient};
+
+/// A business category as the list describes it (`{id, name, createTime}`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CategoryInfo {
+    /// The category ID.
+    pub id: Option<CategoryId>,
+    /// The name.
+    pub name: Option<String>,
+    /// When it was created.
+    pub create_time: Option<String>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// 业务分类-业务分类列表 — `GET /v2/category/list`: one page of business categories. See
+/// [`crate::endpoint::Paged`] to walk every page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryListRequest {
+    select_offset: u64,
+    select_limit: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modify_time_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modify_time_end: Option<String>,
+}
+
+impl Default for CategoryListRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CategoryListRequest {
+    /// The first page of up to 1000 categories.
+    pub fn new() -> Self {
+        Self {
+            select_offset: 0,
+            select_limit: MAX_SELECT_LIMIT,
+            tenant_name: None,
+            modify_time_start: None,
+            modify_time_end: None,
+        }
+    }
+
+    /// Starts at `offset` (0-based).
+    #[must_use]
+    pub fn select_offset(mut self, offset: u64) -> Self {
+        self.select_offset = offset;
+        self
+    }
+
+    /// Asks for `limit` categories per page (1–1000).
+    #[must_use]
+    pub fn select_limit(mut self, limit: u64) -> Self {
+        self.select_limit = limit;
+        self
+    }
+
+    opt_setters! {
+        /// The sub-company whose categories are listed.
+        tenant_name: String;
+        /// Changed at or after (`yyyy-MM-dd HH:mm:ss`).
+        modify_time_start: String;
+        /// Changed at or before (`yyyy-MM-dd HH:mm:ss`).
+        modify_time_end: String;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        check_limit(self.select_limit)?;
+        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
+        check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
+        check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")
+    }
+}
+org_endpoint!(CategoryListRequest: GET "/v2/category/list", query, idempotent = true => Page<CategoryInfo>);
+paged!(CategoryListRequest => CategoryInfo);
+
+/// A business category with its templates and preset signing flow.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CategoryDetail {
+    /// The category ID.
+    pub id: Option<CategoryId>,
+    /// The name.
+    pub name: Option<String>,
+    /// The templates of the category.
+    #[serde(deserialize_with = "lenient::vec")]
+    pub templates: Vec<Template>,
+    /// Whether the signatories are preset.
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub define_signatories: Option<bool>,
+    /// Whether the sponsor's flow is preset.
+    #[serde(deserialize_with = "lenient::opt_bool")]
+    pub define_sponsor: Option<bool>,
+    /// The preset signatories with their actions.
+    #[serde(deserialize_with = "lenient::vec")]
+    pub signatories: Vec<Signatory>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// 业务分类-业务分类详情 — `GET /v2/category/detail`: one category by ID or by its unique name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryDetailRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category_id: Option<CategoryId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_name: Option<String>,
+}
+
+impl CategoryDetailRequest {
+    /// The category `category_id`.
+    pub fn by_id(category_id: impl Into<CategoryId>) -> Self {
+        Self {
+            category_id: Some(category_id.into()),
+            category_name: None,
+            tenant_name: None,
+        }
+    }
+
+    /// The category called `category_name` (add [`tenant_name`](Self::tenant_name) for a
+    /// sub-company's category).
+    pub fn by_name(category_name: impl Into<String>) -> Self {
+        Self {
+            category_id: None,
+            category_name: Some(category_name.into()),
+            tenant_name: None,
+        }
+    }
+
+    opt_setters! {
+        /// The sub-company the category belongs to.
+        tenant_name: String;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        let has_id = self
+            .category_id
+            .as_ref()
+            .is_some_and(|id| !id.as_str().trim().is_empty());
+        if !has_id && !is_set(self.category_name.as_deref()) {
+            return Err(invalid("categoryId or categoryName is required"));
+        }
+        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
+    }
+}
+org_endpoint!(CategoryDetailRequest: GET "/v2/category/detail", query, idempotent = true => CategoryDetail);

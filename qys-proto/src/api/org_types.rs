@@ -1,0 +1,334 @@
+//! Types shared by the organization, seal, template, category, identity, authorization, tool,
+//! app and SaaS groups: paged lists, page links, and the enums several of them use.
+//!
+//! Response shapes the vendor documents only in part are read permissively: every field is
+//! optional, unknown fields are kept in `extra`, and IDs accept strings and numbers.
+
+use serde::Deserialize;
+
+use crate::error::{BuildError, BuildErrorKind};
+use crate::types::{lenient, string_enum};
+
+// --- helpers for the organization-side modules ------------------------------------------------
+
+/// Chained setters for optional fields: `name(value)` sets `Some(value.into())`.
+macro_rules! opt_setters {
+    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+            self.$name = Some(value.into());
+            self
+        }
+    )*};
+}
+pub(crate) use opt_setters;
+
+/// Implements [`crate::endpoint::Endpoint`] for a request whose response is its result; the
+/// payload is built after `self.check()`.
+macro_rules! org_endpoint {
+    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $res:ty) => {
+        impl $(<$s>)? $crate::endpoint::Endpoint for $ty $(<$s>)? {
+            type Result = $res;
+            type Response = $res;
+            const METHOD: ::http::Method = ::http::Method::$method;
+            const PATH: &'static str = $path;
+            const IDEMPOTENT: bool = $idem;
+
+            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                self.check()?;
+                $crate::api::org_types::org_endpoint!(@payload self, $payload)
+            }
+
+            fn response(result: $res, _: &$crate::Context) -> $res {
+                result
+            }
+        }
+    };
+    (@payload $self:ident, json) => { $crate::endpoint::Payload::json($self) };
+    (@payload $self:ident, query) => { $crate::endpoint::Payload::query($self) };
+    (@payload $self:ident, multipart) => { $crate::endpoint::Payload::multipart($self) };
+    (@payload $self:ident, empty) => { Ok($crate::endpoint::Payload::Empty) };
+}
+pub(crate) use org_endpoint;
+
+/// Implements [`crate::endpoint::Download`] for a GET request sent as a query string after
+/// `self.check()`.
+#[allow(unused_macros)]
+macro_rules! org_download {
+    ($ty:ident : GET $path:literal) => {
+        impl $crate::endpoint::Download for $ty {
+            const METHOD: ::http::Method = ::http::Method::GET;
+            const PATH: &'static str = $path;
+
+            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                self.check()?;
+                $crate::endpoint::Payload::query(self)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use org_download;
+
+/// A [`BuildErrorKind::InvalidArgument`] error.
+pub(crate) fn invalid(message: impl Into<String>) -> BuildError {
+    BuildError::new(BuildErrorKind::InvalidArgument, message)
+}
+
+/// Fails when `value` is empty or blank.
+pub(crate) fn require_non_empty(value: &str, field: &str) -> Result<(), BuildError> {
+    if value.trim().is_empty() {
+        return Err(invalid(format!("{field} must not be empty")));
+    }
+    Ok(())
+}
+
+/// Fails when an optional text is given but blank.
+pub(crate) fn non_blank_if_set(value: Option<&str>, field: &str) -> Result<(), BuildError> {
+    value.map_or(Ok(()), |v| require_non_empty(v, field))
+}
+
+/// True when the optional text is present and not blank.
+pub(crate) fn is_set(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !v.trim().is_empty())
+}
+
+/// Fails unless the contact of a person is non-empty.
+pub(crate) fn require_user(user: &crate::types::User, field: &str) -> Result<(), BuildError> {
+    require_non_empty(&user.contact, &format!("{field}.contact"))
+}
+
+/// Fails unless the person is addressed by mobile or e-mail.
+pub(crate) fn require_mobile_or_email(
+    user: &crate::types::User,
+    field: &str,
+) -> Result<(), BuildError> {
+    require_user(user, field)?;
+    match user.contact_type {
+        crate::types::ContactType::Mobile | crate::types::ContactType::Email => Ok(()),
+        _ => Err(invalid(format!(
+            "{field}.contactType must be MOBILE or EMAIL here"
+        ))),
+    }
+}
+
+/// Fails unless a company reference has an ID or a name.
+pub(crate) fn require_company(
+    company: &crate::types::Company,
+    field: &str,
+) -> Result<(), BuildError> {
+    let has_id = company
+        .id
+        .as_ref()
+        .is_some_and(|id| !id.as_str().trim().is_empty());
+    if !has_id && !is_set(company.name.as_deref()) {
+        return Err(invalid(format!("{field} needs an id or a name")));
+    }
+    Ok(())
+}
+
+/// The largest page the list endpoints ask for (the platform's default page size).
+pub const MAX_SELECT_LIMIT: u64 = 1000;
+
+/// Fails unless `limit` is in `1..=1000`.
+pub(crate) fn check_limit(limit: u64) -> Result<(), BuildError> {
+    if !(1..=MAX_SELECT_LIMIT).contains(&limit) {
+        return Err(invalid(format!(
+            "selectLimit must be in 1..={MAX_SELECT_LIMIT}, got {limit}"
+        )));
+    }
+    Ok(())
+}
+
+/// Fails unless `value` looks like `yyyy-MM-dd HH:mm:ss`.
+pub(crate) fn check_datetime(value: Option<&str>, field: &str) -> Result<(), BuildError> {
+    let Some(v) = value else { return Ok(()) };
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ok = b.len() == 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b' '
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !ok {
+        return Err(invalid(format!(
+            "{field} must be formatted yyyy-MM-dd HH:mm:ss, got {v:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Implements [`crate::endpoint::Paged`] for a list request with `select_offset` and
+/// `select_limit` fields and a [`Page`] response.
+macro_rules! paged {
+    ($ty:ident => $item:ty) => {
+        impl $crate::endpoint::Paged for $ty {
+            type Item = $item;
+
+            fn offset(&self) -> u64 {
+                self.select_offset
+            }
+
+            fn limit(&self) -> u64 {
+                self.select_limit
+            }
+
+            fn with_offset(&self, offset: u64) -> Self {
+                let mut next = self.clone();
+                next.select_offset = offset;
+                next
+            }
+
+            fn items(response: $crate::api::org_types::Page<$item>) -> (Vec<$item>, Option<u64>) {
+                (response.list, response.total_count)
+            }
+        }
+    };
+}
+pub(crate) use paged;
+
+// --- results ------------------------------------------------------------------------------------
+
+/// One page of a list: `{totalCount, list}` (a bare array, or `null`, is read as a list without
+/// a total).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// How many items match in all, when the platform says (a string or a number on the wire).
+    pub total_count: Option<u64>,
+    /// The items of this page.
+    pub list: Vec<T>,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            total_count: None,
+            list: Vec::new(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+        struct Object<T> {
+            #[serde(default, deserialize_with = "lenient::opt_u64")]
+            total_count: Option<u64>,
+            #[serde(default = "Vec::new", deserialize_with = "lenient::vec")]
+            list: Vec<T>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape<T> {
+            Null(()),
+            Bare(Vec<T>),
+            Object(Object<T>),
+        }
+        Ok(match Shape::deserialize(d)? {
+            Shape::Null(()) => Self::default(),
+            Shape::Bare(list) => Self {
+                total_count: None,
+                list,
+            },
+            Shape::Object(o) => Self {
+                total_count: o.total_count,
+                list: o.list,
+            },
+        })
+    }
+}
+
+/// A page link (认证链接, 授权页面, 预览页面, ...): read from `pageUrl`, `authUrl`, `url`,
+/// `viewUrl`, `link` or a bare string; the object's other fields are kept in `extra`.
+///
+/// ⚠ The field name is documented only for some of these calls; the others are presumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The link.
+    pub url: String,
+    /// The other fields of the answer.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            Bare(String),
+            Object(serde_json::Map<String, serde_json::Value>),
+        }
+        match Shape::deserialize(d)? {
+            Shape::Bare(url) if !url.is_empty() => Ok(Self {
+                url,
+                extra: serde_json::Map::new(),
+            }),
+            Shape::Bare(_) => Err(serde::de::Error::custom("the answer carries no link")),
+            Shape::Object(mut map) => {
+                for key in ["pageUrl", "authUrl", "url", "viewUrl", "link", "shortUrl"] {
+                    if let Some(serde_json::Value::String(url)) = map.get(key)
+                        && !url.is_empty()
+                    {
+                        let url = url.clone();
+                        map.remove(key);
+                        return Ok(Self { url, extra: map });
+                    }
+                }
+                Err(serde::de::Error::custom("the answer carries no link"))
+            }
+        }
+    }
+}
+
+// --- enums --------------------------------------------------------------------------------------
+
+string_enum! {
+    /// Enable or disable (`operate` of the seal and template status calls).
+    pub enum Toggle {
+        /// Enable.
+        Enable = "ENABLE",
+        /// Disable.
+        Disable = "DISABLE",
+    }
+}
+
+string_enum! {
+    /// Add to or remove from a list (`operate` of the role and seal-user calls).
+    pub enum MemberOperate {
+        /// Add (the platform's default).
+        Add = "ADD",
+        /// Remove.
+        Remove = "REMOVE",
+    }
+}
+
+string_enum! {
+    /// An employee role (`role`).
+    pub enum Role {
+        /// System administrator (listing only).
+        SystemAdmin = "SYSTEM_ADMIN",
+        /// Seal administrator.
+        SealAdmin = "SEAL_ADMIN",
+        /// Template administrator.
+        TemplateAdmin = "TEMPLATE_ADMIN",
+    }
+}
+
+string_enum! {
+    /// A company's registration state (`status` of company details).
+    pub enum CompanyStatus {
+        /// Not registered on the platform.
+        Unregistered = "UNREGISTERED",
+        /// Authenticated.
+        AuthSuccess = "AUTH_SUCCESS",
+    }
+}

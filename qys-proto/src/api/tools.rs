@@ -1,0 +1,497 @@
+//! 辅助工具 and 信息校验: file signature verification, identity and company information checks,
+//! OCR of ID and bank cards, and the blockchain evidence services (not in the doc menu).
+//!
+//! ⚠ None of these doc pages was retrieved; fields and parts follow the vendor Go SDK 3.1.1.
+//! The answers are undocumented and kept as sent (`serde_json::Value`).
+//!
+//! The multipart calls without files ([`ElectronicProveApplyRequest`]) use `&'static [u8]` as
+//! their (never read) source type, so any frontend can send them.
+
+use serde::Serialize;
+
+use crate::api::org_types::{
+    invalid, is_set, non_blank_if_set, opt_setters, org_download, org_endpoint, require_non_empty,
+    require_user,
+};
+use crate::endpoint::Upload;
+use crate::error::BuildError;
+use crate::id::DocumentId;
+use crate::multipart::{FilePart, UploadFile};
+use crate::types::{User, comma_joined};
+
+/// 辅助工具-文件验签 — `POST /v2/verify` (multipart, file part `file`): verifies the signatures
+/// of a signed PDF.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileVerifyRequest<S> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    show_img: Option<bool>,
+    #[serde(skip)]
+    file: UploadFile<S>,
+}
+
+impl<S> FileVerifyRequest<S> {
+    /// Verifies the PDF `file`.
+    pub fn new(file: UploadFile<S>) -> Self {
+        Self {
+            show_img: None,
+            file,
+        }
+    }
+
+    opt_setters! {
+        /// Also answer each signature's appearance as Base64 images (default false).
+        show_img: bool;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        if !self.file.file_name().to_ascii_lowercase().ends_with(".pdf") {
+            return Err(invalid("only PDF files can be verified"));
+        }
+        Ok(())
+    }
+}
+org_endpoint!(FileVerifyRequest<S>: POST "/v2/verify", multipart, idempotent = true => serde_json::Value);
+
+impl<S> Upload for FileVerifyRequest<S> {
+    type Source = S;
+
+    fn files(&self) -> Vec<FilePart<'_>> {
+        vec![self.file.part("file")]
+    }
+
+    fn sources_mut(&mut self) -> Vec<&mut S> {
+        vec![self.file.source_mut()]
+    }
+}
+
+/// 信息校验-个人身份校验 — `POST /v2/identity/verify`: checks a name and ID number, with the
+/// mobile number (three factors) and the bank card (four factors).
+///
+/// Not idempotent: each check is billed, so it is never retried blindly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityVerifyRequest {
+    name: String,
+    card_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mobile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bankcard_no: Option<String>,
+}
+
+impl IdentityVerifyRequest {
+    /// Checks that `card_no` belongs to `name`.
+    pub fn new(name: impl Into<String>, card_no: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            card_no: card_no.into(),
+            mobile: None,
+            bankcard_no: None,
+        }
+    }
+
+    opt_setters! {
+        /// The mobile number registered to the person.
+        mobile: String;
+        /// The person's bank card number.
+        bankcard_no: String;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.name, "name")?;
+        require_non_empty(&self.card_no, "cardNo")?;
+        non_blank_if_set(self.mobile.as_deref(), "mobile")?;
+        non_blank_if_set(self.bankcard_no.as_deref(), "bankcardNo")
+    }
+}
+org_endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", json, idempotent = false => serde_json::Value);
+
+/// 信息校验-企业身份校验 — `POST /v2/companyinfo/verify`: checks a company's name, credit code
+/// and legal representative against the registry.
+///
+/// Not idempotent: each check is billed, so it is never retried blindly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyInfoVerifyRequest {
+    company_name: String,
+    register_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legal_person: Option<String>,
+}
+
+impl CompanyInfoVerifyRequest {
+    /// Checks that `register_no` belongs to `company_name`.
+    pub fn new(company_name: impl Into<String>, register_no: impl Into<String>) -> Self {
+        Self {
+            company_name: company_name.into(),
+            register_no: register_no.into(),
+            legal_person: None,
+        }
+    }
+
+    opt_setters! {
+        /// The legal representative's name.
+        legal_person: String;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.company_name, "companyName")?;
+        require_non_empty(&self.register_no, "registerNo")?;
+        non_blank_if_set(self.legal_person.as_deref(), "legalPerson")
+    }
+}
+org_endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", json, idempotent = false => serde_json::Value);
+
+/// Declares an OCR request: the image as the file part `image`, or its `imageUrl`.
+macro_rules! ocr_request {
+    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $ty<S> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            image_url: Option<String>,
+            #[serde(skip)]
+            image: Option<UploadFile<S>>,
+        }
+
+        impl<S> $ty<S> {
+            /// Reads the uploaded image `image`.
+            pub fn from_image(image: UploadFile<S>) -> Self {
+                Self {
+                    image_url: None,
+                    image: Some(image),
+                }
+            }
+
+            /// Reads the image at `image_url`.
+            pub fn from_url(image_url: impl Into<String>) -> Self {
+                Self {
+                    image_url: Some(image_url.into()),
+                    image: None,
+                }
+            }
+
+            fn check(&self) -> Result<(), BuildError> {
+                match (&self.image, is_set(self.image_url.as_deref())) {
+                    (Some(_), false) | (None, true) => Ok(()),
+                    _ => Err(invalid("give exactly one of image and imageUrl")),
+                }
+            }
+        }
+        org_endpoint!($ty<S>: POST $path, multipart, idempotent = false => serde_json::Value);
+
+        impl<S> Upload for $ty<S> {
+            type Source = S;
+
+            fn files(&self) -> Vec<FilePart<'_>> {
+                self.image.iter().map(|f| f.part("image")).collect()
+            }
+
+            fn sources_mut(&mut self) -> Vec<&mut S> {
+                self.image.iter_mut().map(UploadFile::source_mut).collect()
+            }
+        }
+    };
+}
+
+ocr_request! {
+    /// 信息校验-身份证OCR (not in the doc menu) — `POST /v2/ocr/idcard` (multipart, file part
+    /// `image` or text part `imageUrl`): reads an ID card.
+    ///
+    /// ⚠ Only in the vendor Go SDK 3.1.1 (`IdCardOcrRequest`). Billed: never retried blindly.
+    IdCardOcrRequest, "/v2/ocr/idcard"
+}
+
+ocr_request! {
+    /// 信息校验-银行卡OCR (not in the doc menu) — `POST /v2/ocr/bankcard` (multipart, file part
+    /// `image` or text part `imageUrl`): reads a bank card.
+    ///
+    /// ⚠ Only in the vendor Go SDK 3.1.1 (`BankCardOcrRequest`). Billed: never retried blindly.
+    BankCardOcrRequest, "/v2/ocr/bankcard"
+}
+
+/// 区块链存证-电子数据存证证明 (not in the doc menu) — `POST /chain/evidence/electronic/prove/apply`
+/// (multipart text parts, no file; `operatorInfo` as JSON text): applies for a proof of
+/// evidence stored on the chain.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenChainEvidenceProveRequest`); which fields are
+/// required is undocumented (qys requires `chainId`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElectronicProveApplyRequest {
+    chain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prove_data_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prove_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_info: Option<User>,
+}
+
+impl ElectronicProveApplyRequest {
+    /// A proof of the evidence `chain_id`.
+    pub fn new(chain_id: impl Into<String>) -> Self {
+        Self {
+            chain_id: chain_id.into(),
+            prove_data_id: None,
+            prove_source: None,
+            operator_info: None,
+        }
+    }
+
+    opt_setters! {
+        /// The ID of the proven data.
+        prove_data_id: String;
+        /// Where the evidence comes from (⚠ values undocumented; passed through).
+        prove_source: String;
+        /// Who applies.
+        operator_info: User;
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.chain_id, "chainId")?;
+        if let Some(u) = &self.operator_info {
+            require_user(u, "operatorInfo")?;
+        }
+        Ok(())
+    }
+}
+org_endpoint!(ElectronicProveApplyRequest: POST "/chain/evidence/electronic/prove/apply", multipart, idempotent = false => serde_json::Value);
+
+impl Upload for ElectronicProveApplyRequest {
+    type Source = &'static [u8];
+
+    fn files(&self) -> Vec<FilePart<'_>> {
+        Vec::new()
+    }
+
+    fn sources_mut(&mut self) -> Vec<&mut &'static [u8]> {
+        Vec::new()
+    }
+}
+
+/// 区块链存证-出证报告申请 (not in the doc menu) — `POST /chain/evidence/complete/report/apply`
+/// (multipart: text parts, `operatorInfo` as JSON text, repeated file parts `proveMaterial`):
+/// applies for a complete evidence report.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportApplyRequest`); which fields are
+/// required is undocumented (qys requires `chainId`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteReportApplyRequest<S> {
+    chain_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prove_source: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prove_data_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "comma_joined")]
+    document_ids: Vec<DocumentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_info: Option<User>,
+    #[serde(skip)]
+    prove_material: Vec<UploadFile<S>>,
+}
+
+impl<S> CompleteReportApplyRequest<S> {
+    /// A report on the evidence `chain_id`.
+    pub fn new(chain_id: impl Into<String>) -> Self {
+        Self {
+            chain_id: chain_id.into(),
+            prove_source: None,
+            prove_data_id: None,
+            document_ids: Vec::new(),
+            operator_info: None,
+            prove_material: Vec::new(),
+        }
+    }
+
+    opt_setters! {
+        /// Where the evidence comes from (a number; ⚠ values undocumented).
+        prove_source: i64;
+        /// The ID of the proven data.
+        prove_data_id: String;
+        /// Who applies.
+        operator_info: User;
+    }
+
+    /// The documents the report covers (sent comma-joined).
+    #[must_use]
+    pub fn document_ids(mut self, ids: impl IntoIterator<Item = DocumentId>) -> Self {
+        self.document_ids = ids.into_iter().collect();
+        self
+    }
+
+    /// Adds a supporting file (each one a `proveMaterial` part).
+    #[must_use]
+    pub fn prove_material(mut self, file: UploadFile<S>) -> Self {
+        self.prove_material.push(file);
+        self
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.chain_id, "chainId")?;
+        if let Some(u) = &self.operator_info {
+            require_user(u, "operatorInfo")?;
+        }
+        Ok(())
+    }
+}
+org_endpoint!(CompleteReportApplyRequest<S>: POST "/chain/evidence/complete/report/apply", multipart, idempotent = false => serde_json::Value);
+
+impl<S> Upload for CompleteReportApplyRequest<S> {
+    type Source = S;
+
+    fn files(&self) -> Vec<FilePart<'_>> {
+        self.prove_material
+            .iter()
+            .map(|f| f.part("proveMaterial"))
+            .collect()
+    }
+
+    fn sources_mut(&mut self) -> Vec<&mut S> {
+        self.prove_material
+            .iter_mut()
+            .map(UploadFile::source_mut)
+            .collect()
+    }
+}
+
+/// Declares a request whose only field is `proveId`.
+macro_rules! by_prove_id {
+    ($(#[$doc:meta])* $ty:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $ty {
+            prove_id: String,
+        }
+
+        impl $ty {
+            /// The request for the report `prove_id`.
+            pub fn new(prove_id: impl Into<String>) -> Self {
+                Self {
+                    prove_id: prove_id.into(),
+                }
+            }
+
+            fn check(&self) -> Result<(), BuildError> {
+                require_non_empty(&self.prove_id, "proveId")
+            }
+        }
+    };
+}
+
+by_prove_id! {
+    /// 区块链存证-出证报告状态 (not in the doc menu) — `GET /chain/evidence/complete/report/status`:
+    /// the state of a report application.
+    ///
+    /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportStatusRequest`).
+    CompleteReportStatusRequest
+}
+org_endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", query, idempotent = true => serde_json::Value);
+
+by_prove_id! {
+    /// 区块链存证-出证报告下载 (not in the doc menu) — `GET /chain/evidence/complete/report/download`
+    /// (download): the finished report.
+    ///
+    /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportDownloadRequest`).
+    CompleteReportDownloadRequest
+}
+org_download!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download");
+
+/// 区块链存证-存证 (not in the doc menu) — `POST /v2/chain/notary` (multipart: text parts,
+/// `operatorInfo` as JSON text, optional file part `notaryFile`): stores a file, or the hash
+/// of one, on the chain.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`ChainNotaryRequest`); the part names are kept as the
+/// SDK sends them (`notaryDataID` with a capital `ID`). qys requires `notaryName` and either
+/// the file or `notaryDataHash`.
+#[derive(Debug, Serialize)]
+pub struct ChainNotaryRequest<S> {
+    #[serde(rename = "notaryName")]
+    notary_name: String,
+    #[serde(rename = "notaryDataID", skip_serializing_if = "Option::is_none")]
+    notary_data_id: Option<String>,
+    #[serde(rename = "notaryType", skip_serializing_if = "Option::is_none")]
+    notary_type: Option<String>,
+    #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
+    file_type: Option<String>,
+    #[serde(rename = "notaryDataHash", skip_serializing_if = "Option::is_none")]
+    notary_data_hash: Option<String>,
+    #[serde(rename = "hashAlgorithm", skip_serializing_if = "Option::is_none")]
+    hash_algorithm: Option<String>,
+    #[serde(rename = "operatorInfo", skip_serializing_if = "Option::is_none")]
+    operator_info: Option<User>,
+    #[serde(skip)]
+    notary_file: Option<UploadFile<S>>,
+}
+
+impl<S> ChainNotaryRequest<S> {
+    /// Stores evidence called `notary_name`; add the file or its hash.
+    pub fn new(notary_name: impl Into<String>) -> Self {
+        Self {
+            notary_name: notary_name.into(),
+            notary_data_id: None,
+            notary_type: None,
+            file_type: None,
+            notary_data_hash: None,
+            hash_algorithm: None,
+            operator_info: None,
+            notary_file: None,
+        }
+    }
+
+    opt_setters! {
+        /// The integrator's ID of the data.
+        notary_data_id: String;
+        /// The kind of evidence (⚠ values undocumented; passed through).
+        notary_type: String;
+        /// The file's type (⚠ values undocumented; passed through).
+        file_type: String;
+        /// The hash of the data, when the file itself is not sent.
+        notary_data_hash: String;
+        /// The algorithm of `notaryDataHash` (⚠ values undocumented; passed through).
+        hash_algorithm: String;
+        /// Who stores it.
+        operator_info: User;
+    }
+
+    /// Sends the file itself (part `notaryFile`).
+    #[must_use]
+    pub fn notary_file(mut self, file: UploadFile<S>) -> Self {
+        self.notary_file = Some(file);
+        self
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.notary_name, "notaryName")?;
+        if self.notary_file.is_none() && !is_set(self.notary_data_hash.as_deref()) {
+            return Err(invalid("give the notaryFile or its notaryDataHash"));
+        }
+        if let Some(u) = &self.operator_info {
+            require_user(u, "operatorInfo")?;
+        }
+        Ok(())
+    }
+}
+org_endpoint!(ChainNotaryRequest<S>: POST "/v2/chain/notary", multipart, idempotent = false => serde_json::Value);
+
+impl<S> Upload for ChainNotaryRequest<S> {
+    type Source = S;
+
+    fn files(&self) -> Vec<FilePart<'_>> {
+        self.notary_file
+            .iter()
+            .map(|f| f.part("notaryFile"))
+            .collect()
+    }
+
+    fn sources_mut(&mut self) -> Vec<&mut S> {
+        self.notary_file
+            .iter_mut()
+            .map(UploadFile::source_mut)
+            .collect()
+    }
+}
