@@ -1,0 +1,134 @@
+//! The routes of the sandbox: method, path, body shape, field table and handler. One file per
+//! menu group of the platform's documentation, as in qys-proto.
+
+use serde_json::{Map, Value};
+
+use crate::fields::{FileField, Schema};
+use crate::reply::Failure;
+use crate::state::{State, UploadedFile};
+
+mod miniapp;
+
+/// The HTTP methods the platform uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // GET routes arrive with the contract and organization groups
+pub(crate) enum Verb {
+    Get,
+    Post,
+}
+
+impl Verb {
+    pub(crate) fn method(self) -> http::Method {
+        match self {
+            Self::Get => http::Method::GET,
+            Self::Post => http::Method::POST,
+        }
+    }
+
+    pub(crate) fn matches(self, method: &http::Method) -> bool {
+        match self {
+            Self::Get => method == http::Method::GET,
+            Self::Post => method == http::Method::POST,
+        }
+    }
+}
+
+/// How a route's request carries its fields.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // query routes arrive with the contract and organization groups
+pub(crate) enum BodyKind {
+    /// A JSON object body (`Content-Type: application/json`).
+    Json,
+    /// A `multipart/form-data` body: text parts checked by the table, and these files.
+    Multipart(&'static [FileField]),
+    /// The query string (GET endpoints; an empty query is fine when the table requires
+    /// nothing). Values are text; the table's types say how to read them (`true`, numbers,
+    /// comma-joined lists).
+    Query,
+}
+
+/// What a handler gets: the checked fields, and the files of a multipart body.
+#[derive(Debug, Default)]
+pub(crate) struct Input {
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) files: Vec<(String, UploadedFile)>,
+}
+
+impl Input {
+    /// A field as text (strings as they are, numbers in decimal); `None` when absent or empty.
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        text_of(self.fields.get(name)?)
+    }
+
+    /// The file part `name`, if sent.
+    pub(crate) fn take_file(&mut self, name: &str) -> Option<UploadedFile> {
+        let at = self.files.iter().position(|(n, _)| n == name)?;
+        Some(self.files.swap_remove(at).1)
+    }
+}
+
+/// A JSON value as text, `None` when null, empty or not a scalar.
+pub(crate) fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// What a handler answers on success.
+#[derive(Debug)]
+#[allow(dead_code)] // file answers arrive with the download endpoints
+pub(crate) enum Answer {
+    /// A success envelope around this `result`.
+    Result(Value),
+    /// A file (download endpoints): HTTP 200 with these bytes.
+    File {
+        /// The name sent in `Content-Disposition` (both `filename` and RFC 5987 `filename*`).
+        file_name: String,
+        /// The media type.
+        content_type: &'static str,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+impl From<Value> for Answer {
+    fn from(result: Value) -> Self {
+        Self::Result(result)
+    }
+}
+
+/// Handles a checked request: the answer, or the error to answer.
+pub(crate) type Handler = fn(&mut State, Input) -> Result<Answer, Failure>;
+
+/// One route of the platform.
+#[derive(Debug)]
+pub(crate) struct Route {
+    pub(crate) verb: Verb,
+    pub(crate) path: &'static str,
+    pub(crate) body: BodyKind,
+    pub(crate) schema: &'static Schema,
+    pub(crate) handler: Handler,
+}
+
+/// Every route the sandbox serves.
+pub(crate) fn routes() -> &'static [Route] {
+    miniapp::ROUTES
+}
+
+/// The route for `path`: `Ok` when one takes this method, `Err(true)` when the path exists
+/// with other methods only, `Err(false)` when it does not exist.
+pub(crate) fn lookup(method: &http::Method, path: &str) -> Result<&'static Route, bool> {
+    let mut path_known = false;
+    for route in routes() {
+        if route.path == path {
+            path_known = true;
+            if route.verb.matches(method) {
+                return Ok(route);
+            }
+        }
+    }
+    Err(path_known)
+}
