@@ -1,0 +1,298 @@
+//! The hyper side: connector, request bodies, bounded body reading and error mapping. Nothing
+//! here is public; no hyper, hyper-util or rustls type leaves this crate.
+
+use std::error::Error as StdError;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use http_body_util::combinators::UnsyncBoxBody;
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as LegacyClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use qys_proto::{BuildError, BuildErrorKind, Error, TransportError, TransportErrorKind};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use tokio::sync::mpsc;
+
+pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The body type of every request: JSON bodies and streamed uploads share one pool.
+pub(crate) type ReqBody = UnsyncBoxBody<Bytes, BoxError>;
+
+/// The pooled HTTP client.
+pub(crate) type Http = LegacyClient<HttpsConnector<HttpConnector>, ReqBody>;
+
+/// What the transport needs from the builder.
+pub(crate) struct TransportConfig<'a> {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) pool_idle_timeout: Duration,
+    pub(crate) pool_max_idle_per_host: usize,
+    pub(crate) extra_roots_pem: &'a [Vec<u8>],
+}
+
+/// Builds the pooled client. Needs no runtime: nothing is spawned until the first request.
+pub(crate) fn build_http(config: &TransportConfig<'_>) -> Result<Http, BuildError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = hyper_rustls::HttpsConnectorBuilder::new();
+    let tls = if config.extra_roots_pem.is_empty() {
+        builder
+            .with_provider_and_webpki_roots(provider)
+            .map_err(tls_build_error)?
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for pem in config.extra_roots_pem {
+            let mut found = 0usize;
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| {
+                    BuildError::new(
+                        BuildErrorKind::InvalidArgument,
+                        format!("a root certificate is not valid PEM: {e}"),
+                    )
+                })?;
+                roots.add(cert).map_err(|e| {
+                    BuildError::new(
+                        BuildErrorKind::InvalidArgument,
+                        format!("a root certificate was rejected: {e}"),
+                    )
+                })?;
+                found += 1;
+            }
+            if found == 0 {
+                return Err(BuildError::new(
+                    BuildErrorKind::InvalidArgument,
+                    "a root certificate PEM holds no CERTIFICATE block",
+                ));
+            }
+        }
+        let tls_config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(tls_build_error)?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        builder.with_tls_config(tls_config)
+    };
+
+    let mut http = HttpConnector::new();
+    // The https connector hands https URLs to this one; it must not refuse them.
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(config.connect_timeout));
+    http.set_nodelay(true);
+    // http:// is accepted here only because the core refuses it unless the user allowed it.
+    let connector = tls.https_or_http().enable_http1().wrap_connector(http);
+
+    Ok(LegacyClient::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(config.pool_idle_timeout)
+        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .build(connector))
+}
+
+fn tls_build_error(e: rustls::Error) -> BuildError {
+    BuildError::new(
+        BuildErrorKind::InvalidArgument,
+        format!("TLS configuration failed: {e}"),
+    )
+}
+
+/// A complete in-memory body.
+pub(crate) fn full_body(bytes: Bytes) -> ReqBody {
+    http_body_util::Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+/// A request body fed through a channel by a pump running beside the request, so that the
+/// upload source can be borrowed (hyper wants `'static` bodies).
+pub(crate) struct ChannelBody {
+    rx: mpsc::Receiver<Result<Bytes, BoxError>>,
+    remaining: u64,
+}
+
+impl ChannelBody {
+    /// A body of exactly `length` bytes (what the Content-Length header says) and its sender.
+    pub(crate) fn new(length: u64) -> (mpsc::Sender<Result<Bytes, BoxError>>, Self) {
+        let (tx, rx) = mpsc::channel(2);
+        (
+            tx,
+            Self {
+                rx,
+                remaining: length,
+            },
+        )
+    }
+}
+
+impl Body for ChannelBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(Ok(bytes))) => {
+                self.remaining = self.remaining.saturating_sub(bytes.len() as u64);
+                Poll::Ready(Some(Ok(Frame::data(bytes))))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
+    }
+}
+
+/// Reads a whole body, failing with [`TransportErrorKind::ResponseTooLarge`] past `limit`
+/// bytes (checked against Content-Length first, then while reading).
+pub(crate) async fn read_limited(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    limit: usize,
+) -> Result<Bytes, Error> {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    // Trust a declared length for the first allocation only up to 1 MiB.
+    let initial = declared.map_or(8 * 1024, |l| l.min(1024 * 1024) as usize);
+    let mut buf = BytesMut::with_capacity(initial);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(hyper_error)?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > limit {
+                return Err(too_large(limit));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+fn too_large(limit: usize) -> Error {
+    TransportError::new(
+        TransportErrorKind::ResponseTooLarge,
+        format!("the answer is larger than the limit of {limit} bytes"),
+        None,
+    )
+    .into()
+}
+
+/// A deadline passed.
+pub(crate) fn timeout_error(what: &str, limit: Duration) -> Error {
+    TransportError::new(
+        TransportErrorKind::Timeout,
+        format!("{what} took longer than {limit:?}"),
+        None,
+    )
+    .into()
+}
+
+/// Maps an error of the pooled client (sending, connecting, receiving the head).
+pub(crate) fn client_error(e: hyper_util::client::legacy::Error, host: &str) -> Error {
+    let default = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else {
+        TransportErrorKind::Io
+    };
+    let kind = classify(&e, default);
+    let what = match kind {
+        TransportErrorKind::Connect => "could not connect",
+        TransportErrorKind::Tls => "the TLS handshake failed",
+        TransportErrorKind::Timeout if e.is_connect() => "connecting timed out",
+        TransportErrorKind::Timeout => "the connection timed out",
+        TransportErrorKind::Protocol => "the server did not answer valid HTTP/1.1",
+        _ => "the connection failed while sending the request or receiving the answer",
+    };
+    TransportError::new(kind, format!("{what} ({host})"), Some(Box::new(e))).into()
+}
+
+/// Maps an error while reading a response body.
+pub(crate) fn hyper_error(e: hyper::Error) -> Error {
+    let kind = classify(&e, TransportErrorKind::Io);
+    let message = match kind {
+        TransportErrorKind::Timeout => "reading the answer timed out",
+        TransportErrorKind::Protocol => "the answer's body is not valid HTTP/1.1",
+        TransportErrorKind::Tls => "TLS failed while reading the answer",
+        _ => "the connection broke while reading the answer",
+    };
+    TransportError::new(kind, message, Some(Box::new(e))).into()
+}
+
+/// Walks the source chain for what the error really was.
+fn classify(e: &(dyn StdError + 'static), default: TransportErrorKind) -> TransportErrorKind {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(e);
+    let mut depth = 0;
+    while let Some(err) = current {
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+        if err.is::<rustls::Error>() {
+            return TransportErrorKind::Tls;
+        }
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_timeout() {
+                return TransportErrorKind::Timeout;
+            }
+            if h.is_parse() || h.is_parse_status() {
+                return TransportErrorKind::Protocol;
+            }
+        }
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::TimedOut {
+                return TransportErrorKind::Timeout;
+            }
+            // `io::Error::source` skips the wrapped error itself; look at it directly.
+            if let Some(inner) = io.get_ref() {
+                current = Some(inner);
+                continue;
+            }
+        }
+        current = err.source();
+    }
+    default
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_finds_tls_and_timeouts_inside_io_errors() {
+        let tls = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::General("x".into()),
+        );
+        assert_eq!(
+            classify(&tls, TransportErrorKind::Connect),
+            TransportErrorKind::Tls
+        );
+        let timed_out = io::Error::new(io::ErrorKind::TimedOut, "slow");
+        assert_eq!(
+            classify(&timed_out, TransportErrorKind::Connect),
+            TransportErrorKind::Timeout
+        );
+        let plain = io::Error::new(io::ErrorKind::ConnectionRefused, "no");
+        assert_eq!(
+            classify(&plain, TransportErrorKind::Connect),
+            TransportErrorKind::Connect
+        );
+    }
+}

@@ -1,0 +1,668 @@
+//! [`Client`] and [`ClientBuilder`].
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use http::{Method, Request, Response};
+use qys_proto::download::{DownloadHead, DownloadMeta};
+use qys_proto::endpoint::{self, Endpoint, Upload};
+use qys_proto::retry::{RetryDecision, RetryPolicy};
+use qys_proto::{
+    BodyError, BodyErrorKind, BuildError, BuildErrorKind, Clock, Core, Environment, Error, Limits,
+    NonceSource, RandomNonce, Result, Signer, SigningParams, SystemClock,
+};
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+use ureq::{Agent, AsSendBody, SendBody};
+
+use crate::download::Download;
+use crate::source::{Source, UploadBody};
+use crate::transport::{from_io, map_ureq, read_capped};
+
+/// The default whole-call timeout of JSON calls.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default connect timeout (name resolution, TCP and TLS handshakes).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default idle timeout between body reads and writes of uploads and downloads.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A blocking client of the Open Platform.
+///
+/// Cheap to clone: clones share one connection pool (one ureq agent) and one configuration.
+/// Every method is a short loop around the sans-IO [`Core`]: sign with a fresh timestamp and
+/// nonce, send, read the answer with a size limit, parse, and ask the [`RetryPolicy`] whether
+/// to try again (re-signed).
+///
+/// `Debug` shows the environment and settings, never a secret.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    core: Core,
+    agent: Agent,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    idle_timeout: Duration,
+}
+
+/// How long a call may take, by kind of call.
+#[derive(Clone, Copy)]
+enum Deadlines {
+    /// A JSON call: one deadline for the whole exchange, body included.
+    Whole,
+    /// An upload or a download: a deadline for the response head, then an idle timeout
+    /// between reads and writes of the (possibly large) body.
+    Streaming,
+}
+
+impl Client {
+    /// A builder for a client of `environment` signing with `signer` (plain app
+    /// [`Credentials`](qys_proto::Credentials) convert into a [`Signer`]).
+    pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
+        ClientBuilder {
+            environment,
+            signer: signer.into(),
+            allow_http: false,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(RandomNonce),
+            roots: Vec::new(),
+            user_agent: None,
+            limits: Limits::default(),
+            proxy: None,
+        }
+    }
+
+    /// The sans-IO core: environment, signer, limits.
+    pub fn core(&self) -> &Core {
+        &self.inner.core
+    }
+
+    /// Calls a JSON or query endpoint.
+    ///
+    /// # Errors
+    /// [`Error::Build`] when the request cannot be built (nothing is sent);
+    /// [`Error::Transport`] for connection, TLS, timeout and I/O failures, and for answers
+    /// larger than [`Limits::max_json_body`]; [`Error::Api`] for an error envelope,
+    /// [`Error::Status`] for a non-2xx answer without one, [`Error::Decode`] for a result of
+    /// another shape. Retryable failures are retried per the policy first.
+    pub fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
+        let start = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let error = match self.execute_once(endpoint) {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            match self.decide(attempt, &error, E::IDEMPOTENT, true, start) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return Err(error),
+            }
+            attempt += 1;
+        }
+    }
+
+    fn execute_once<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
+        let request = self.inner.core.prepare(endpoint, &self.params())?;
+        let response = self.send_bytes(request, Deadlines::Whole)?;
+        self.finish::<E>(response)
+    }
+
+    /// Calls an upload endpoint, streaming each file from its [`Source`] between the framing
+    /// the core computed. Files are never held in memory; `Content-Length` is exact.
+    ///
+    /// A source that yields fewer or more bytes than its declared length aborts the request
+    /// with [`BodyErrorKind::LengthMismatch`] rather than sending a corrupt body. A failed
+    /// upload is retried only when the policy allows it and every source rewinds
+    /// ([`Source::rewind`]).
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute), plus [`Error::Body`] when a source fails or has another
+    /// length than declared.
+    pub fn upload<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    where
+        E::Source: Source,
+    {
+        let start = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let error = match self.upload_once(endpoint) {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            // The policy is asked as if the body could be re-sent; the sources are rewound only
+            // when it would retry, and one that does not rewind stops the call (the same answer
+            // as asking with `rewindable = false`).
+            match self.decide(attempt, &error, E::IDEMPOTENT, true, start) {
+                Some(delay) if rewind_all(endpoint) => std::thread::sleep(delay),
+                _ => return Err(error),
+            }
+            attempt += 1;
+        }
+    }
+
+    fn upload_once<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    where
+        E::Source: Source,
+    {
+        let request = self.inner.core.prepare_upload(endpoint, &self.params())?;
+        let lengths: Vec<u64> = endpoint.files().iter().map(|f| f.length).collect();
+        let (parts, multipart) = request.into_parts();
+        let mut body = UploadBody::new(multipart.segments(), endpoint.sources_mut(), lengths);
+        let sent = {
+            let request = Request::from_parts(parts, SendBody::from_reader(&mut body));
+            self.run(request, Deadlines::Streaming)
+        };
+        // A failing source explains the transport error it caused.
+        if let Some(e) = body.take_error() {
+            return Err(e.into());
+        }
+        self.finish::<E>(sent?)
+    }
+
+    /// Starts a download. On success the answer's body is handed over unread, as a
+    /// [`Download`] ([`Read`] plus [`Download::meta`]); an error envelope (JSON, whatever the
+    /// HTTP status) is read with the JSON size limit and returned as the error it carries.
+    ///
+    /// Downloads only read, so failures before the body starts are retried per the policy
+    /// as idempotent calls. Nothing is retried once the [`Download`] is returned.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute); an envelope on a download is [`Error::Api`] (or
+    /// [`Error::Decode`] for a success envelope where a file was expected).
+    pub fn download<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
+        let start = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let error = match self.download_once(endpoint) {
+                Ok(download) => return Ok(download),
+                Err(e) => e,
+            };
+            match self.decide(attempt, &error, true, true, start) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return Err(error),
+            }
+            attempt += 1;
+        }
+    }
+
+    fn download_once<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
+        let request = self.inner.core.prepare_download(endpoint, &self.params())?;
+        let response = self.send_bytes(request, Deadlines::Streaming)?;
+        let (parts, mut body) = response.into_parts();
+        match self
+            .inner
+            .core
+            .classify_download(parts.status, &parts.headers)
+        {
+            DownloadHead::File(meta) => Ok(Download::new(meta, body.into_reader())),
+            DownloadHead::Envelope => {
+                let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
+                Err(self
+                    .inner
+                    .core
+                    .download_error(parts.status, &parts.headers, &bytes))
+            }
+        }
+    }
+
+    /// Downloads into `sink` and returns what the head said about the file.
+    ///
+    /// # Errors
+    /// As [`download`](Self::download); [`Error::Transport`] when the connection fails or
+    /// stalls mid-file; [`Error::Body`] ([`BodyErrorKind::WriteSink`]) when writing fails.
+    /// On error, `sink` may hold part of the file.
+    pub fn download_to<E: endpoint::Download, W: Write + ?Sized>(
+        &self,
+        endpoint: &E,
+        sink: &mut W,
+    ) -> Result<DownloadMeta> {
+        let mut download = self.download(endpoint)?;
+        copy(&mut download, sink)?;
+        Ok(download.meta().clone())
+    }
+
+    /// Downloads to the file `path`, atomically: the bytes go to a temporary file in the same
+    /// directory, which is flushed to disk (`fsync`) and renamed to `path` only once the whole
+    /// file arrived. On any failure nothing is created at `path` (an existing file there is
+    /// left as it was) and the temporary file is removed.
+    ///
+    /// # Errors
+    /// As [`download_to`](Self::download_to); [`Error::Body`] ([`BodyErrorKind::WriteSink`])
+    /// when the temporary file cannot be created, written, synced or renamed.
+    pub fn download_to_path<E: endpoint::Download>(
+        &self,
+        endpoint: &E,
+        path: impl AsRef<Path>,
+    ) -> Result<DownloadMeta> {
+        let path = path.as_ref();
+        let file_name = path.file_name().ok_or_else(|| {
+            BodyError::new(
+                BodyErrorKind::WriteSink,
+                "the download path has no file name",
+                None,
+            )
+        })?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        // Ask first: a refused download creates no file at all.
+        let mut download = self.download(endpoint)?;
+        let (temp_path, mut file) = create_temp(dir, file_name)?;
+        let guard = TempFile(Some(temp_path));
+        copy(&mut download, &mut file)?;
+        file.sync_all()
+            .map_err(|e| sink_error("syncing the downloaded file failed", e))?;
+        drop(file);
+        let temp_path = guard.path();
+        fs::rename(temp_path, path)
+            .map_err(|e| sink_error("renaming the downloaded file into place failed", e))?;
+        guard.disarm();
+        sync_dir(dir);
+        Ok(download.meta().clone())
+    }
+
+    fn params(&self) -> SigningParams {
+        SigningParams::new(self.inner.clock.now_millis(), self.inner.nonces.nonce())
+    }
+
+    /// The delay before the next attempt, or `None` to stop.
+    fn decide(
+        &self,
+        attempt: u32,
+        error: &Error,
+        idempotent: bool,
+        rewindable: bool,
+        start: Instant,
+    ) -> Option<Duration> {
+        match self.inner.retry.decide(
+            attempt,
+            error,
+            idempotent,
+            rewindable,
+            start.elapsed(),
+            qys_proto::system_jitter(),
+        ) {
+            RetryDecision::RetryAfter(delay) => Some(delay),
+            RetryDecision::Stop => None,
+        }
+    }
+
+    fn send_bytes<B: AsRef<[u8]>>(
+        &self,
+        request: Request<B>,
+        deadlines: Deadlines,
+    ) -> Result<Response<ureq::Body>> {
+        let (parts, body) = request.into_parts();
+        let body = body.as_ref();
+        let carries_body =
+            !body.is_empty() || matches!(parts.method, Method::POST | Method::PUT | Method::PATCH);
+        if carries_body {
+            self.run(Request::from_parts(parts, body), deadlines)
+        } else {
+            self.run(Request::from_parts(parts, ()), deadlines)
+        }
+    }
+
+    fn run<B: AsSendBody>(
+        &self,
+        request: Request<B>,
+        deadlines: Deadlines,
+    ) -> Result<Response<ureq::Body>> {
+        let agent = &self.inner.agent;
+        let configured = agent.configure_request(request);
+        let request = match deadlines {
+            Deadlines::Whole => configured.timeout_global(Some(self.inner.timeout)),
+            Deadlines::Streaming => configured
+                .timeout_recv_response(Some(self.inner.timeout))
+                .timeout_per_read(Some(self.inner.idle_timeout))
+                .timeout_per_write(Some(self.inner.idle_timeout)),
+        }
+        .build();
+        agent.run(request).map_err(map_ureq)
+    }
+
+    fn finish<E: Endpoint>(&self, response: Response<ureq::Body>) -> Result<E::Response> {
+        let (parts, mut body) = response.into_parts();
+        let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
+        self.inner
+            .core
+            .parse_parts::<E>(parts.status, &parts.headers, &bytes)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("core", &i.core)
+            .field("retry", &i.retry)
+            .field("timeout", &i.timeout)
+            .field("idle_timeout", &i.idle_timeout)
+            .field("clock", &i.clock)
+            .field("nonces", &i.nonces)
+            .finish_non_exhaustive()
+    }
+}
+
+fn rewind_all<E: Upload>(endpoint: &mut E) -> bool
+where
+    E::Source: Source,
+{
+    endpoint
+        .sources_mut()
+        .into_iter()
+        .all(|s| matches!(s.rewind(), Ok(true)))
+}
+
+fn sink_error(message: &'static str, e: io::Error) -> Error {
+    BodyError::new(BodyErrorKind::WriteSink, message, Some(e)).into()
+}
+
+fn copy<W: Write + ?Sized>(download: &mut Download, sink: &mut W) -> Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match download.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(from_io(e)),
+        };
+        sink.write_all(&buf[..n])
+            .map_err(|e| sink_error("writing the download failed", e))?;
+        total += n as u64;
+    }
+    sink.flush()
+        .map_err(|e| sink_error("flushing the download failed", e))?;
+    Ok(total)
+}
+
+/// A temporary file that is removed when dropped, unless disarmed.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+fn create_temp(dir: &Path, file_name: &std::ffi::OsStr) -> Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut last = None;
+    for _ in 0..16 {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut name = std::ffi::OsString::from(".");
+        name.push(file_name);
+        name.push(format!(".{}-{n}.qys-part", std::process::id()));
+        let candidate = dir.join(name);
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => return Ok((candidate, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(sink_error("creating the temporary download file failed", e)),
+        }
+    }
+    Err(sink_error(
+        "creating the temporary download file failed",
+        last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)),
+    ))
+}
+
+/// Makes a rename durable (best effort: not every platform can open a directory).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Builds a [`Client`].
+///
+/// Defaults: the system clock, random UUID nonces, [`RetryPolicy::default`], a 30 s timeout
+/// for JSON calls, 10 s to connect, 60 s idle time between body reads and writes of uploads
+/// and downloads, [`Limits::default`], no proxy (the environment's proxy variables are
+/// ignored), Mozilla's root certificates, `https://` only.
+pub struct ClientBuilder {
+    environment: Environment,
+    signer: Signer,
+    allow_http: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    idle_timeout: Duration,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    roots: Vec<Vec<u8>>,
+    user_agent: Option<String>,
+    limits: Limits,
+    proxy: Option<String>,
+}
+
+impl ClientBuilder {
+    /// Allows a plain `http://` environment (a loopback sandbox, an intranet gateway).
+    /// Requests, tokens and signatures then travel unencrypted.
+    #[must_use]
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The deadline of a whole JSON call (connect, send, answer, body). For uploads and
+    /// downloads, the deadline of the response head.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The deadline for name resolution, TCP connect and the TLS handshake.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest wait for progress while an upload or a download body is being written or
+    /// read (it restarts at each read and write).
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Replaces the retry policy ([`RetryPolicy::none`] disables retries).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Where each request's timestamp comes from (tests; a corrected clock for machines
+    /// that drift outside the gateway's window).
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Where each request's nonce comes from.
+    #[must_use]
+    pub fn nonce_source(mut self, nonces: impl NonceSource + 'static) -> Self {
+        self.nonces = Arc::new(nonces);
+        self
+    }
+
+    /// Trusts the certificates of a PEM document (one or more `CERTIFICATE` blocks) in
+    /// addition to Mozilla's roots, e.g. a private gateway's CA. Checked by
+    /// [`build`](Self::build). Certificates are always verified; there is no way to turn
+    /// that off.
+    #[must_use]
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.roots.push(pem.to_vec());
+        self
+    }
+
+    /// Replaces the `User-Agent` (default `qys/<version>`).
+    #[must_use]
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Replaces the size limits.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sends through an HTTP(S) or SOCKS proxy (`http://host:port`, `socks5://...`), or
+    /// directly with `None` (the default: proxy environment variables are not read).
+    #[must_use]
+    pub fn proxy(mut self, proxy: Option<String>) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    /// [`Error::Build`]: [`BuildErrorKind::InsecureUrl`] for an `http://` environment without
+    /// [`allow_http`](Self::allow_http); [`BuildErrorKind::InvalidArgument`] for a user agent
+    /// that is not a header value, a proxy URL that does not parse, or a root certificate PEM
+    /// that does not parse or holds no certificate.
+    pub fn build(self) -> Result<Client> {
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| qys_proto::USER_AGENT.to_owned());
+        let core = Core::builder(self.environment, self.signer)
+            .allow_http(self.allow_http)
+            .user_agent(user_agent.clone())
+            .limits(self.limits)
+            .build()?;
+        let proxy = match self.proxy.as_deref() {
+            None => None,
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|_| {
+                // The URL may carry a password: it is not repeated.
+                BuildError::new(BuildErrorKind::InvalidArgument, "the proxy URL is invalid")
+            })?),
+        };
+        let roots = if self.roots.is_empty() {
+            RootCerts::WebPki
+        } else {
+            let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .map(|c| Certificate::from_der(c.as_ref()))
+                .collect();
+            for pem in &self.roots {
+                all.extend(parse_certificates(pem)?);
+            }
+            RootCerts::from(all)
+        };
+        let tls = TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .root_certs(roots)
+            .build();
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .https_only(!self.allow_http)
+            .proxy(proxy)
+            .tls_config(tls)
+            .user_agent(user_agent)
+            .accept_encoding("")
+            .timeout_resolve(Some(self.connect_timeout))
+            .timeout_connect(Some(self.connect_timeout))
+            .build()
+            .new_agent();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                core,
+                agent,
+                clock: self.clock,
+                nonces: self.nonces,
+                retry: self.retry,
+                timeout: self.timeout,
+                idle_timeout: self.idle_timeout,
+            }),
+        })
+    }
+}
+
+/// The certificates of a PEM document.
+fn parse_certificates(pem: &[u8]) -> Result<Vec<Certificate<'static>>> {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(PemItem::Certificate(cert)) => certs.push(cert),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(BuildError::new(
+                    BuildErrorKind::InvalidArgument,
+                    "a root certificate PEM does not parse",
+                )
+                .into());
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(BuildError::new(
+            BuildErrorKind::InvalidArgument,
+            "a root certificate PEM holds no certificate",
+        )
+        .into());
+    }
+    Ok(certs)
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("signer", &self.signer)
+            .field("allow_http", &self.allow_http)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("retry", &self.retry)
+            .field("clock", &self.clock)
+            .field("nonces", &self.nonces)
+            .field("extra_roots", &self.roots.len())
+            .field("user_agent", &self.user_agent)
+            .field("limits", &self.limits)
+            // The proxy URL may carry a password.
+            .field("proxy", &self.proxy.as_ref().map(|_| "[configured]"))
+            .finish()
+    }
+}
