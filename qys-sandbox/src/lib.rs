@@ -96,10 +96,7 @@ const FIXTURE_SAAS_COMPANY_NAME: &str = "沙箱SaaS租户有限公司";
 /// The endpoints the sandbox serves, as `(method, path)` pairs, in the order of the
 /// platform's menu (for endpoint status tables).
 pub fn supported_endpoints() -> Vec<(http::Method, &'static str)> {
-    api::routes()
-        .iter()
-        .map(|r| (r.verb.method(), r.path))
-        .collect()
+    api::routes().map(|r| (r.verb.method(), r.path)).collect()
 }
 
 /// The data every sandbox starts with. The values are fixed, so a printed ID stays valid from

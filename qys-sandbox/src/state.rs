@@ -154,9 +154,56 @@ pub(crate) struct State {
     pub(crate) companies: Vec<Company>,
     pub(crate) tenants: Vec<Tenant>,
     pub(crate) tickets: Tickets,
+    /// Callbacks the platform owes integrators, in the order the changes happened. Handlers
+    /// push; the server takes them after each request and delivers them (`callbacks` module).
+    pub(crate) outbox: Vec<OutgoingCallback>,
+}
+
+/// Which kind of callback the platform sends (spec §14): it decides the form fields, and which
+/// app-level URL applies when the request named none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // each kind is pushed by the route group that changes that state
+pub(crate) enum CallbackKind {
+    /// A contract changed state (§14.1).
+    ContractStatus,
+    /// A company authentication ended (§14.2).
+    CompanyAuth,
+    /// A personal authentication ended (§14.3).
+    PersonalAuth,
+    /// An image seal was reviewed (§14.4).
+    SealReview,
+    /// A person granted or withdrew silent-sign authorization (§14.5).
+    PersonalSignAuth,
+}
+
+/// One callback to deliver.
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // read by the delivery in the `callbacks` module
+pub(crate) struct OutgoingCallback {
+    /// The kind.
+    pub(crate) kind: CallbackKind,
+    /// The `callbackUrl` the triggering request (or the contract's draft) named, if any; else
+    /// the app-level URL set by `/company/token/update/callback` applies.
+    pub(crate) url: Option<String>,
+    /// The event's fields (spec §14), as the platform sends them.
+    pub(crate) fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl State {
+    /// Queues a callback (bounded: the oldest are dropped past 10 000 undelivered).
+    #[allow(dead_code)] // called by the route groups that change state
+    pub(crate) fn emit(
+        &mut self,
+        kind: CallbackKind,
+        url: Option<String>,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) {
+        if self.outbox.len() >= 10_000 {
+            self.outbox.remove(0);
+        }
+        self.outbox.push(OutgoingCallback { kind, url, fields });
+    }
+
     /// The state seeded with `fixtures`.
     pub(crate) fn seeded(fixtures: &Fixtures) -> Self {
         let mut state = Self::default();

@@ -113,9 +113,12 @@ pub(crate) struct Route {
     pub(crate) handler: Handler,
 }
 
+/// The route groups, one per menu group (each module adds its `ROUTES` here).
+static GROUPS: &[&[Route]] = &[miniapp::ROUTES];
+
 /// Every route the sandbox serves.
-pub(crate) fn routes() -> &'static [Route] {
-    miniapp::ROUTES
+pub(crate) fn routes() -> impl Iterator<Item = &'static Route> {
+    GROUPS.iter().flat_map(|group| group.iter())
 }
 
 /// The route for `path`: `Ok` when one takes this method, `Err(true)` when the path exists
