@@ -2,43 +2,42 @@
 //! limit, parse, ask the retry policy).
 
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http::{HeaderMap, Request, StatusCode};
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, Request, Response, StatusCode};
 use http_body_util::BodyExt;
+use hyper::body::Incoming;
 use qys_proto::download::{DownloadHead, DownloadMeta};
 use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::multipart::Segment;
-use qys_proto::retry::{RetryDecision, RetryPolicy};
+use qys_proto::settings::{ClientSettings, ClientState};
 use qys_proto::{
-    BodyError, BodyErrorKind, Clock, Core, Environment, Error, Limits, NonceSource, RandomNonce,
-    Result, Signer, SigningParams, SystemClock,
+    BodyError, BodyErrorKind, Core, Environment, Error, Result, Signer, SigningParams,
 };
 use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use crate::download::Download;
+use crate::pages::Pages;
 use crate::source::Source;
+
+#[path = "uniform.rs"]
+mod uniform;
 use crate::transport::{
     self, BoxError, ChannelBody, Http, ReqBody, TransportConfig, client_error, full_body,
     read_limited, timeout_error,
 };
 
-/// The default whole-call timeout of JSON calls.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default longest wait between two body frames of a download or an upload.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// The default time an unused pooled connection is kept.
-pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default number of idle connections kept per host.
-pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+pub use qys_proto::settings::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT,
+    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
+};
 
 /// The largest piece of an upload source read at once.
 const UPLOAD_CHUNK: usize = 64 * 1024;
@@ -53,162 +52,41 @@ pub struct Client {
 }
 
 struct Inner {
-    core: Core,
+    state: ClientState,
     http: Http,
-    clock: Arc<dyn Clock>,
-    nonces: Arc<dyn NonceSource>,
-    retry: RetryPolicy,
-    timeout: Duration,
-    idle_timeout: Duration,
+}
+
+impl std::ops::Deref for Inner {
+    type Target = ClientState;
+
+    fn deref(&self) -> &ClientState {
+        &self.state
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &*self.inner;
         f.debug_struct("Client")
-            .field("core", &i.core)
-            .field("clock", &i.clock)
-            .field("nonces", &i.nonces)
-            .field("retry", &i.retry)
-            .field("timeout", &i.timeout)
-            .field("idle_timeout", &i.idle_timeout)
+            .field("state", &self.inner.state)
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`Client`]; see [`Client::builder`] for the defaults.
 pub struct ClientBuilder {
-    environment: Environment,
-    signer: Signer,
-    allow_http: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
-    idle_timeout: Duration,
-    pool_idle_timeout: Duration,
-    pool_max_idle_per_host: usize,
-    retry: RetryPolicy,
-    clock: Arc<dyn Clock>,
-    nonces: Arc<dyn NonceSource>,
-    roots: Vec<Vec<u8>>,
-    user_agent: Option<String>,
-    limits: Limits,
+    settings: ClientSettings,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("environment", &self.environment)
-            .field("signer", &self.signer)
-            .field("allow_http", &self.allow_http)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("pool_idle_timeout", &self.pool_idle_timeout)
-            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
-            .field("retry", &self.retry)
-            .field("clock", &self.clock)
-            .field("nonces", &self.nonces)
-            .field("extra_roots", &self.roots.len())
-            .field("user_agent", &self.user_agent)
-            .field("limits", &self.limits)
+            .field("settings", &self.settings)
             .finish()
     }
 }
 
 impl ClientBuilder {
-    /// Allows a plain `http://` environment (a loopback sandbox, an intranet gateway). Requests,
-    /// tokens and signatures then travel unencrypted. Off by default.
-    #[must_use]
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The deadline of a whole JSON call: connecting, sending and reading the answer (default
-    /// 30 s). For uploads and downloads it bounds the wait for the answer's head (and reading
-    /// an error envelope), while the body itself is bounded by the
-    /// [`idle_timeout`](Self::idle_timeout). Retries each get their own deadline; the retry
-    /// policy bounds the total.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The deadline of opening a TCP connection (default 10 s).
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The longest wait between two frames of a download's body, or between two pieces of an
-    /// upload's source being read and taken by the connection (default 60 s).
-    #[must_use]
-    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = timeout;
-        self
-    }
-
-    /// How long an unused pooled connection is kept open (default 30 s).
-    #[must_use]
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
-        self
-    }
-
-    /// How many idle connections are kept per host (default 32; 0 disables reuse).
-    #[must_use]
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.pool_max_idle_per_host = max;
-        self
-    }
-
-    /// When failed calls are retried (default [`RetryPolicy::default`]). Non-idempotent calls
-    /// are only retried when they surely did not reach the platform.
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Where request timestamps come from (default [`SystemClock`]). An offset clock helps a
-    /// machine whose time drifts outside the platform's window.
-    #[must_use]
-    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Where request nonces come from (default [`RandomNonce`]).
-    #[must_use]
-    pub fn nonce_source(mut self, nonces: impl NonceSource + 'static) -> Self {
-        self.nonces = Arc::new(nonces);
-        self
-    }
-
-    /// Trusts the certificates of a PEM document (one or more `CERTIFICATE` blocks) in
-    /// addition to the Mozilla roots, e.g. a private gateway's CA. Checked by
-    /// [`build`](Self::build).
-    #[must_use]
-    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
-        self.roots.push(pem.to_vec());
-        self
-    }
-
-    /// Replaces the user agent (default `qys/<version>`).
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Replaces the size limits (default [`Limits::default`]).
-    #[must_use]
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
+    qys_proto::client_builder_settings!();
 
     /// The client. Needs no async runtime; the first request does.
     ///
@@ -218,29 +96,16 @@ impl ClientBuilder {
     /// [`InvalidArgument`](qys_proto::BuildErrorKind::InvalidArgument) for a user agent that
     /// is not a header value, or a root certificate that is not a PEM certificate.
     pub fn build(self) -> Result<Client> {
-        let mut core = Core::builder(self.environment, self.signer)
-            .allow_http(self.allow_http)
-            .limits(self.limits);
-        if let Some(ua) = self.user_agent {
-            core = core.user_agent(ua);
-        }
-        let core = core.build()?;
+        let settings = self.settings;
+        let state = settings.state()?;
         let http = transport::build_http(&TransportConfig {
-            connect_timeout: self.connect_timeout,
-            pool_idle_timeout: self.pool_idle_timeout,
-            pool_max_idle_per_host: self.pool_max_idle_per_host,
-            extra_roots_pem: &self.roots,
+            connect_timeout: settings.connect_timeout,
+            pool_idle_timeout: settings.pool_idle_timeout,
+            pool_max_idle_per_host: settings.pool_max_idle_per_host,
+            extra_roots_pem: &settings.roots,
         })?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                core,
-                http,
-                clock: self.clock,
-                nonces: self.nonces,
-                retry: self.retry,
-                timeout: self.timeout,
-                idle_timeout: self.idle_timeout,
-            }),
+            inner: Arc::new(Inner { state, http }),
         })
     }
 }
@@ -251,25 +116,12 @@ impl Client {
     /// A builder for `environment`, signing with `signer` (or plain app
     /// [`Credentials`](qys_proto::Credentials)).
     ///
-    /// Defaults: [`SystemClock`], [`RandomNonce`], [`RetryPolicy::default`], whole-call timeout
+    /// Defaults: [`SystemClock`](qys_proto::SystemClock), [`RandomNonce`](qys_proto::RandomNonce), [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default), whole-call timeout
     /// 30 s, connect timeout 10 s, idle timeout 60 s, pool idle timeout 30 s, 32 idle
-    /// connections per host, [`Limits::default`], Mozilla roots, plain http refused.
+    /// connections per host, [`Limits::default`](qys_proto::Limits::default), Mozilla roots, plain http refused.
     pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
         ClientBuilder {
-            environment,
-            signer: signer.into(),
-            allow_http: false,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            idle_timeout: DEFAULT_IDLE_TIMEOUT,
-            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
-            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
-            retry: RetryPolicy::default(),
-            clock: Arc::new(SystemClock),
-            nonces: Arc::new(RandomNonce),
-            roots: Vec::new(),
-            user_agent: None,
-            limits: Limits::default(),
+            settings: ClientSettings::new(environment, signer.into()),
         }
     }
 
@@ -289,28 +141,16 @@ impl Client {
     /// [`Error::Decode`].
     pub async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let inner = &*self.inner;
-        let started = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let params = inner.params();
-            let request = inner.core.prepare(endpoint, &params)?.map(full_body);
-            let error = match inner.json_call(request).await {
-                Ok((status, headers, body)) => {
-                    match inner.core.parse_parts::<E>(status, &headers, &body) {
-                        Ok(response) => return Ok(response),
-                        Err(e) => e,
-                    }
-                }
-                Err(e) => e,
-            };
-            match inner.decide(attempt, &error, E::IDEMPOTENT, started) {
-                Some(delay) => {
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                None => return Err(error),
-            }
-        }
+        inner
+            .retrying(E::IDEMPOTENT, |params| async move {
+                let request = inner.core.prepare(endpoint, &params)?.map(full_body);
+                let (status, headers, body) = inner.json_call(request).await?;
+                inner
+                    .core
+                    .parse_parts::<E>(status, &headers, &body)
+                    .map_err(|e| e.with_retry_after(inner.retry_after(&headers)))
+            })
+            .await
     }
 
     /// Sends an upload call: the core's multipart framing with each file streamed from its
@@ -326,6 +166,26 @@ impl Client {
     /// length is wrong, and [`Error::Transport`] with kind `Timeout` when a source or the
     /// connection stalls longer than the idle timeout.
     pub async fn upload<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    where
+        E::Source: Source,
+    {
+        self.upload_with(endpoint, E::IDEMPOTENT, |inner, (status, headers, body)| {
+            inner
+                .core
+                .parse_parts::<E>(status, &headers, &body)
+                .map_err(|e| e.with_retry_after(inner.retry_after(&headers)))
+        })
+        .await
+    }
+
+    /// Sends an upload, retried per the policy (after rewinding every source), and hands
+    /// each answer to `finish`; an error from it is retried as any other.
+    async fn upload_with<E: Upload, T>(
+        &self,
+        endpoint: &mut E,
+        idempotent: bool,
+        finish: impl Fn(&Inner, Answer) -> Result<T>,
+    ) -> Result<T>
     where
         E::Source: Source,
     {
@@ -347,18 +207,13 @@ impl Client {
                     endpoint.sources_mut(),
                 )
                 .await;
-            let error = match outcome {
-                Ok((status, headers, body)) => {
-                    match inner.core.parse_parts::<E>(status, &headers, &body) {
-                        Ok(response) => return Ok(response),
-                        Err(e) => e,
-                    }
-                }
+            let error = match outcome.and_then(|answer| finish(inner, answer)) {
+                Ok(done) => return Ok(done),
                 Err(e) => e,
             };
             // Asked as if rewindable; rewinding happens only once a retry is wanted, and a
             // source that cannot rewind turns the retry into a stop (same decision).
-            let Some(delay) = inner.decide(attempt, &error, E::IDEMPOTENT, started) else {
+            let Some(delay) = inner.decide(attempt, &error, idempotent, started) else {
                 return Err(error);
             };
             if !rewind_all(endpoint.sources_mut()).await {
@@ -381,26 +236,25 @@ impl Client {
     /// [`Error::Decode`] when the platform answered a success envelope instead of a file.
     pub async fn download<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
         let inner = &*self.inner;
-        let started = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let params = inner.params();
-            let request = inner
-                .core
-                .prepare_download(endpoint, &params)?
-                .map(full_body);
-            let error = match inner.download_call(request).await {
-                Ok(download) => return Ok(download),
-                Err(e) => e,
-            };
-            match inner.decide(attempt, &error, true, started) {
-                Some(delay) => {
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                None => return Err(error),
-            }
-        }
+        // Downloads only read: retried as idempotent calls.
+        inner
+            .retrying(true, |params| async move {
+                let response = inner.download_head(endpoint, &params).await?;
+                inner.open_download(response).await
+            })
+            .await
+    }
+
+    /// Walks a paged list (such as [`ContractListRequest`](qys_proto::api::contract::ContractListRequest))
+    /// from `first`'s page on, one call per page, as the returned [`Stream`](futures_util::Stream)
+    /// is polled: see [`Pages`] for when the walk stops (last page, `totalCount` reached, an
+    /// error, or the page cap) and [`Pages::items`] for the items one by one.
+    pub fn pages<'c, E>(&'c self, first: &E) -> Pages<'c, E>
+    where
+        E: endpoint::Paged + Send + Sync + 'c,
+        E::Response: Send,
+    {
+        Pages::new(self, first.with_offset(first.offset()))
     }
 
     /// Downloads into `sink` and flushes it; returns what the head said about the file.
@@ -469,28 +323,29 @@ impl Client {
 }
 
 impl Inner {
-    /// Fresh signing inputs: every attempt gets its own timestamp and nonce.
-    fn params(&self) -> SigningParams {
-        SigningParams::new(self.clock.now_millis(), self.nonces.nonce())
-    }
-
-    fn decide(
+    /// Makes a call with `attempt` (given fresh signing inputs each time) and retries it per
+    /// the policy. Uploads, whose sources must be rewound, have their own loop
+    /// ([`Client::upload_with`]).
+    async fn retrying<T, F>(
         &self,
-        attempt: u32,
-        error: &Error,
         idempotent: bool,
-        started: Instant,
-    ) -> Option<Duration> {
-        match self.retry.decide(
-            attempt,
-            error,
-            idempotent,
-            true,
-            started.elapsed(),
-            qys_proto::system_jitter(),
-        ) {
-            RetryDecision::RetryAfter(delay) => Some(delay),
-            RetryDecision::Stop => None,
+        mut attempt: impl FnMut(SigningParams) -> F,
+    ) -> Result<T>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let started = Instant::now();
+        let mut n = 1;
+        loop {
+            let error = match attempt(self.params()).await {
+                Ok(done) => return Ok(done),
+                Err(e) => e,
+            };
+            let Some(delay) = self.decide(n, &error, idempotent, started) else {
+                return Err(error);
+            };
+            tokio::time::sleep(delay).await;
+            n += 1;
         }
     }
 
@@ -555,16 +410,36 @@ impl Inner {
         Ok((parts.status, parts.headers, body))
     }
 
-    /// Sends a download and looks at the head: the file, or the error envelope.
-    async fn download_call(&self, request: Request<ReqBody>) -> Result<Download> {
+    /// Sends a download and waits for the answer's head (within the whole-call timeout).
+    async fn download_head<E: endpoint::Download>(
+        &self,
+        endpoint: &E,
+        params: &SigningParams,
+    ) -> Result<Response<Incoming>> {
+        let request = self.core.prepare_download(endpoint, params)?.map(full_body);
         let host = host_of(&request);
-        let response = tokio::time::timeout(self.timeout, self.http.request(request))
+        tokio::time::timeout(self.timeout, self.http.request(request))
             .await
             .map_err(|_| timeout_error("waiting for the download to start", self.timeout))?
-            .map_err(|e| client_error(e, &host))?;
+            .map_err(|e| client_error(e, &host))
+    }
+
+    /// Looks at a download's head: the file, or the error envelope.
+    async fn open_download(&self, response: Response<Incoming>) -> Result<Download> {
         let (parts, body) = response.into_parts();
         match self.core.classify_download(parts.status, &parts.headers) {
             DownloadHead::File(meta) => Ok(Download::new(meta, body, self.idle_timeout)),
+            DownloadHead::Sniff(meta) => {
+                let limit = self.core.limits().max_json_body;
+                let download = Download::new(meta, body, self.idle_timeout);
+                tokio::time::timeout(
+                    self.timeout,
+                    download.sniffed(parts.status, &parts.headers, limit),
+                )
+                .await
+                .map_err(|_| timeout_error("reading the answer", self.timeout))?
+                .map_err(|e| e.with_retry_after(self.retry_after(&parts.headers)))
+            }
             DownloadHead::Envelope => {
                 let limit = self.core.limits().max_json_body;
                 let bytes =
@@ -573,7 +448,8 @@ impl Inner {
                         .map_err(|_| timeout_error("reading the answer", self.timeout))??;
                 Err(self
                     .core
-                    .download_error(parts.status, &parts.headers, &bytes))
+                    .download_error(parts.status, &parts.headers, &bytes)
+                    .with_retry_after(self.retry_after(&parts.headers)))
             }
         }
     }
@@ -604,7 +480,9 @@ async fn pump_inner<S: Source>(
     sources: &mut [&mut S],
     idle: Duration,
 ) -> Result<()> {
-    let mut buf = vec![0u8; UPLOAD_CHUNK];
+    // Pieces are read into this buffer's free space and split off to be sent as they are (no
+    // copy); once the connection drops a sent piece, `reserve` takes its memory back.
+    let mut buf = BytesMut::new();
     for segment in segments {
         match segment {
             Segment::Bytes(bytes) => {
@@ -626,8 +504,10 @@ async fn pump_inner<S: Source>(
                 let source: &mut S = source;
                 let mut remaining = declared;
                 while remaining > 0 {
-                    let want = usize::try_from(remaining).map_or(buf.len(), |r| r.min(buf.len()));
-                    let n = read_source(source, &mut buf[..want], idle).await?;
+                    let want =
+                        usize::try_from(remaining).map_or(UPLOAD_CHUNK, |r| r.min(UPLOAD_CHUNK));
+                    buf.reserve(want);
+                    let n = read_source_into(source, &mut buf, want, idle).await?;
                     if n == 0 {
                         return Err(mismatch(format!(
                             "the source of file part {index} ended after {} of its {declared} declared bytes",
@@ -635,7 +515,7 @@ async fn pump_inner<S: Source>(
                         )));
                     }
                     remaining -= n as u64;
-                    if !feed(tx, Bytes::copy_from_slice(&buf[..n]), idle).await? {
+                    if !feed(tx, buf.split().freeze(), idle).await? {
                         return Ok(());
                     }
                 }
@@ -651,8 +531,28 @@ async fn pump_inner<S: Source>(
     Ok(())
 }
 
+/// Reads at most `max` bytes of `source` into the spare capacity of `chunk`.
+async fn read_source_into<S: Source>(
+    source: &mut S,
+    chunk: &mut BytesMut,
+    max: usize,
+    idle: Duration,
+) -> Result<usize> {
+    let limited = (&mut *source).take(max as u64);
+    tokio::pin!(limited);
+    within_idle(idle, limited.read_buf(chunk)).await
+}
+
 async fn read_source<S: Source>(source: &mut S, buf: &mut [u8], idle: Duration) -> Result<usize> {
-    tokio::time::timeout(idle, source.read(buf))
+    within_idle(idle, source.read(buf)).await
+}
+
+/// A read of an upload source, bounded by the idle timeout.
+async fn within_idle(
+    idle: Duration,
+    read: impl std::future::Future<Output = io::Result<usize>>,
+) -> Result<usize> {
+    tokio::time::timeout(idle, read)
         .await
         .map_err(|_| timeout_error("reading the upload source", idle))?
         .map_err(|e| {

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use futures_util::Stream;
+use http::{HeaderMap, StatusCode};
 use http_body::Body;
 use hyper::body::Incoming;
-use qys_proto::download::DownloadMeta;
+use qys_proto::download::{DownloadMeta, Sniffer};
 use qys_proto::{Error, Result};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::time::{Instant, Sleep};
@@ -58,6 +59,27 @@ impl Download {
             done: false,
             pending: Bytes::new(),
         }
+    }
+
+    /// For a head that did not say what the body is
+    /// ([`DownloadHead::Sniff`](qys_proto::download::DownloadHead::Sniff)): reads the first
+    /// chunks until [`Sniffer`] decides, then either returns the error envelope's
+    /// error or the download, which hands out the bytes read before the rest.
+    pub(crate) async fn sniffed(
+        mut self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        limit: usize,
+    ) -> Result<Self> {
+        let mut sniffer = Sniffer::new(status, headers, limit);
+        let prefix = loop {
+            if let Some(prefix) = sniffer.decide()? {
+                break prefix;
+            }
+            sniffer.push(&self.chunk().await?.unwrap_or_default());
+        };
+        self.pending = Bytes::from(prefix);
+        Ok(self)
     }
 
     /// What the response head said about the file (name, media type, length).

@@ -57,6 +57,7 @@
 
 mod client;
 mod download;
+mod pages;
 mod source;
 mod transport;
 
@@ -65,6 +66,7 @@ pub use crate::client::{
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
 };
 pub use crate::download::Download;
+pub use crate::pages::{DEFAULT_MAX_PAGES, Items, Pages};
 pub use crate::source::{OneShot, Source, open_file};
 
 pub use qys_proto::download::DownloadMeta;
@@ -80,3 +82,8 @@ pub use qys_proto::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
     SignatoryId, TemplateId,
 };
+
+/// The README's code blocks, compiled as doctests so that they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -6,35 +6,36 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use http::{Method, Request, Response};
 use qys_proto::download::{DownloadHead, DownloadMeta};
 use qys_proto::endpoint::{self, Endpoint, Upload};
-use qys_proto::retry::{RetryDecision, RetryPolicy};
+use qys_proto::settings::{ClientSettings, ClientState};
 use qys_proto::{
-    BodyError, BodyErrorKind, BuildError, BuildErrorKind, Clock, Core, Environment, Error, Limits,
-    NonceSource, RandomNonce, Result, Signer, SigningParams, SystemClock,
+    BodyError, BodyErrorKind, BuildError, BuildErrorKind, Core, Environment, Error, Result, Signer,
 };
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use ureq::{Agent, AsSendBody, SendBody};
 
 use crate::download::Download;
+use crate::pages::Pages;
 use crate::source::{Source, UploadBody};
 use crate::transport::{from_io, map_ureq, read_capped};
 
-/// The default whole-call timeout of JSON calls.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default connect timeout (name resolution, TCP and TLS handshakes).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default idle timeout between body reads and writes of uploads and downloads.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+#[path = "uniform.rs"]
+mod uniform;
+
+pub use qys_proto::settings::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT,
+    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
+};
 
 /// A blocking client of the Open Platform.
 ///
 /// Cheap to clone: clones share one connection pool (one ureq agent) and one configuration.
 /// Every method is a short loop around the sans-IO [`Core`]: sign with a fresh timestamp and
-/// nonce, send, read the answer with a size limit, parse, and ask the [`RetryPolicy`] whether
+/// nonce, send, read the answer with a size limit, parse, and ask the [`RetryPolicy`](qys_proto::retry::RetryPolicy) whether
 /// to try again (re-signed).
 ///
 /// `Debug` shows the environment and settings, never a secret.
@@ -44,13 +45,16 @@ pub struct Client {
 }
 
 struct Inner {
-    core: Core,
+    state: ClientState,
     agent: Agent,
-    clock: Arc<dyn Clock>,
-    nonces: Arc<dyn NonceSource>,
-    retry: RetryPolicy,
-    timeout: Duration,
-    idle_timeout: Duration,
+}
+
+impl std::ops::Deref for Inner {
+    type Target = ClientState;
+
+    fn deref(&self) -> &ClientState {
+        &self.state
+    }
 }
 
 /// How long a call may take, by kind of call.
@@ -68,18 +72,7 @@ impl Client {
     /// [`Credentials`](qys_proto::Credentials) convert into a [`Signer`]).
     pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
         ClientBuilder {
-            environment,
-            signer: signer.into(),
-            allow_http: false,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            idle_timeout: DEFAULT_IDLE_TIMEOUT,
-            retry: RetryPolicy::default(),
-            clock: Arc::new(SystemClock),
-            nonces: Arc::new(RandomNonce),
-            roots: Vec::new(),
-            user_agent: None,
-            limits: Limits::default(),
+            settings: ClientSettings::new(environment, signer.into()),
             proxy: None,
         }
     }
@@ -94,27 +87,15 @@ impl Client {
     /// # Errors
     /// [`Error::Build`] when the request cannot be built (nothing is sent);
     /// [`Error::Transport`] for connection, TLS, timeout and I/O failures, and for answers
-    /// larger than [`Limits::max_json_body`]; [`Error::Api`] for an error envelope,
+    /// larger than [`Limits::max_json_body`](qys_proto::Limits::max_json_body); [`Error::Api`] for an error envelope,
     /// [`Error::Status`] for a non-2xx answer without one, [`Error::Decode`] for a result of
     /// another shape. Retryable failures are retried per the policy first.
     pub fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
-        let start = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let error = match self.execute_once(endpoint) {
-                Ok(response) => return Ok(response),
-                Err(e) => e,
-            };
-            match self.decide(attempt, &error, E::IDEMPOTENT, true, start) {
-                Some(delay) => std::thread::sleep(delay),
-                None => return Err(error),
-            }
-            attempt += 1;
-        }
+        self.retrying(E::IDEMPOTENT, || self.execute_once(endpoint))
     }
 
     fn execute_once<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
-        let request = self.inner.core.prepare(endpoint, &self.params())?;
+        let request = self.inner.core.prepare(endpoint, &self.inner.params())?;
         let response = self.send_bytes(request, Deadlines::Whole)?;
         self.finish::<E>(response)
     }
@@ -134,17 +115,33 @@ impl Client {
     where
         E::Source: Source,
     {
+        self.upload_with(endpoint, E::IDEMPOTENT, |response| {
+            self.finish::<E>(response)
+        })
+    }
+
+    /// Sends an upload, retried per the policy (after rewinding every source), and hands each
+    /// answer to `finish`; an error from it is retried as any other.
+    fn upload_with<E: Upload, T>(
+        &self,
+        endpoint: &mut E,
+        idempotent: bool,
+        finish: impl Fn(Response<ureq::Body>) -> Result<T>,
+    ) -> Result<T>
+    where
+        E::Source: Source,
+    {
         let start = Instant::now();
         let mut attempt = 1;
         loop {
-            let error = match self.upload_once(endpoint) {
-                Ok(response) => return Ok(response),
+            let error = match self.upload_once(endpoint).and_then(&finish) {
+                Ok(done) => return Ok(done),
                 Err(e) => e,
             };
             // The policy is asked as if the body could be re-sent; the sources are rewound only
             // when it would retry, and one that does not rewind stops the call (the same answer
             // as asking with `rewindable = false`).
-            match self.decide(attempt, &error, E::IDEMPOTENT, true, start) {
+            match self.inner.decide(attempt, &error, idempotent, start) {
                 Some(delay) if rewind_all(endpoint) => std::thread::sleep(delay),
                 _ => return Err(error),
             }
@@ -152,11 +149,14 @@ impl Client {
         }
     }
 
-    fn upload_once<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    fn upload_once<E: Upload>(&self, endpoint: &mut E) -> Result<Response<ureq::Body>>
     where
         E::Source: Source,
     {
-        let request = self.inner.core.prepare_upload(endpoint, &self.params())?;
+        let request = self
+            .inner
+            .core
+            .prepare_upload(endpoint, &self.inner.params())?;
         let lengths: Vec<u64> = endpoint.files().iter().map(|f| f.length).collect();
         let (parts, multipart) = request.into_parts();
         let mut body = UploadBody::new(multipart.segments(), endpoint.sources_mut(), lengths);
@@ -168,7 +168,7 @@ impl Client {
         if let Some(e) = body.take_error() {
             return Err(e.into());
         }
-        self.finish::<E>(sent?)
+        sent
     }
 
     /// Starts a download. On success the answer's body is handed over unread, as a
@@ -182,23 +182,14 @@ impl Client {
     /// As [`execute`](Self::execute); an envelope on a download is [`Error::Api`] (or
     /// [`Error::Decode`] for a success envelope where a file was expected).
     pub fn download<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
-        let start = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let error = match self.download_once(endpoint) {
-                Ok(download) => return Ok(download),
-                Err(e) => e,
-            };
-            match self.decide(attempt, &error, true, true, start) {
-                Some(delay) => std::thread::sleep(delay),
-                None => return Err(error),
-            }
-            attempt += 1;
-        }
+        self.retrying(true, || self.download_once(endpoint))
     }
 
     fn download_once<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
-        let request = self.inner.core.prepare_download(endpoint, &self.params())?;
+        let request = self
+            .inner
+            .core
+            .prepare_download(endpoint, &self.inner.params())?;
         let response = self.send_bytes(request, Deadlines::Streaming)?;
         let (parts, mut body) = response.into_parts();
         match self
@@ -207,12 +198,20 @@ impl Client {
             .classify_download(parts.status, &parts.headers)
         {
             DownloadHead::File(meta) => Ok(Download::new(meta, body.into_reader())),
+            DownloadHead::Sniff(meta) => Download::new(meta, body.into_reader())
+                .sniffed(
+                    parts.status,
+                    &parts.headers,
+                    self.inner.core.limits().max_json_body,
+                )
+                .map_err(|e| e.with_retry_after(self.inner.retry_after(&parts.headers))),
             DownloadHead::Envelope => {
                 let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
                 Err(self
                     .inner
                     .core
-                    .download_error(parts.status, &parts.headers, &bytes))
+                    .download_error(parts.status, &parts.headers, &bytes)
+                    .with_retry_after(self.inner.retry_after(&parts.headers)))
             }
         }
     }
@@ -274,29 +273,30 @@ impl Client {
         Ok(download.meta().clone())
     }
 
-    fn params(&self) -> SigningParams {
-        SigningParams::new(self.inner.clock.now_millis(), self.inner.nonces.nonce())
+    /// Walks a paged list (such as [`ContractListRequest`](qys_proto::api::contract::ContractListRequest))
+    /// from `first`'s page on, one call per page, lazily: see [`Pages`] for when the walk
+    /// stops (last page, `totalCount` reached, an error, or the page cap) and
+    /// [`Pages::items`] for the items one by one.
+    pub fn pages<E: endpoint::Paged>(&self, first: &E) -> Pages<'_, E> {
+        Pages::new(self, first.with_offset(first.offset()))
     }
 
-    /// The delay before the next attempt, or `None` to stop.
-    fn decide(
-        &self,
-        attempt: u32,
-        error: &Error,
-        idempotent: bool,
-        rewindable: bool,
-        start: Instant,
-    ) -> Option<Duration> {
-        match self.inner.retry.decide(
-            attempt,
-            error,
-            idempotent,
-            rewindable,
-            start.elapsed(),
-            qys_proto::system_jitter(),
-        ) {
-            RetryDecision::RetryAfter(delay) => Some(delay),
-            RetryDecision::Stop => None,
+    /// Makes a call with `attempt` (which signs afresh each time) and retries it per the
+    /// policy. Uploads, whose sources must be rewound, have their own loop
+    /// ([`upload_with`](Self::upload_with)).
+    fn retrying<T>(&self, idempotent: bool, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+        let start = Instant::now();
+        let mut n = 1;
+        loop {
+            let error = match attempt() {
+                Ok(done) => return Ok(done),
+                Err(e) => e,
+            };
+            match self.inner.decide(n, &error, idempotent, start) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return Err(error),
+            }
+            n += 1;
         }
     }
 
@@ -340,19 +340,14 @@ impl Client {
         self.inner
             .core
             .parse_parts::<E>(parts.status, &parts.headers, &bytes)
+            .map_err(|e| e.with_retry_after(self.inner.retry_after(&parts.headers)))
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &self.inner;
         f.debug_struct("Client")
-            .field("core", &i.core)
-            .field("retry", &i.retry)
-            .field("timeout", &i.timeout)
-            .field("idle_timeout", &i.idle_timeout)
-            .field("clock", &i.clock)
-            .field("nonces", &i.nonces)
+            .field("state", &self.inner.state)
             .finish_non_exhaustive()
     }
 }
@@ -448,103 +443,18 @@ fn sync_dir(dir: &Path) {
 
 /// Builds a [`Client`].
 ///
-/// Defaults: the system clock, random UUID nonces, [`RetryPolicy::default`], a 30 s timeout
+/// Defaults: the system clock, random UUID nonces, [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default), a 30 s timeout
 /// for JSON calls, 10 s to connect, 60 s idle time between body reads and writes of uploads
-/// and downloads, [`Limits::default`], no proxy (the environment's proxy variables are
-/// ignored), Mozilla's root certificates, `https://` only.
+/// and downloads, up to 32 idle pooled connections per host kept 30 s, [`Limits::default`](qys_proto::Limits::default),
+/// no proxy (the environment's proxy variables are ignored), Mozilla's root certificates,
+/// `https://` only.
 pub struct ClientBuilder {
-    environment: Environment,
-    signer: Signer,
-    allow_http: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
-    idle_timeout: Duration,
-    retry: RetryPolicy,
-    clock: Arc<dyn Clock>,
-    nonces: Arc<dyn NonceSource>,
-    roots: Vec<Vec<u8>>,
-    user_agent: Option<String>,
-    limits: Limits,
+    settings: ClientSettings,
     proxy: Option<String>,
 }
 
 impl ClientBuilder {
-    /// Allows a plain `http://` environment (a loopback sandbox, an intranet gateway).
-    /// Requests, tokens and signatures then travel unencrypted.
-    #[must_use]
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The deadline of a whole JSON call (connect, send, answer, body). For uploads and
-    /// downloads, the deadline of the response head.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The deadline for name resolution, TCP connect and the TLS handshake.
-    #[must_use]
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The longest wait for progress while an upload or a download body is being written or
-    /// read (it restarts at each read and write).
-    #[must_use]
-    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = timeout;
-        self
-    }
-
-    /// Replaces the retry policy ([`RetryPolicy::none`] disables retries).
-    #[must_use]
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Where each request's timestamp comes from (tests; a corrected clock for machines
-    /// that drift outside the gateway's window).
-    #[must_use]
-    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Where each request's nonce comes from.
-    #[must_use]
-    pub fn nonce_source(mut self, nonces: impl NonceSource + 'static) -> Self {
-        self.nonces = Arc::new(nonces);
-        self
-    }
-
-    /// Trusts the certificates of a PEM document (one or more `CERTIFICATE` blocks) in
-    /// addition to Mozilla's roots, e.g. a private gateway's CA. Checked by
-    /// [`build`](Self::build). Certificates are always verified; there is no way to turn
-    /// that off.
-    #[must_use]
-    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
-        self.roots.push(pem.to_vec());
-        self
-    }
-
-    /// Replaces the `User-Agent` (default `qys/<version>`).
-    #[must_use]
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Replaces the size limits.
-    #[must_use]
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
+    qys_proto::client_builder_settings!();
 
     /// Sends through an HTTP(S) or SOCKS proxy (`http://host:port`, `socks5://...`), or
     /// directly with `None` (the default: proxy environment variables are not read).
@@ -562,14 +472,9 @@ impl ClientBuilder {
     /// that is not a header value, a proxy URL that does not parse, or a root certificate PEM
     /// that does not parse or holds no certificate.
     pub fn build(self) -> Result<Client> {
-        let user_agent = self
-            .user_agent
-            .unwrap_or_else(|| qys_proto::USER_AGENT.to_owned());
-        let core = Core::builder(self.environment, self.signer)
-            .allow_http(self.allow_http)
-            .user_agent(user_agent.clone())
-            .limits(self.limits)
-            .build()?;
+        let settings = self.settings;
+        let state = settings.state()?;
+        let user_agent = settings.user_agent().to_owned();
         let proxy = match self.proxy.as_deref() {
             None => None,
             Some(url) => Some(ureq::Proxy::new(url).map_err(|_| {
@@ -577,14 +482,14 @@ impl ClientBuilder {
                 BuildError::new(BuildErrorKind::InvalidArgument, "the proxy URL is invalid")
             })?),
         };
-        let roots = if self.roots.is_empty() {
+        let roots = if settings.roots.is_empty() {
             RootCerts::WebPki
         } else {
             let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
                 .iter()
                 .map(|c| Certificate::from_der(c.as_ref()))
                 .collect();
-            for pem in &self.roots {
+            for pem in &settings.roots {
                 all.extend(parse_certificates(pem)?);
             }
             RootCerts::from(all)
@@ -594,28 +499,30 @@ impl ClientBuilder {
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .root_certs(roots)
             .build();
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .https_only(!self.allow_http)
+            .https_only(!settings.allow_http)
             .proxy(proxy)
             .tls_config(tls)
             .user_agent(user_agent)
             .accept_encoding("")
-            .timeout_resolve(Some(self.connect_timeout))
-            .timeout_connect(Some(self.connect_timeout))
-            .build()
-            .new_agent();
+            .timeout_resolve(Some(settings.connect_timeout))
+            .timeout_connect(Some(settings.connect_timeout))
+            // ureq keeps 3 idle connections per host by default: threads sharing a client
+            // would then reconnect for most calls.
+            .max_idle_connections(settings.pool_max_idle_per_host.saturating_mul(4))
+            .max_idle_connections_per_host(settings.pool_max_idle_per_host)
+            .max_idle_age(settings.pool_idle_timeout)
+            .build();
+        // ureq's own resolver would start a thread for every request (see `resolve`).
+        let agent = Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            crate::resolve::CachingResolver::default(),
+        );
         Ok(Client {
-            inner: Arc::new(Inner {
-                core,
-                agent,
-                clock: self.clock,
-                nonces: self.nonces,
-                retry: self.retry,
-                timeout: self.timeout,
-                idle_timeout: self.idle_timeout,
-            }),
+            inner: Arc::new(Inner { state, agent }),
         })
     }
 }
@@ -649,18 +556,7 @@ fn parse_certificates(pem: &[u8]) -> Result<Vec<Certificate<'static>>> {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("environment", &self.environment)
-            .field("signer", &self.signer)
-            .field("allow_http", &self.allow_http)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("retry", &self.retry)
-            .field("clock", &self.clock)
-            .field("nonces", &self.nonces)
-            .field("extra_roots", &self.roots.len())
-            .field("user_agent", &self.user_agent)
-            .field("limits", &self.limits)
+            .field("settings", &self.settings)
             // The proxy URL may carry a password.
             .field("proxy", &self.proxy.as_ref().map(|_| "[configured]"))
             .finish()

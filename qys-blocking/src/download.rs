@@ -3,9 +3,11 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use qys_proto::download::DownloadMeta;
+use http::{HeaderMap, StatusCode};
+use qys_proto::Result;
+use qys_proto::download::{DownloadMeta, Sniffer};
 
-use crate::transport::{map_body_io, to_io};
+use crate::transport::{from_io, map_body_io, to_io};
 
 /// A file being downloaded: read it as any [`Read`]; [`meta`](Self::meta) has what the
 /// response head said (file name, media type, length).
@@ -17,12 +19,45 @@ use crate::transport::{map_body_io, to_io};
 /// error, not a silent end).
 pub struct Download {
     meta: DownloadMeta,
+    /// Bytes already read from the connection to sniff the body, handed out first.
+    prefix: io::Cursor<Vec<u8>>,
     reader: ureq::BodyReader<'static>,
 }
 
 impl Download {
     pub(crate) fn new(meta: DownloadMeta, reader: ureq::BodyReader<'static>) -> Self {
-        Self { meta, reader }
+        Self {
+            meta,
+            prefix: io::Cursor::new(Vec::new()),
+            reader,
+        }
+    }
+
+    /// For a head that did not say what the body is
+    /// ([`DownloadHead::Sniff`](qys_proto::download::DownloadHead::Sniff)): reads the first
+    /// bytes until [`Sniffer`] decides, then either returns the error envelope's
+    /// error or the download, which hands out the bytes read before the rest.
+    pub(crate) fn sniffed(
+        mut self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        limit: usize,
+    ) -> Result<Self> {
+        let mut sniffer = Sniffer::new(status, headers, limit);
+        let mut buf = [0u8; 8 * 1024];
+        let prefix = loop {
+            if let Some(prefix) = sniffer.decide()? {
+                break prefix;
+            }
+            let want = sniffer.room().min(buf.len());
+            match self.read(&mut buf[..want]) {
+                Ok(n) => sniffer.push(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(from_io(e)),
+            }
+        };
+        self.prefix = io::Cursor::new(prefix);
+        Ok(self)
     }
 
     /// What the response head said about the file.
@@ -33,6 +68,9 @@ impl Download {
 
 impl Read for Download {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.prefix.position() < self.prefix.get_ref().len() as u64 {
+            return self.prefix.read(buf);
+        }
         self.reader.read(buf).map_err(|e| {
             if e.kind() == io::ErrorKind::Interrupted {
                 e

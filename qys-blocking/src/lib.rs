@@ -85,13 +85,17 @@ mod tests {
 
 mod client;
 mod download;
+mod pages;
+mod resolve;
 mod source;
 mod transport;
 
 pub use crate::client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
 };
 pub use crate::download::Download;
+pub use crate::pages::{DEFAULT_MAX_PAGES, Items, Pages};
 pub use crate::source::{OneShot, Source, open_file};
 
 pub use qys_proto::download::DownloadMeta;

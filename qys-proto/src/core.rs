@@ -250,20 +250,24 @@ impl Core {
             uri.push('?');
             uri.push_str(q);
         }
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(USER_AGENT, self.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static(accept));
-        if let Some(ct) = content_type {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static(ct));
-        }
-        let request = builder.body(body).map_err(|e| {
+        let uri = http::Uri::try_from(uri).map_err(|e| {
             BuildError::new(
                 BuildErrorKind::InvalidArgument,
                 format!("invalid request: {e}"),
             )
         })?;
+        // Room for every header a request gets (3 here, up to 6 from signing, Content-Length
+        // of uploads), so that signing does not grow the map.
+        let mut headers = HeaderMap::with_capacity(12);
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        if let Some(ct) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+        let mut request = Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         let (mut parts, body) = request.into_parts();
         self.signer.sign(&mut parts, path, params)?;
         Ok(Request::from_parts(parts, body))

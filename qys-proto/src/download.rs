@@ -1,10 +1,18 @@
 //! Downloads: success is a byte stream, failure is a JSON envelope. The response head decides
-//! which, before any of the body is read.
+//! which, before any of the body is read, except for a head that does not say
+//! ([`DownloadHead::Sniff`]: `text/plain` or no media type), where the first bytes of the body
+//! decide ([`sniff`]).
 
 use http::{HeaderMap, StatusCode, header};
 use percent_encoding::percent_decode_str;
 
+use crate::envelope::{RawEnvelope, parse_result};
+use crate::error::Error;
+
 /// What a download's response head says the body is.
+///
+/// Deliberately exhaustive: a frontend must handle every kind of head, so a new kind is a
+/// compile error there rather than a silent fallback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DownloadHead {
     /// The file: stream the body to the caller.
@@ -12,6 +20,68 @@ pub enum DownloadHead {
     /// An envelope (or an error page): read it with a size limit and parse it into the error
     /// with [`crate::Core::download_error`].
     Envelope,
+    /// A successful head that does not say what the body is (`text/plain`, or no
+    /// `Content-Type`): gateways and Java servers label JSON error envelopes so. Read the
+    /// body's first bytes and ask [`sniff`] until it answers [`Sniffed::File`] (then hand
+    /// the bytes read, followed by the rest, over as the file described by this
+    /// [`DownloadMeta`]) or [`Sniffed::Error`].
+    Sniff(DownloadMeta),
+}
+
+/// What the first bytes of a [`DownloadHead::Sniff`] body say, as told by [`sniff`].
+#[derive(Debug)]
+pub enum Sniffed {
+    /// The body is the file: stream the bytes already read, then the rest.
+    File,
+    /// Not known yet: read more of the body (at least one more byte) and ask again.
+    NeedMore,
+    /// The body is a complete error envelope: the error it carries.
+    Error(Error),
+}
+
+/// Decides what a [`DownloadHead::Sniff`] body is from its first bytes `prefix` (`complete`
+/// when the body ended there), reading at most `limit` bytes
+/// ([`Limits::max_json_body`](crate::Limits)) ahead:
+///
+/// - a body whose first non-space byte is not `{` is the file (decided on the first such
+///   byte, so a text file costs no buffering);
+/// - a body starting with `{` is read to its end, but no further than `limit` (a longer one
+///   is the file: a JSON document being downloaded); once complete, an envelope with a
+///   non-success code is its [`Error::Api`], anything else (a JSON file, even a success
+///   envelope) is the file;
+/// - an empty or all-space body is the (empty) file.
+pub fn sniff(
+    status: StatusCode,
+    headers: &HeaderMap,
+    prefix: &[u8],
+    complete: bool,
+    limit: usize,
+) -> Sniffed {
+    match prefix.iter().find(|b| !b.is_ascii_whitespace()) {
+        None if complete => return Sniffed::File,
+        None => {}
+        Some(b'{') => {}
+        Some(_) => return Sniffed::File,
+    }
+    if !complete {
+        return if prefix.len() < limit {
+            Sniffed::NeedMore
+        } else {
+            Sniffed::File
+        };
+    }
+    match RawEnvelope::from_body(prefix) {
+        Some(envelope) if !envelope.is_success() => {
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            match parse_result::<serde::de::IgnoredAny>(status, content_type, prefix) {
+                Err(e) => Sniffed::Error(e),
+                Ok(_) => Sniffed::File,
+            }
+        }
+        _ => Sniffed::File,
+    }
 }
 
 /// What the head says about a downloaded file.
@@ -40,9 +110,87 @@ impl DownloadMeta {
     }
 }
 
+/// Reads ahead on a [`DownloadHead::Sniff`] body for a frontend: collects the bytes it reads
+/// until [`sniff`] decides.
+///
+/// ```
+/// use http::{HeaderMap, StatusCode};
+/// use qys_proto::download::Sniffer;
+///
+/// let headers = HeaderMap::new();
+/// let mut body: &[u8] = b"plain text";
+/// let mut sniffer = Sniffer::new(StatusCode::OK, &headers, 1024);
+/// let prefix = loop {
+///     if let Some(prefix) = sniffer.decide()? {
+///         break prefix;
+///     }
+///     let n = sniffer.room().min(4).min(body.len());
+///     sniffer.push(&body[..n]); // an empty push: the body ended
+///     body = &body[n..];
+/// };
+/// assert_eq!(prefix, b"plai"); // decided on the first bytes: hand them out first
+/// # Ok::<(), qys_proto::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Sniffer<'h> {
+    status: StatusCode,
+    headers: &'h HeaderMap,
+    limit: usize,
+    prefix: Vec<u8>,
+    complete: bool,
+}
+
+impl<'h> Sniffer<'h> {
+    /// For the answer `status` and `headers`, reading at most `limit` bytes
+    /// ([`Limits::max_json_body`](crate::Limits)) ahead.
+    pub fn new(status: StatusCode, headers: &'h HeaderMap, limit: usize) -> Self {
+        Self {
+            status,
+            headers,
+            limit,
+            prefix: Vec::new(),
+            complete: false,
+        }
+    }
+
+    /// `Some(bytes read)` once the body is known to be the file (hand them out before the
+    /// rest), `None` while more must be read (at most [`room`](Self::room) bytes, then
+    /// [`push`](Self::push)ed).
+    ///
+    /// # Errors
+    /// The error of a complete error envelope.
+    pub fn decide(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        match sniff(
+            self.status,
+            self.headers,
+            &self.prefix,
+            self.complete,
+            self.limit,
+        ) {
+            Sniffed::File => Ok(Some(std::mem::take(&mut self.prefix))),
+            Sniffed::NeedMore => Ok(None),
+            Sniffed::Error(e) => Err(e),
+        }
+    }
+
+    /// How many bytes to read at most before deciding again (at least 1).
+    pub fn room(&self) -> usize {
+        self.limit.saturating_sub(self.prefix.len()).max(1)
+    }
+
+    /// The next bytes of the body; empty when the body ended.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            self.complete = true;
+        }
+        self.prefix.extend_from_slice(bytes);
+    }
+}
+
 /// Classifies a download's response head: a non-2xx status, or a JSON or HTML body, is an
-/// envelope (the platform answers download failures with JSON, even with HTTP 200); anything
-/// else is the file.
+/// envelope (the platform answers download failures with JSON, even with HTTP 200); a
+/// `text/plain` or unlabelled body is to be sniffed ([`DownloadHead::Sniff`]); anything else
+/// is the file.
 pub fn classify(status: StatusCode, headers: &HeaderMap) -> DownloadHead {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -65,7 +213,7 @@ pub fn classify(status: StatusCode, headers: &HeaderMap) -> DownloadHead {
     if !status.is_success() || is_envelope {
         return DownloadHead::Envelope;
     }
-    DownloadHead::File(DownloadMeta {
+    let meta = DownloadMeta {
         file_name: headers
             .get(header::CONTENT_DISPOSITION)
             .and_then(|v| content_disposition_file_name(v.as_bytes())),
@@ -74,7 +222,12 @@ pub fn classify(status: StatusCode, headers: &HeaderMap) -> DownloadHead {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse().ok()),
-    })
+    };
+    if essence.is_empty() || essence == "text/plain" {
+        DownloadHead::Sniff(meta)
+    } else {
+        DownloadHead::File(meta)
+    }
 }
 
 /// The file name of a `Content-Disposition` value: `filename*` (RFC 5987, UTF-8 or ISO-8859-1)
@@ -222,5 +375,74 @@ mod tests {
             classify(StatusCode::BAD_GATEWAY, &h),
             DownloadHead::Envelope
         );
+    }
+
+    #[test]
+    fn text_plain_and_unlabelled_heads_are_sniffed() {
+        let mut h = HeaderMap::new();
+        assert!(matches!(
+            classify(StatusCode::OK, &h),
+            DownloadHead::Sniff(_)
+        ));
+        h.insert(
+            header::CONTENT_TYPE,
+            "Text/Plain; charset=utf-8".parse().unwrap(),
+        );
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"a.txt\"".parse().unwrap(),
+        );
+        let DownloadHead::Sniff(meta) = classify(StatusCode::OK, &h) else {
+            panic!("text/plain is sniffed")
+        };
+        assert_eq!(meta.file_name(), Some("a.txt"));
+        assert_eq!(classify(StatusCode::NOT_FOUND, &h), DownloadHead::Envelope);
+    }
+
+    fn sniffed(prefix: &[u8], complete: bool, limit: usize) -> Sniffed {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        sniff(StatusCode::OK, &h, prefix, complete, limit)
+    }
+
+    #[test]
+    fn sniffing_an_error_envelope_gives_the_api_error() {
+        let body =
+            br#" {"code":3004,"message":"not found","responseCode":"11011126","result":null}"#;
+        let Sniffed::Error(Error::Api(api)) = sniffed(body, true, 1024) else {
+            panic!("an error envelope is the API error")
+        };
+        assert_eq!(api.code(), Some(3004));
+        assert_eq!(api.http_status(), StatusCode::OK);
+        // Until the body ends, more is needed.
+        assert!(matches!(
+            sniffed(&body[..20], false, 1024),
+            Sniffed::NeedMore
+        ));
+        assert!(matches!(sniffed(b"  ", false, 1024), Sniffed::NeedMore));
+        assert!(matches!(sniffed(b"", false, 1024), Sniffed::NeedMore));
+    }
+
+    #[test]
+    fn sniffing_anything_else_gives_the_file() {
+        // A text file: decided on its first byte.
+        assert!(matches!(sniffed(b"hello", false, 1024), Sniffed::File));
+        assert!(matches!(sniffed(b"\n x", false, 1024), Sniffed::File));
+        // Empty.
+        assert!(matches!(sniffed(b"", true, 1024), Sniffed::File));
+        assert!(matches!(sniffed(b" \r\n", true, 1024), Sniffed::File));
+        // JSON that is no error envelope: a JSON file, a success envelope, broken JSON.
+        assert!(matches!(sniffed(br#"{"a":1}"#, true, 1024), Sniffed::File));
+        assert!(matches!(
+            sniffed(br#"{"code":0,"result":{}}"#, true, 1024),
+            Sniffed::File
+        ));
+        assert!(matches!(
+            sniffed(br#"{"code":3004"#, true, 1024),
+            Sniffed::File
+        ));
+        // A `{` body longer than the limit is not read further: the file.
+        assert!(matches!(sniffed(&[b'{'; 16], false, 16), Sniffed::File));
+        assert!(matches!(sniffed(&[b'{'; 15], false, 16), Sniffed::NeedMore));
     }
 }

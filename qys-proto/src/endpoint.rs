@@ -116,26 +116,71 @@ pub trait Download {
     fn payload(&self) -> Result<Payload, BuildError>;
 }
 
-/// Implements [`Endpoint`] for a request struct whose `Response` is its `Result`.
+// --- the macros every group of `crate::api` uses ---------------------------------------------
+
+/// Implements [`Endpoint`] (or [`Download`]) for a request struct: the one macro that stamps
+/// endpoint impls.
 ///
-/// `endpoint!(Type: POST "/path", json, idempotent = false => ResultType);` sends the struct as
-/// JSON; `query` sends its fields as a query string; `empty` sends nothing.
-#[allow(unused_macros)] // the JSON/query groups of the contract and organization menus use it
+/// ```text
+/// endpoint!(Type: POST "/path", json, idempotent = false => ResultType);
+/// endpoint!(Type<S>: POST "/path", check multipart, idempotent = false => ResultType);
+/// endpoint!(Type: POST "/path", check json, idempotent = false => Res as Response = f(arg));
+/// endpoint!(Type: GET "/path", check query => download);
+/// ```
+///
+/// The payload is `json` (the struct as a JSON body), `query` (its fields as a query string),
+/// `multipart` (its fields as multipart text parts) or `empty`. With `check` the payload is
+/// built after `self.check()?`. The response is the result, or `f(result, arg, context)` with
+/// `as Response = f(arg)`. `=> download` implements [`Download`] instead.
 macro_rules! endpoint {
-    ($ty:ty : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $res:ty) => {
-        impl $crate::endpoint::Endpoint for $ty {
+    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, check $payload:ident => download) => {
+        $crate::endpoint::endpoint!(@download [$ty $(<$s>)?] [$($s)?] $method $path, [check] $payload);
+    };
+    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident => download) => {
+        $crate::endpoint::endpoint!(@download [$ty $(<$s>)?] [$($s)?] $method $path, [] $payload);
+    };
+    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, check $payload:ident, idempotent = $idem:literal => $($res:tt)+) => {
+        $crate::endpoint::endpoint!(@call [$ty $(<$s>)?] [$($s)?] $method $path, [check] $payload, $idem => $($res)+);
+    };
+    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $($res:tt)+) => {
+        $crate::endpoint::endpoint!(@call [$ty $(<$s>)?] [$($s)?] $method $path, [] $payload, $idem => $($res)+);
+    };
+    (@call [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal
+        => $res:ty as $resp:ty = $($conv:ident)::+ ($($arg:expr),*)) => {
+        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] $method $path, [$($check)?] $payload, $idem
+            => [$res] [$resp] [$($conv)::+] [$($arg,)*]);
+    };
+    (@call [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal => $res:ty) => {
+        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] $method $path, [$($check)?] $payload, $idem
+            => [$res] [$res] [$crate::endpoint::same] []);
+    };
+    (@impl [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal
+        => [$res:ty] [$resp:ty] [$($conv:tt)+] [$($arg:tt)*]) => {
+        impl $(<$s>)? $crate::endpoint::Endpoint for $($ty)+ {
             type Result = $res;
-            type Response = $res;
+            type Response = $resp;
             const METHOD: ::http::Method = ::http::Method::$method;
             const PATH: &'static str = $path;
             const IDEMPOTENT: bool = $idem;
 
             fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                $(self.$check()?;)?
                 $crate::endpoint::endpoint!(@payload self, $payload)
             }
 
-            fn response(result: $res, _: &$crate::Context) -> $res {
-                result
+            fn response(result: $res, context: &$crate::Context) -> $resp {
+                $($conv)+(result, $($arg)* context)
+            }
+        }
+    };
+    (@download [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident) => {
+        impl $(<$s>)? $crate::endpoint::Download for $($ty)+ {
+            const METHOD: ::http::Method = ::http::Method::$method;
+            const PATH: &'static str = $path;
+
+            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                $(self.$check()?;)?
+                $crate::endpoint::endpoint!(@payload self, $payload)
             }
         }
     };
@@ -144,8 +189,188 @@ macro_rules! endpoint {
     (@payload $self:ident, multipart) => { $crate::endpoint::Payload::multipart($self) };
     (@payload $self:ident, empty) => { Ok($crate::endpoint::Payload::Empty) };
 }
-#[allow(unused_imports)]
 pub(crate) use endpoint;
+
+/// The response of an endpoint whose response is its result.
+pub(crate) fn same<T>(result: T, _: &Context) -> T {
+    result
+}
+
+/// Chained setters for optional fields: `name(value)` sets `Some(value.into())`; after
+/// `in inner;` they set the fields of the struct's field `inner` (a flattened part).
+macro_rules! setters {
+    (in $via:ident; $($rest:tt)*) => { $crate::endpoint::setters!(@[$via.] $($rest)*); };
+    (@[$($via:tt)*] $(#[$doc:meta])* $name:ident : $ty:ty ; $($rest:tt)*) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
+            self.$($via)* $name = Some(value.into());
+            self
+        }
+        $crate::endpoint::setters!(@[$($via)*] $($rest)*);
+    };
+    (@[$($via:tt)*]) => {};
+    ($($rest:tt)*) => { $crate::endpoint::setters!(@[] $($rest)*); };
+}
+pub(crate) use setters;
+
+/// Chained setters for list fields: `name(items)` replaces the list.
+macro_rules! list_setters {
+    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, items: impl IntoIterator<Item = $ty>) -> Self {
+            self.$name = items.into_iter().collect();
+            self
+        }
+    )*};
+}
+pub(crate) use list_setters;
+
+/// Declares a request whose body is exactly that of another request (`#[serde(transparent)]`),
+/// passing through the constructors (`new { ... }`) and chained builders (`with { ... }`) it
+/// keeps, each with its own doc comment; its `check` is the inner one's.
+macro_rules! same_body {
+    (
+        $(#[$meta:meta])*
+        pub struct $outer:ident($inner:ty) {
+            new { $( $(#[$cdoc:meta])* fn $c:ident($($ca:ident: $ct:ty),*); )* }
+            with { $( $(#[$bdoc:meta])* fn $b:ident($($ba:ident: $bt:ty),*); )* }
+        }
+    ) => {
+        $(#[$meta])*
+        #[serde(transparent)]
+        pub struct $outer($inner);
+
+        impl $outer {
+            $(
+                $(#[$cdoc])*
+                pub fn $c($($ca: $ct),*) -> Self {
+                    Self(<$inner>::$c($($ca),*))
+                }
+            )*
+            $(
+                $(#[$bdoc])*
+                #[must_use]
+                pub fn $b(self, $($ba: $bt),*) -> Self {
+                    Self(self.0.$b($($ba),*))
+                }
+            )*
+
+            fn check(&self) -> Result<(), $crate::BuildError> {
+                self.0.check()
+            }
+        }
+    };
+}
+pub(crate) use same_body;
+
+/// Implements [`Upload`] for `Type<S>` from its file field: `upload!(Type, field: "part")` for
+/// one [`UploadFile`](crate::multipart::UploadFile), `upload!(Type, #[each] field: "part")`
+/// for an `Option` or a `Vec` of them (one part each, all named `part`).
+macro_rules! upload {
+    ($ty:ident, $field:ident : $part:literal) => {
+        $crate::endpoint::upload!(@impl $ty,
+            |ep| vec![ep.$field.part($part)],
+            |ep| vec![ep.$field.source_mut()]);
+    };
+    ($ty:ident, #[each] $field:ident : $part:literal) => {
+        $crate::endpoint::upload!(@impl $ty,
+            |ep| ep.$field.iter().map(|f| f.part($part)).collect(),
+            |ep| ep.$field.iter_mut().map($crate::multipart::UploadFile::source_mut).collect());
+    };
+    (@impl $ty:ident, |$a:ident| $files:expr, |$b:ident| $sources:expr) => {
+        impl<S> $crate::endpoint::Upload for $ty<S> {
+            type Source = S;
+
+            fn files(&self) -> Vec<$crate::multipart::FilePart<'_>> {
+                let $a = self;
+                $files
+            }
+
+            fn sources_mut(&mut self) -> Vec<&mut S> {
+                let $b = self;
+                $sources
+            }
+        }
+    };
+}
+pub(crate) use upload;
+
+/// For a list request deriving `Default` with a `page: ListQuery` field, answering a `Page` of
+/// `Item`: `new` (the first page), its `check`, its `select_offset`, `select_limit` and
+/// `tenant_name` setters (the doc comments name the items),
+/// with `modified` the `modify_time_start`/`modify_time_end` setters too, and [`Paged`].
+///
+/// `paged!(Type => Item, "items");`, `paged!(Type => Item, "items", modified);`
+macro_rules! paged {
+    ($ty:ident => $item:ty, $what:literal, modified) => {
+        $crate::endpoint::paged!($ty => $item, $what);
+
+        impl $ty {
+            $crate::endpoint::setters! { in page;
+                /// Changed at or after (`yyyy-MM-dd HH:mm:ss`).
+                modify_time_start: String;
+                /// Changed at or before (`yyyy-MM-dd HH:mm:ss`).
+                modify_time_end: String;
+            }
+        }
+    };
+    ($ty:ident => $item:ty, $what:literal) => {
+        impl $ty {
+            #[doc = concat!("The first page of up to 1000 ", $what, ".")]
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Starts at `offset` (0-based).
+            #[must_use]
+            pub fn select_offset(mut self, offset: u64) -> Self {
+                self.page.select_offset = offset;
+                self
+            }
+
+            #[doc = concat!("Asks for `limit` ", $what, " per page (1–1000).")]
+            #[must_use]
+            pub fn select_limit(mut self, limit: u64) -> Self {
+                self.page.select_limit = limit;
+                self
+            }
+
+            $crate::endpoint::setters! { in page;
+                #[doc = concat!("The sub-company whose ", $what, " are listed.")]
+                tenant_name: String;
+            }
+
+            fn check(&self) -> Result<(), $crate::BuildError> {
+                self.page.check()
+            }
+        }
+
+        impl $crate::endpoint::Paged for $ty {
+            type Item = $item;
+
+            fn offset(&self) -> u64 {
+                self.page.select_offset
+            }
+
+            fn limit(&self) -> u64 {
+                self.page.select_limit
+            }
+
+            fn with_offset(&self, offset: u64) -> Self {
+                let mut next = self.clone();
+                next.page.select_offset = offset;
+                next
+            }
+
+            fn items(response: $crate::api::org_types::Page<$item>) -> (Vec<$item>, Option<u64>) {
+                (response.list, response.total_count)
+            }
+        }
+    };
+}
+pub(crate) use paged;
 
 /// A list endpoint paged by `selectOffset`/`selectLimit`: enough for a frontend to walk every
 /// page with a small iterator or stream.

@@ -52,39 +52,163 @@ impl RawEnvelope<'_> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NumberOrText<'a> {
+/// A code as sent: a whole number, a numeric text, or null/absent. Read with a visitor rather
+/// than an untagged enum, which would buffer every value first.
+enum Code<'a> {
     Number(i64),
-    Text(&'a str),
-    Owned(String),
+    Text(std::borrow::Cow<'a, str>),
+}
+
+struct CodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CodeVisitor {
+    type Value = Option<Code<'de>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a code as a number or a string")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(Code::Number(n)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        i64::try_from(n)
+            .map(|n| Some(Code::Number(n)))
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Code::Text(std::borrow::Cow::Borrowed(s))))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Some(Code::Text(std::borrow::Cow::Owned(s.to_owned()))))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Some(Code::Text(std::borrow::Cow::Owned(s))))
+    }
+}
+
+fn code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Code<'de>>, D::Error> {
+    d.deserialize_option(CodeVisitor)
 }
 
 fn lenient_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Option::<NumberOrText<'de>>::deserialize(d)? {
+    Ok(match code(d)? {
         None => None,
-        Some(NumberOrText::Number(n)) => Some(n),
-        Some(NumberOrText::Text(s)) => s.trim().parse().ok(),
-        Some(NumberOrText::Owned(s)) => s.trim().parse().ok(),
+        Some(Code::Number(n)) => Some(n),
+        Some(Code::Text(s)) => s.trim().parse().ok(),
     })
 }
 
 fn lenient_response_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<NumberOrText<'de>>::deserialize(d)? {
+    Ok(match code(d)? {
         None => None,
-        Some(NumberOrText::Number(n)) => Some(format!("{n:08}")),
-        Some(NumberOrText::Text(s)) => Some(s.to_owned()),
-        Some(NumberOrText::Owned(s)) => Some(s),
+        Some(Code::Number(n)) => Some(format!("{n:08}")),
+        Some(Code::Text(s)) => Some(s.into_owned()),
     })
+}
+
+/// The envelope with `result` decoded straight into `T`, in the same pass as the rest.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: DeserializeOwned"))]
+struct TypedEnvelope<T> {
+    #[serde(default, deserialize_with = "lenient_code")]
+    code: Option<i64>,
+    #[serde(
+        default,
+        rename = "responseCode",
+        deserialize_with = "lenient_response_code"
+    )]
+    response_code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    result: Slot<T>,
+}
+
+/// A `result` that may be absent (`null` present is given to `T`, as the two-pass path does).
+#[derive(Default)]
+enum Slot<T> {
+    #[default]
+    Missing,
+    Present(T),
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Slot<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(Self::Present)
+    }
+}
+
+/// The one-pass path: `None` whenever it cannot answer exactly as the two-pass path of
+/// [`parse_result`] would (any deserialization failure, or a body that is not an envelope), so
+/// that errors keep their JSON path and wording; `Some` only with the same answer.
+fn parse_one_pass<T: DeserializeOwned>(
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Option<Result<T, Error>> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None;
+    }
+    let envelope: TypedEnvelope<T> = serde_json::from_slice(body).ok()?;
+    if envelope.code.is_none() && envelope.response_code.is_none() {
+        return None;
+    }
+    let success = envelope.code == Some(0)
+        || envelope.response_code.as_deref() == Some(SUCCESS_RESPONSE_CODE);
+    if !success {
+        return Some(Err(ApiError::new(
+            status,
+            envelope.code,
+            envelope.response_code,
+            envelope.message.unwrap_or_default(),
+        )
+        .into()));
+    }
+    if !status.is_success() {
+        return Some(Err(StatusError::new(
+            status,
+            content_type.map(str::to_owned),
+            body,
+        )
+        .into()));
+    }
+    match envelope.result {
+        Slot::Present(result) => Some(Ok(result)),
+        Slot::Missing => serde_json::from_str("null").ok().map(Ok),
+    }
 }
 
 /// Judges an answer: the envelope first, whatever the HTTP status (auth failures arrive as
 /// HTTP 441/442 with an envelope), then the status, then the shape of `result`.
+///
+/// Answers that decode are read in one pass ([`parse_one_pass`]); the rest, mostly errors, in
+/// two: the envelope with `result` kept raw, then `result` with its JSON path tracked.
 pub(crate) fn parse_result<T: DeserializeOwned>(
     status: StatusCode,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<T, Error> {
+    if let Some(answer) = parse_one_pass(status, content_type, body) {
+        return answer;
+    }
     let Some(envelope) = RawEnvelope::from_body(body) else {
         if !status.is_success() {
             return Err(StatusError::new(status, content_type.map(str::to_owned), body).into());
@@ -169,6 +293,33 @@ mod tests {
             .ticket,
             "c"
         );
+    }
+
+    #[test]
+    fn codes_are_read_leniently() {
+        for body in [
+            r#"{"code":null,"responseCode":0,"result":{"ticket":"d"}}"#,
+            r#"{"code":" 0 ","result":{"ticket":"d"}}"#,
+            r#"{"code":"\u0030","result":{"ticket":"d"}}"#,
+            r#"{"responseCode":"0000\u0030000","result":{"ticket":"d"}}"#,
+        ] {
+            assert_eq!(parse(200, body).unwrap().ticket, "d", "{body}");
+        }
+        let e = parse(
+            200,
+            r#"{"code":18446744073709551615,"result":{"ticket":"d"}}"#,
+        );
+        assert!(matches!(e, Err(Error::Decode(_))), "{e:?}");
+        let e = parse(200, r#"{"code":1.5,"result":{"ticket":"d"}}"#);
+        assert!(matches!(e, Err(Error::Decode(_))), "{e:?}");
+        // An error envelope whose result happens to fit the type is still the error.
+        let e = parse(200, r#"{"code":1005,"result":{"ticket":"d"}}"#).unwrap_err();
+        assert_eq!(e.as_api().map(ApiError::code), Some(Some(1005)));
+        // A success envelope on a non-2xx status is a status error, whatever the result.
+        assert!(matches!(
+            parse(500, r#"{"code":0,"result":{"ticket":"d"}}"#),
+            Err(Error::Status(_))
+        ));
     }
 
     #[test]

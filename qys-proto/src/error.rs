@@ -4,6 +4,7 @@
 //! reachable through [`std::error::Error::source`], so a new transport never changes this type.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
 
@@ -66,6 +67,28 @@ impl Error {
     /// The platform's error kind, if this is an API error.
     pub fn code(&self) -> Option<ErrorCode> {
         self.as_api().map(ApiError::kind)
+    }
+
+    /// How long the server asked to wait before trying again (its `Retry-After` header), for
+    /// [`Error::Status`] and [`Error::Api`] answers that carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status(e) => e.retry_after,
+            Self::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Records the server's `Retry-After` (see [`crate::retry::retry_after`]) on an
+    /// [`Error::Status`] or [`Error::Api`]; other errors are returned unchanged. The frontends
+    /// call this with the header of the answer the error came from.
+    #[must_use]
+    pub fn with_retry_after(self, retry_after: Option<Duration>) -> Self {
+        match self {
+            Self::Status(e) => Self::Status(e.with_retry_after(retry_after)),
+            Self::Api(e) => Self::Api(e.with_retry_after(retry_after)),
+            other => other,
+        }
     }
 }
 
@@ -199,6 +222,7 @@ pub struct StatusError {
     status: StatusCode,
     content_type: Option<String>,
     excerpt: String,
+    retry_after: Option<Duration>,
 }
 
 impl StatusError {
@@ -208,7 +232,20 @@ impl StatusError {
             status,
             content_type,
             excerpt: excerpt(body),
+            retry_after: None,
         }
+    }
+
+    /// The same error, with the server's `Retry-After`.
+    #[must_use]
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// How long the server asked to wait before trying again, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 
     /// The HTTP status.
@@ -236,6 +273,7 @@ pub struct ApiError {
     response_code: Option<String>,
     message: String,
     kind: ErrorCode,
+    retry_after: Option<Duration>,
 }
 
 fn display_code(code: &Option<i64>, response_code: Option<&str>) -> String {
@@ -262,7 +300,21 @@ impl ApiError {
             response_code,
             message: message.into(),
             kind,
+            retry_after: None,
         }
+    }
+
+    /// The same error, with the server's `Retry-After`.
+    #[must_use]
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// How long the server asked to wait before trying again, if it said (e.g. with
+    /// [`ErrorCode::TooFrequent`]).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 
     /// The HTTP status of the answer.

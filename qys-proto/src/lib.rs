@@ -74,8 +74,11 @@ mod environment;
 mod error;
 mod id;
 pub mod multipart;
+pub mod pages;
 pub mod query;
 pub mod retry;
+#[cfg(feature = "system")]
+pub mod settings;
 mod sign;
 pub mod types;
 

@@ -73,14 +73,15 @@ pub(crate) fn pairs<T: Serialize + ?Sized>(
 
 /// A query string (without `?`) from pairs.
 pub fn to_query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(128);
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&encode(key).to_string());
+        // Pieces straight into `out`: no formatter, no temporary string per component.
+        out.extend(utf8_percent_encode(key, QUERY));
         out.push('=');
-        out.push_str(&encode(value).to_string());
+        out.extend(utf8_percent_encode(value, QUERY));
     }
     out
 }

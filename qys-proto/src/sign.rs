@@ -32,6 +32,22 @@ pub mod headers {
     pub const AGENT_SIGNATURE: &str = "x-qys-open-agentsignature";
 }
 
+/// The header names as [`HeaderName`]s, built at compile time (at run time,
+/// `HeaderName::from_static` checks every byte on each call).
+mod names {
+    use http::header::HeaderName;
+
+    pub(super) const ACCESS_TOKEN: HeaderName =
+        HeaderName::from_static(super::headers::ACCESS_TOKEN);
+    pub(super) const TIMESTAMP: HeaderName = HeaderName::from_static(super::headers::TIMESTAMP);
+    pub(super) const NONCE: HeaderName = HeaderName::from_static(super::headers::NONCE);
+    pub(super) const SIGNATURE: HeaderName = HeaderName::from_static(super::headers::SIGNATURE);
+    pub(super) const AGENT_ACCESS_TOKEN: HeaderName =
+        HeaderName::from_static(super::headers::AGENT_ACCESS_TOKEN);
+    pub(super) const AGENT_SIGNATURE: HeaderName =
+        HeaderName::from_static(super::headers::AGENT_SIGNATURE);
+}
+
 /// Which header set signs app requests (SaaS `/saas/...` requests always use the nonce form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -231,8 +247,8 @@ impl Signer {
                 })?;
                 push_pair(
                     &mut out,
-                    headers::AGENT_ACCESS_TOKEN,
-                    headers::AGENT_SIGNATURE,
+                    names::AGENT_ACCESS_TOKEN,
+                    names::AGENT_SIGNATURE,
                     agent,
                     ts,
                     nonce,
@@ -240,8 +256,8 @@ impl Signer {
                 if let Some(app) = &self.app {
                     push_pair(
                         &mut out,
-                        headers::ACCESS_TOKEN,
-                        headers::SIGNATURE,
+                        names::ACCESS_TOKEN,
+                        names::SIGNATURE,
                         app,
                         ts,
                         nonce,
@@ -257,18 +273,15 @@ impl Signer {
                 })?;
                 push_pair(
                     &mut out,
-                    headers::ACCESS_TOKEN,
-                    headers::SIGNATURE,
+                    names::ACCESS_TOKEN,
+                    names::SIGNATURE,
                     app,
                     ts,
                     nonce,
                 )?;
             }
         }
-        out.push((
-            HeaderName::from_static(headers::TIMESTAMP),
-            HeaderValue::from(ts),
-        ));
+        out.push((names::TIMESTAMP, HeaderValue::from(ts)));
         if let Some(nonce) = nonce {
             let value = HeaderValue::from_str(nonce.as_str()).map_err(|_| {
                 BuildError::new(
@@ -276,7 +289,7 @@ impl Signer {
                     "the nonce is not a valid header value",
                 )
             })?;
-            out.push((HeaderName::from_static(headers::NONCE), value));
+            out.push((names::NONCE, value));
         }
         Ok(out)
     }
@@ -284,8 +297,8 @@ impl Signer {
 
 fn push_pair(
     out: &mut Vec<(HeaderName, HeaderValue)>,
-    token_header: &'static str,
-    signature_header: &'static str,
+    token_header: HeaderName,
+    signature_header: HeaderName,
     credentials: &Credentials,
     timestamp_ms: u64,
     nonce: Option<&Nonce>,
@@ -306,8 +319,8 @@ fn push_pair(
     let hex = signature(credentials, timestamp_ms, nonce).to_hex();
     let mut sig = HeaderValue::from_str(&hex).expect("hex digits are a valid header value");
     sig.set_sensitive(true);
-    out.push((HeaderName::from_static(token_header), token));
-    out.push((HeaderName::from_static(signature_header), sig));
+    out.push((token_header, token));
+    out.push((signature_header, sig));
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::org_types::invalid;
 use crate::id::CompanyId;
 
 /// Defines an enum of documented platform values that still accepts values it does not know:
@@ -810,12 +811,7 @@ impl Stamper {
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
-        let bad = |what: String| {
-            Err(crate::BuildError::new(
-                crate::BuildErrorKind::InvalidArgument,
-                format!("{field}.{what}"),
-            ))
-        };
+        let bad = |what: String| Err(invalid(format!("{field}.{what}")));
         let by_keyword = self.keyword.as_deref().is_some_and(|k| !k.is_empty());
         for (name, v) in [("offsetX", self.offset_x), ("offsetY", self.offset_y)] {
             if let Some(v) = v {
@@ -1124,12 +1120,7 @@ impl Signatory {
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
-        let bad = |what: &str| {
-            Err(crate::BuildError::new(
-                crate::BuildErrorKind::InvalidArgument,
-                format!("{field}.{what}"),
-            ))
-        };
+        let bad = |what: &str| Err(invalid(format!("{field}.{what}")));
         if self.tenant_type.is_none() {
             return bad("tenantType is required");
         }
@@ -1385,12 +1376,7 @@ impl Watermark {
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
-        let bad = |what: String| {
-            Err(crate::BuildError::new(
-                crate::BuildErrorKind::InvalidArgument,
-                format!("{field}.{what}"),
-            ))
-        };
+        let bad = |what: String| Err(invalid(format!("{field}.{what}")));
         let Some(t) = &self.watermark_type else {
             return bad("type is required".into());
         };
@@ -1633,12 +1619,7 @@ impl Contract {
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
     pub fn validate(&self) -> Result<(), crate::BuildError> {
-        let bad = |what: String| {
-            Err(crate::BuildError::new(
-                crate::BuildErrorKind::InvalidArgument,
-                what,
-            ))
-        };
+        let bad = |what: String| Err(invalid(what));
         if self.signatories.is_empty() {
             return bad("signatories must not be empty".into());
         }

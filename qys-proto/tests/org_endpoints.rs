@@ -90,6 +90,40 @@ fn post_json<E: Endpoint>(ep: &E, path: &str, body: Value) {
     assert_eq!(sent, body, "{path}");
 }
 
+/// The two-item page fixtures: 2 in all, the first item is `ID`, the second `…908`.
+macro_rules! assert_two_ids {
+    ($page:expr) => {{
+        let page = &$page;
+        assert_eq!(page.total_count, Some(2));
+        assert_eq!(page.list[0].id.as_ref().unwrap().as_str(), ID);
+        assert_eq!(
+            page.list[1].id.as_ref().unwrap().as_str(),
+            "2589012016299597908"
+        );
+    }};
+}
+
+/// The same GET endpoint with several requests: each request and its query, as [`get`] checks.
+fn gets<E: Endpoint>(path: &str, cases: &[(E, &[(&str, &str)])]) {
+    for (ep, query) in cases {
+        get(ep, path, query);
+    }
+}
+
+/// A POST with a JSON body whose answer is an [`Ack`](qys_proto::types::Ack) (read from
+/// `ack_null`).
+fn post_ack<E: Endpoint>(ep: &E, path: &str, body: Value) {
+    post_json(ep, path, body);
+    parse::<E>("ack_null");
+}
+
+/// A GET that changes state: marked not idempotent (never retried blindly), answering an ack.
+fn mutating_get<E: Endpoint>(ep: &E, path: &str, query: &[(&str, &str)]) {
+    get(ep, path, query);
+    assert!(!E::IDEMPOTENT, "{path} must not be idempotent");
+    parse::<E>("ack_null");
+}
+
 /// A download: method, path, decoded query pairs.
 fn download<E: Download>(ep: &E, path: &str, query: &[(&str, &str)]) {
     let req = core().prepare_download(ep, &params()).unwrap();
@@ -233,12 +267,11 @@ fn sub_company_invite() {
     let ep = SubCompanyInviteRequest::new("子公司甲")
         .register_no("91330100MA2AYQ4X1L")
         .callback_url("https://example.com/cb");
-    post_json(
+    post_ack(
         &ep,
         "/v2/subcompany/invite",
         json!({"companyName": "子公司甲", "registerNo": "91330100MA2AYQ4X1L", "callbackUrl": "https://example.com/cb"}),
     );
-    parse::<SubCompanyInviteRequest>("ack_null");
     invalid(&SubCompanyInviteRequest::new(" "));
 }
 
@@ -268,15 +301,18 @@ fn platform_info() {
 
 #[test]
 fn company_detail() {
-    get(
-        &CompanyDetailRequest::by_name("杭州契约锁科技有限公司"),
+    gets(
         "/v2/company/detail",
-        &[("companyName", "杭州契约锁科技有限公司")],
-    );
-    get(
-        &CompanyDetailRequest::by_register_no("91330100MA2AYQ4X1L"),
-        "/v2/company/detail",
-        &[("registerNo", "91330100MA2AYQ4X1L")],
+        &[
+            (
+                CompanyDetailRequest::by_name("杭州契约锁科技有限公司"),
+                &[("companyName", "杭州契约锁科技有限公司")],
+            ),
+            (
+                CompanyDetailRequest::by_register_no("91330100MA2AYQ4X1L"),
+                &[("registerNo", "91330100MA2AYQ4X1L")],
+            ),
+        ],
     );
     invalid(&CompanyDetailRequest::by_name(""));
     let info = parse::<CompanyDetailRequest>("company_info");
@@ -306,11 +342,15 @@ fn company_change_info() {
 
 #[test]
 fn company_fee_info() {
-    get(&CompanyFeeInfoRequest::new(), "/v2/company/fee/info", &[]);
-    get(
-        &CompanyFeeInfoRequest::new().company_name("子公司甲"),
+    gets(
         "/v2/company/fee/info",
-        &[("companyName", "子公司甲")],
+        &[
+            (CompanyFeeInfoRequest::new(), &[]),
+            (
+                CompanyFeeInfoRequest::new().company_name("子公司甲"),
+                &[("companyName", "子公司甲")],
+            ),
+        ],
     );
     let fee = parse::<CompanyFeeInfoRequest>("fee_info");
     assert_eq!(fee.balance, Some(100.5));
@@ -336,12 +376,7 @@ fn employee_list_and_paging() {
         ],
     );
     let page = parse::<EmployeeListRequest>("employee_page");
-    assert_eq!(page.total_count, Some(2));
-    assert_eq!(page.list[0].id.as_ref().unwrap().as_str(), ID);
-    assert_eq!(
-        page.list[1].id.as_ref().unwrap().as_str(),
-        "2589012016299597908"
-    );
+    assert_two_ids!(page);
     assert!(page.list[1].roles.is_empty());
     let (items, total) = EmployeeListRequest::items(page);
     assert_eq!(ep.next_offset(items.len(), total), None);
@@ -365,16 +400,6 @@ fn employee_create() {
     let e = parse::<EmployeeCreateRequest>("employee").unwrap();
     assert_eq!(e.extra["department"], json!("法务部"));
     assert!(parse::<EmployeeCreateRequest>("ack_null").is_none());
-}
-
-#[test]
-fn employee_update() {
-    post_json(
-        &EmployeeUpdateRequest::new(zhang()).number("E002"),
-        "/v2/employee/update",
-        json!({"user": zhang_json(), "number": "E002"}),
-    );
-    parse::<EmployeeUpdateRequest>("ack_null");
 }
 
 #[test]
@@ -439,12 +464,7 @@ fn seal_list() {
     );
     invalid(&SealListRequest::new().modify_time_end("2024-01-01"));
     let page = parse::<SealListRequest>("seal_page");
-    assert_eq!(page.total_count, Some(2));
-    assert_eq!(page.list[0].id.as_ref().unwrap().as_str(), ID);
-    assert_eq!(
-        page.list[1].id.as_ref().unwrap().as_str(),
-        "2589012016299597908"
-    );
+    assert_two_ids!(page);
     assert_eq!(page.list[1].seal_type, Some(SealType::Lp));
     assert_eq!(page.list[1].spec, Some(SealSpec::Square20));
     assert_eq!(page.list[1].status, Some(SealStatus::Freeze));
@@ -518,12 +538,11 @@ fn seal_edit() {
         .seal_name("新名字")
         .seal_users([zhang()])
         .operate(MemberOperate::Add);
-    post_json(
+    post_ack(
         &ep,
         "/v2/seal/edit",
         json!({"sealId": ID, "sealName": "新名字", "sealUsers": [zhang_json()], "operate": "ADD"}),
     );
-    parse::<SealEditRequest>("ack_null");
 }
 
 #[test]
@@ -552,27 +571,6 @@ fn seal_create_by_image() {
             .as_deref(),
         Some("2589012016299597909")
     );
-}
-
-#[test]
-fn seal_status() {
-    post_json(
-        &SealStatusRequest::new(qys_proto::SealId::new(ID), Toggle::Disable),
-        "/v2/seal/status",
-        json!({"sealId": ID, "operate": "DISABLE"}),
-    );
-    parse::<SealStatusRequest>("ack_null");
-}
-
-#[test]
-fn seal_remove_is_a_mutating_get() {
-    get(
-        &SealRemoveRequest::new(qys_proto::SealId::new(ID)),
-        "/v2/seal/remove",
-        &[("sealId", ID)],
-    );
-    const { assert!(!SealRemoveRequest::IDEMPOTENT) };
-    parse::<SealRemoveRequest>("ack_null");
 }
 
 // --- 模板管理 -------------------------------------------------------------------------------------
@@ -681,42 +679,11 @@ fn template_edit() {
         .title("新模板")
         .template_params([p])
         .range([zhang()]);
-    post_json(
+    post_ack(
         &ep,
         "/v2/template/edit",
         json!({"templateId": ID, "title": "新模板", "templateParams": [{"name": "乙方", "required": true}], "range": [zhang_json()]}),
     );
-    parse::<TemplateEditRequest>("ack_null");
-}
-
-#[test]
-fn template_status() {
-    post_json(
-        &TemplateStatusRequest::new(qys_proto::TemplateId::new(ID), Toggle::Enable),
-        "/v2/template/status",
-        json!({"templateId": ID, "operate": "ENABLE"}),
-    );
-    parse::<TemplateStatusRequest>("ack_null");
-}
-
-#[test]
-fn template_download() {
-    download(
-        &TemplateDownloadRequest::new(qys_proto::TemplateId::new(ID)),
-        "/v2/template/download",
-        &[("templateId", ID)],
-    );
-}
-
-#[test]
-fn template_remove_is_a_mutating_get() {
-    get(
-        &TemplateRemoveRequest::new(qys_proto::TemplateId::new(ID)),
-        "/v2/template/remove",
-        &[("templateId", ID)],
-    );
-    const { assert!(!TemplateRemoveRequest::IDEMPOTENT) };
-    parse::<TemplateRemoveRequest>("ack_null");
 }
 
 // --- 业务分类 -------------------------------------------------------------------------------------
@@ -733,25 +700,23 @@ fn category_list() {
         ],
     );
     let page = parse::<CategoryListRequest>("category_page");
-    assert_eq!(page.total_count, Some(2));
-    assert_eq!(page.list[0].id.as_ref().unwrap().as_str(), ID);
-    assert_eq!(
-        page.list[1].id.as_ref().unwrap().as_str(),
-        "2589012016299597908"
-    );
+    assert_two_ids!(page);
 }
 
 #[test]
 fn category_detail() {
-    get(
-        &CategoryDetailRequest::by_name("采购 合同").tenant_name("子公司甲"),
+    gets(
         "/v2/category/detail",
-        &[("categoryName", "采购 合同"), ("tenantName", "子公司甲")],
-    );
-    get(
-        &CategoryDetailRequest::by_id(qys_proto::CategoryId::new(ID)),
-        "/v2/category/detail",
-        &[("categoryId", ID)],
+        &[
+            (
+                CategoryDetailRequest::by_name("采购 合同").tenant_name("子公司甲"),
+                &[("categoryName", "采购 合同"), ("tenantName", "子公司甲")],
+            ),
+            (
+                CategoryDetailRequest::by_id(qys_proto::CategoryId::new(ID)),
+                &[("categoryId", ID)],
+            ),
+        ],
     );
     invalid(&CategoryDetailRequest::by_name(""));
     let d = parse::<CategoryDetailRequest>("category_detail");
@@ -796,15 +761,15 @@ fn personal_auth_page() {
 
 #[test]
 fn personal_auth_result() {
-    get(
-        &PersonalAuthResultRequest::by_auth_id(ID),
+    gets(
         "/v2/personalauth/result",
-        &[("authId", ID)],
-    );
-    get(
-        &PersonalAuthResultRequest::by_user(&User::email("a+b@example.com")),
-        "/v2/personalauth/result",
-        &[("contact", "a+b@example.com"), ("contactType", "EMAIL")],
+        &[
+            (PersonalAuthResultRequest::by_auth_id(ID), &[("authId", ID)]),
+            (
+                PersonalAuthResultRequest::by_user(&User::email("a+b@example.com")),
+                &[("contact", "a+b@example.com"), ("contactType", "EMAIL")],
+            ),
+        ],
     );
     invalid(&PersonalAuthResultRequest::by_auth_id(""));
     let r = parse::<PersonalAuthResultRequest>("personal_auth_result");
@@ -914,15 +879,18 @@ fn company_auth_license_pages_are_multipart() {
 
 #[test]
 fn company_auth_result() {
-    get(
-        &CompanyAuthResultRequest::by_company_name("杭州契约锁科技有限公司"),
+    gets(
         "/companyauth/result",
-        &[("companyName", "杭州契约锁科技有限公司")],
-    );
-    get(
-        &CompanyAuthResultRequest::by_request_id(ID),
-        "/companyauth/result",
-        &[("requestId", ID)],
+        &[
+            (
+                CompanyAuthResultRequest::by_company_name("杭州契约锁科技有限公司"),
+                &[("companyName", "杭州契约锁科技有限公司")],
+            ),
+            (
+                CompanyAuthResultRequest::by_request_id(ID),
+                &[("requestId", ID)],
+            ),
+        ],
     );
     invalid(&CompanyAuthResultRequest::by_request_id(" "));
     let r = parse::<CompanyAuthResultRequest>("company_auth_result");
@@ -980,16 +948,6 @@ fn personal_sign_auth_url() {
         json!({"user": zhang_json(), "authDeadline": "2025-12-31", "allowPersonalAuto": true, "tenantName": "子公司甲", "callbackPage": "https://example.com/back"}),
     );
     parse::<PersonalSignAuthUrlRequest>("link_bare");
-}
-
-#[test]
-fn personal_sign_deauthorize() {
-    post_json(
-        &PersonalSignDeauthorizeRequest::new(zhang()),
-        "/v2/personalsign/deauthorize",
-        json!({"user": zhang_json()}),
-    );
-    parse::<PersonalSignDeauthorizeRequest>("ack_null");
 }
 
 #[test]
@@ -1196,15 +1154,18 @@ fn saas_apply_app_and_reset_token() {
 
 #[test]
 fn saas_company_detail() {
-    get(
-        &SaasCompanyDetailRequest::by_name("租户公司"),
+    gets(
         "/saas/v2/company/detail",
-        &[("companyName", "租户公司")],
-    );
-    get(
-        &SaasCompanyDetailRequest::by_register_no("9133"),
-        "/saas/v2/company/detail",
-        &[("registerNo", "9133")],
+        &[
+            (
+                SaasCompanyDetailRequest::by_name("租户公司"),
+                &[("companyName", "租户公司")],
+            ),
+            (
+                SaasCompanyDetailRequest::by_register_no("9133"),
+                &[("registerNo", "9133")],
+            ),
+        ],
     );
     assert_eq!(
         parse::<SaasCompanyDetailRequest>("company_info")
@@ -1245,15 +1206,18 @@ fn saas_company_auth() {
         ["applicantInfo", "companyName"]
     );
     parse::<SaasCompanyAuthPageUrlRequest<&[u8]>>("company_auth_link");
-    get(
-        &SaasCompanyAuthResultRequest::by_request_id(ID),
+    gets(
         "/saas/v2/companyauth/result",
-        &[("requestId", ID)],
-    );
-    get(
-        &SaasCompanyAuthResultRequest::by_company_name("租户公司"),
-        "/saas/v2/companyauth/result",
-        &[("companyName", "租户公司")],
+        &[
+            (
+                SaasCompanyAuthResultRequest::by_request_id(ID),
+                &[("requestId", ID)],
+            ),
+            (
+                SaasCompanyAuthResultRequest::by_company_name("租户公司"),
+                &[("companyName", "租户公司")],
+            ),
+        ],
     );
     parse::<SaasCompanyAuthResultRequest>("company_auth_result");
 }
@@ -1266,15 +1230,18 @@ fn saas_personal_auth() {
         json!({"user": zhang_json(), "manualSwitch": true}),
     );
     parse::<SaasPersonalAuthPageRequest>("personal_auth_link");
-    get(
-        &SaasPersonalAuthResultRequest::by_user(&zhang()),
+    gets(
         "/saas/v2/personalauth/result",
-        &[("contact", "13800000000"), ("contactType", "MOBILE")],
-    );
-    get(
-        &SaasPersonalAuthResultRequest::by_auth_id(ID),
-        "/saas/v2/personalauth/result",
-        &[("authId", ID)],
+        &[
+            (
+                SaasPersonalAuthResultRequest::by_user(&zhang()),
+                &[("contact", "13800000000"), ("contactType", "MOBILE")],
+            ),
+            (
+                SaasPersonalAuthResultRequest::by_auth_id(ID),
+                &[("authId", ID)],
+            ),
+        ],
     );
     parse::<SaasPersonalAuthResultRequest>("personal_auth_result");
 }
@@ -1431,15 +1398,6 @@ fn uniform_api_post_forwards_request_data_and_file() {
 }
 
 #[test]
-fn uniform_api_get_forwards_a_download() {
-    download(
-        &UniformApiDownloadRequest::new("a+b/c=契约"),
-        "/uniformapi",
-        &[("requestData", "a+b/c=契约")],
-    );
-}
-
-#[test]
 fn browser_reply_passes_the_answer_through() {
     let mut headers = HeaderMap::new();
     headers.insert("content-type", "application/pdf".parse().unwrap());
@@ -1499,5 +1457,60 @@ fn every_group_is_in_the_catalogue() {
         saas,
         22 + 5,
         "22 SaaS calls here plus 5 SaaS tickets in miniapp"
+    );
+}
+
+/// POSTs whose answer is an ack: the exact body of each.
+#[test]
+fn acked_posts() {
+    post_ack(
+        &EmployeeUpdateRequest::new(zhang()).number("E002"),
+        "/v2/employee/update",
+        json!({"user": zhang_json(), "number": "E002"}),
+    );
+    post_ack(
+        &SealStatusRequest::new(qys_proto::SealId::new(ID), Toggle::Disable),
+        "/v2/seal/status",
+        json!({"sealId": ID, "operate": "DISABLE"}),
+    );
+    post_ack(
+        &TemplateStatusRequest::new(qys_proto::TemplateId::new(ID), Toggle::Enable),
+        "/v2/template/status",
+        json!({"templateId": ID, "operate": "ENABLE"}),
+    );
+    post_ack(
+        &PersonalSignDeauthorizeRequest::new(zhang()),
+        "/v2/personalsign/deauthorize",
+        json!({"user": zhang_json()}),
+    );
+}
+
+/// GETs that change state: never idempotent, answering an ack.
+#[test]
+fn mutating_gets() {
+    mutating_get(
+        &SealRemoveRequest::new(qys_proto::SealId::new(ID)),
+        "/v2/seal/remove",
+        &[("sealId", ID)],
+    );
+    mutating_get(
+        &TemplateRemoveRequest::new(qys_proto::TemplateId::new(ID)),
+        "/v2/template/remove",
+        &[("templateId", ID)],
+    );
+}
+
+/// Downloads: method, path and query of each.
+#[test]
+fn downloads() {
+    download(
+        &TemplateDownloadRequest::new(qys_proto::TemplateId::new(ID)),
+        "/v2/template/download",
+        &[("templateId", ID)],
+    );
+    download(
+        &UniformApiDownloadRequest::new("a+b/c=契约"),
+        "/uniformapi",
+        &[("requestData", "a+b/c=契约")],
     );
 }

@@ -74,7 +74,7 @@ pub(crate) struct FileField {
     pub(crate) required: bool,
 }
 
-const fn req(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
@@ -82,13 +82,211 @@ const fn req(name: &'static str, ty: Ty) -> Field {
     }
 }
 
-const fn opt(name: &'static str, ty: Ty) -> Field {
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
         required: false,
     }
 }
+
+/// A file part.
+pub(crate) const fn file(name: &'static str, required: bool) -> FileField {
+    FileField { name, required }
+}
+
+// --- building tables ----------------------------------------------------------------------------
+//
+// A table that extends a shared one is written with one of these macros, so that each shared
+// run of fields has one definition. `[$extra]` lists are spliced in where the documented order
+// puts them (the order decides which of several faults is named first).
+
+/// A `User`-shaped schema `{contact, contactType, name}` with these contact types (§2.1).
+macro_rules! user_schema {
+    ($types:expr) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::req("contact", $crate::fields::Ty::Str),
+                $crate::fields::req("contactType", $crate::fields::Ty::Enum($types)),
+                $crate::fields::opt("name", $crate::fields::Ty::Str),
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A schema naming a contract by `contractId` or `bizId` (+ `tenantName`), then these fields,
+/// and these rules after the `ExactlyOne(contractId, bizId)` rule.
+macro_rules! contract_ref {
+    () => {
+        $crate::fields::contract_ref!([], [])
+    };
+    ([$($field:expr),* $(,)?], [$($rule:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::opt("contractId", $crate::fields::Ty::Id),
+                $crate::fields::opt("bizId", $crate::fields::Ty::Str),
+                $crate::fields::opt("tenantName", $crate::fields::Ty::Str),
+                $($field,)*
+            ],
+            rules: &[
+                $crate::fields::Rule::ExactlyOne(&["contractId", "bizId"]),
+                $($rule,)*
+            ],
+        }
+    };
+}
+
+/// A paged organization list: `tenantName`, `selectOffset`, `selectLimit`, the
+/// `modifyTimeStart`/`modifyTimeEnd` window, then these fields.
+macro_rules! window_list {
+    ($($field:expr),* $(,)?) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::opt("tenantName", $crate::fields::Ty::Str),
+                $crate::fields::opt("selectOffset", $crate::fields::Ty::Int),
+                $crate::fields::opt("selectLimit", $crate::fields::Ty::Int),
+                $crate::fields::opt("modifyTimeStart", $crate::fields::Ty::Str),
+                $crate::fields::opt("modifyTimeEnd", $crate::fields::Ty::Str),
+                $($field,)*
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A personal authentication (§9.1, §11.4): `mode` … `callbackUrl`, then `[$mid]`, then
+/// `otherModes`, `modifyFields`, then `[$tail]`.
+macro_rules! personal_auth {
+    ([$($mid:expr),* $(,)?], [$($tail:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::opt("mode", $crate::fields::Ty::Enum($crate::fields::AUTH_MODES)),
+                $crate::fields::req("user", $crate::fields::Ty::Object(&$crate::fields::AUTH_USER)),
+                $crate::fields::opt(
+                    "paperType",
+                    $crate::fields::Ty::Enum($crate::fields::PAPER_TYPES),
+                ),
+                $crate::fields::opt("username", $crate::fields::Ty::Str),
+                $crate::fields::opt("idCardNo", $crate::fields::Ty::Str),
+                $crate::fields::opt("bankNo", $crate::fields::Ty::Str),
+                $crate::fields::opt("bankMobile", $crate::fields::Ty::Str),
+                $crate::fields::opt("callbackUrl", $crate::fields::Ty::Str),
+                $($mid,)*
+                $crate::fields::opt(
+                    "otherModes",
+                    $crate::fields::Ty::List(&$crate::fields::Ty::Enum($crate::fields::OTHER_MODES)),
+                ),
+                $crate::fields::opt(
+                    "modifyFields",
+                    $crate::fields::Ty::List(
+                        &$crate::fields::Ty::Enum($crate::fields::PERSONAL_FIELDS),
+                    ),
+                ),
+                $($tail,)*
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A company authentication (§9.3, §11.5): `companyName`, the applicant under `$applicant`,
+/// `registerNo`, `legalPerson`, then `[$mid]`, `callbackUrl`, then `[$tail]`.
+macro_rules! company_auth {
+    ($applicant:literal, [$($mid:expr),* $(,)?], [$($tail:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::req("companyName", $crate::fields::Ty::Str),
+                $crate::fields::req(
+                    $applicant,
+                    $crate::fields::Ty::Object(&$crate::fields::APPLICANT),
+                ),
+                $crate::fields::opt("registerNo", $crate::fields::Ty::Str),
+                $crate::fields::opt("legalPerson", $crate::fields::Ty::Str),
+                $($mid,)*
+                $crate::fields::opt("callbackUrl", $crate::fields::Ty::Str),
+                $($tail,)*
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A personal silent-signing authorization (§10.2, §11.7): `user` … `authInfo`, `pageStyle`,
+/// `allowPersonalAuto`, then `[$mid]`, then `authTimeModifiable`.
+macro_rules! personal_sign_auth {
+    ([$($mid:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::req("user", $crate::fields::Ty::Object(&$crate::fields::USER)),
+                $crate::fields::opt("authDeadline", $crate::fields::Ty::Str),
+                $crate::fields::opt("remark", $crate::fields::Ty::Str),
+                $crate::fields::opt("callbackUrl", $crate::fields::Ty::Str),
+                $crate::fields::opt("tenantName", $crate::fields::Ty::Str),
+                $crate::fields::opt("authMethod", $crate::fields::Ty::Str),
+                $crate::fields::opt(
+                    "authInfo",
+                    $crate::fields::Ty::Object(&$crate::fields::PERSONAL_SIGN_AUTH_INFO),
+                ),
+                $crate::fields::opt(
+                    "pageStyle",
+                    $crate::fields::Ty::Object(&$crate::fields::PAGE_STYLE),
+                ),
+                $crate::fields::opt("allowPersonalAuto", $crate::fields::Ty::Bool),
+                $($mid,)*
+                $crate::fields::opt("authTimeModifiable", $crate::fields::Ty::Bool),
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A SaaS seal-signing authorization (§11.9, §17): `sealAdmin`, `company`, `authDeadline`,
+/// `remark`, `callbackUrl`, then `[$mid]`, then `appId`.
+macro_rules! seal_sign_auth {
+    ([$($mid:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::req("sealAdmin", $crate::fields::Ty::Object(&$crate::fields::USER)),
+                $crate::fields::req("company", $crate::fields::Ty::Object(&$crate::fields::COMPANY)),
+                $crate::fields::opt("authDeadline", $crate::fields::Ty::Str),
+                $crate::fields::opt("remark", $crate::fields::Ty::Str),
+                $crate::fields::opt("callbackUrl", $crate::fields::Ty::Str),
+                $($mid,)*
+                $crate::fields::opt("appId", $crate::fields::Ty::Str),
+            ],
+            rules: &[],
+        }
+    };
+}
+
+/// A SaaS privilege grant (sdks §9, §17): `appId`, `companyId`, `user`, `createToken`,
+/// `successUrl`, `callbackUrl`, `privilegeModules`, then `[$tail]`.
+macro_rules! saas_privilege {
+    ([$($tail:expr),* $(,)?]) => {
+        $crate::fields::Schema {
+            fields: &[
+                $crate::fields::req("appId", $crate::fields::Ty::Str),
+                $crate::fields::req("companyId", $crate::fields::Ty::Id),
+                $crate::fields::req("user", $crate::fields::Ty::Object(&$crate::fields::USER)),
+                $crate::fields::opt("createToken", $crate::fields::Ty::Bool),
+                $crate::fields::opt("successUrl", $crate::fields::Ty::Str),
+                $crate::fields::opt("callbackUrl", $crate::fields::Ty::Str),
+                $crate::fields::opt(
+                    "privilegeModules",
+                    $crate::fields::Ty::List(&$crate::fields::Ty::Str),
+                ),
+                $($tail,)*
+            ],
+            rules: &[],
+        }
+    };
+}
+
+pub(crate) use {
+    company_auth, contract_ref, personal_auth, personal_sign_auth, saas_privilege, seal_sign_auth,
+    user_schema, window_list,
+};
 
 // --- shared types (§2) -------------------------------------------------------------------------
 
@@ -97,37 +295,16 @@ const CONTACT_TYPES: &[&str] = &["MOBILE", "EMAIL", "EMPLOYEEID", "NUMBER", "BIZ
 /// `contactType` of a contract signer (§11.2).
 const SIGNER_CONTACT_TYPES: &[&str] = &["MOBILE", "EMAIL", "EMPLOYEEID", "NUMBER"];
 /// `contactType` of auth links and company-auth applicants (§2.1, §11.4, §11.5).
-const AUTH_CONTACT_TYPES: &[&str] = &["MOBILE", "EMAIL"];
+pub(crate) const AUTH_CONTACT_TYPES: &[&str] = &["MOBILE", "EMAIL"];
 
 /// `User` (§2.1).
-pub(crate) const USER: Schema = Schema {
-    fields: &[
-        req("contact", Ty::Str),
-        req("contactType", Ty::Enum(CONTACT_TYPES)),
-        opt("name", Ty::Str),
-    ],
-    rules: &[],
-};
+pub(crate) const USER: Schema = user_schema!(CONTACT_TYPES);
 
 /// `User` as a contract signer (§11.2).
-pub(crate) const SIGNER: Schema = Schema {
-    fields: &[
-        req("contact", Ty::Str),
-        req("contactType", Ty::Enum(SIGNER_CONTACT_TYPES)),
-        opt("name", Ty::Str),
-    ],
-    rules: &[],
-};
+pub(crate) const SIGNER: Schema = user_schema!(SIGNER_CONTACT_TYPES);
 
 /// `User` of an authentication ticket: MOBILE or EMAIL only (§11.4).
-pub(crate) const AUTH_USER: Schema = Schema {
-    fields: &[
-        req("contact", Ty::Str),
-        req("contactType", Ty::Enum(AUTH_CONTACT_TYPES)),
-        opt("name", Ty::Str),
-    ],
-    rules: &[],
-};
+pub(crate) const AUTH_USER: Schema = user_schema!(AUTH_CONTACT_TYPES);
 
 /// The company-auth applicant `{name, contact, contactType}` (§11.5). ⚠ `name` is listed but
 /// its required flag is not documented; the sandbox accepts it absent.
@@ -149,20 +326,40 @@ pub(crate) const PAGE_STYLE: Schema = Schema {
     rules: &[],
 };
 
+/// The table of the calls without fields.
+pub(crate) const NONE: Schema = Schema {
+    fields: &[],
+    rules: &[],
+};
+
+/// The contract reference of most contract endpoints: `contractId` or `bizId` (+
+/// `tenantName`).
+pub(crate) const CONTRACT_REF: Schema = contract_ref!();
+
+/// A required `file` part.
+pub(crate) const FILE_REQUIRED: &[FileField] = &[file("file", true)];
+/// An optional `file` part.
+pub(crate) const FILE_OPTIONAL: &[FileField] = &[file("file", false)];
+/// A required `license` part (company authentication with a licence, §9.5, §11.6).
+pub(crate) const LICENSE_REQUIRED: &[FileField] = &[file("license", true)];
+/// An optional `license` part (SaaS company authentication, sdks §9).
+pub(crate) const LICENSE_OPTIONAL: &[FileField] = &[file("license", false)];
+
 /// Personal auth `mode` (§2.10, §11.4).
-const AUTH_MODES: &[&str] = &["DEFAULT", "IVS", "FACE", "ALIPAY", "BANK"];
+pub(crate) const AUTH_MODES: &[&str] = &["DEFAULT", "IVS", "FACE", "ALIPAY", "BANK"];
 /// Personal auth `otherModes` (§11.4).
-const OTHER_MODES: &[&str] = &["IVS", "FACE", "ALIPAY", "BANK", "MANUAL"];
+pub(crate) const OTHER_MODES: &[&str] = &["IVS", "FACE", "ALIPAY", "BANK", "MANUAL"];
 /// `paperType` (§2.10).
-const PAPER_TYPES: &[&str] = &["IDCARD", "PASSPORT", "HKMP", "MTPS"];
+pub(crate) const PAPER_TYPES: &[&str] = &["IDCARD", "PASSPORT", "HKMP", "MTPS"];
 /// Personal `modifyFields` (§11.4).
-const PERSONAL_FIELDS: &[&str] = &["USERNAME", "IDCARDNO", "BANKNO", "BANKMOBILE"];
+pub(crate) const PERSONAL_FIELDS: &[&str] = &["USERNAME", "IDCARDNO", "BANKNO", "BANKMOBILE"];
 /// Company auth `modifyFields` (§11.5).
 const COMPANY_FIELDS: &[&str] = &["corpName", "registerNo", "legalPerson"];
 /// Company auth with licence `modifyFields` (§11.6: also `license`).
-const COMPANY_LICENSE_FIELDS: &[&str] = &["corpName", "registerNo", "legalPerson", "license"];
+pub(crate) const COMPANY_LICENSE_FIELDS: &[&str] =
+    &["corpName", "registerNo", "legalPerson", "license"];
 /// `lang` (§2.10).
-const LANGS: &[&str] = &["cn", "en"];
+pub(crate) const LANGS: &[&str] = &["cn", "en"];
 
 /// `PersonalSignUserAuthInfo` (§10.2).
 pub(crate) const PERSONAL_SIGN_AUTH_INFO: Schema = Schema {
@@ -182,138 +379,62 @@ pub(crate) const PERSONAL_SIGN_AUTH_INFO: Schema = Schema {
 // --- §11 mini-program tickets ------------------------------------------------------------------
 
 /// `POST /v2/contract/miniappexchange` (§11.2).
-pub(crate) const CONTRACT_SIGN_TICKET: Schema = Schema {
-    fields: &[
-        opt("contractId", Ty::Id),
-        opt("bizId", Ty::Str),
-        opt("tenantName", Ty::Str),
+pub(crate) const CONTRACT_SIGN_TICKET: Schema = contract_ref!(
+    [
         req("user", Ty::Object(&SIGNER)),
         opt("hidePasswordSettings", Ty::Bool),
         opt("allowPasswordSign", Ty::Bool),
     ],
-    rules: &[Rule::ExactlyOne(&["contractId", "bizId"])],
-};
+    []
+);
 
 /// `POST /v2/contract/miniappexchange/view` (§11.3).
-pub(crate) const CONTRACT_VIEW_TICKET: Schema = Schema {
-    fields: &[
-        opt("contractId", Ty::Id),
-        opt("bizId", Ty::Str),
+pub(crate) const CONTRACT_VIEW_TICKET: Schema = contract_ref!(
+    [
         opt("documentId", Ty::Id),
-        opt("tenantName", Ty::Str),
         opt("lang", Ty::Enum(LANGS)),
         opt("themeColor", Ty::Str),
     ],
-    rules: &[Rule::ExactlyOne(&["contractId", "bizId"])],
-};
+    []
+);
 
 /// `POST /v2/personalauth/miniappexchange` (§11.4).
-pub(crate) const PERSONAL_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        opt("mode", Ty::Enum(AUTH_MODES)),
-        req("user", Ty::Object(&AUTH_USER)),
-        opt("paperType", Ty::Enum(PAPER_TYPES)),
-        opt("username", Ty::Str),
-        opt("idCardNo", Ty::Str),
-        opt("bankNo", Ty::Str),
-        opt("bankMobile", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-        opt("otherModes", Ty::List(&Ty::Enum(OTHER_MODES))),
-        opt("modifyFields", Ty::List(&Ty::Enum(PERSONAL_FIELDS))),
-    ],
-    rules: &[],
-};
+pub(crate) const PERSONAL_AUTH_TICKET: Schema = personal_auth!([], []);
 
 /// `POST /saas/v2/personalauth/miniappexchange` (§11 "other tickets"; sdks §9): the fields of
 /// §11.4 plus `manualSwitch`.
-pub(crate) const SAAS_PERSONAL_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        opt("mode", Ty::Enum(AUTH_MODES)),
-        req("user", Ty::Object(&AUTH_USER)),
-        opt("paperType", Ty::Enum(PAPER_TYPES)),
-        opt("username", Ty::Str),
-        opt("idCardNo", Ty::Str),
-        opt("bankNo", Ty::Str),
-        opt("bankMobile", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-        opt("manualSwitch", Ty::Bool),
-        opt("otherModes", Ty::List(&Ty::Enum(OTHER_MODES))),
-        opt("modifyFields", Ty::List(&Ty::Enum(PERSONAL_FIELDS))),
-    ],
-    rules: &[],
-};
+pub(crate) const SAAS_PERSONAL_AUTH_TICKET: Schema =
+    personal_auth!([opt("manualSwitch", Ty::Bool)], []);
 
 /// `POST /companyauth/miniappexchange` (§11.5).
-pub(crate) const COMPANY_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        req("companyName", Ty::Str),
-        req("applicant", Ty::Object(&APPLICANT)),
-        opt("registerNo", Ty::Str),
-        opt("legalPerson", Ty::Str),
-        opt("callbackUrl", Ty::Str),
+pub(crate) const COMPANY_AUTH_TICKET: Schema = company_auth!(
+    "applicant",
+    [],
+    [
         opt("closeButton", Ty::Bool),
         opt("modifyFields", Ty::CommaList(COMPANY_FIELDS)),
-    ],
-    rules: &[],
-};
+    ]
+);
 
 /// `POST /companyauth/miniappexchangewithlicense` (§11.6, multipart; the file is `license`).
-pub(crate) const COMPANY_AUTH_LICENSE_TICKET: Schema = Schema {
-    fields: &[
-        req("companyName", Ty::Str),
-        req("applicantInfo", Ty::Object(&APPLICANT)),
-        opt("registerNo", Ty::Str),
-        opt("legalPerson", Ty::Str),
-        opt("callbackUrl", Ty::Str),
+pub(crate) const COMPANY_AUTH_LICENSE_TICKET: Schema = company_auth!(
+    "applicantInfo",
+    [],
+    [
         opt("closeButton", Ty::Bool),
         opt("modifyFields", Ty::CommaList(COMPANY_LICENSE_FIELDS)),
-    ],
-    rules: &[],
-};
-
-/// The file of [`COMPANY_AUTH_LICENSE_TICKET`].
-pub(crate) const LICENSE_REQUIRED: &[FileField] = &[FileField {
-    name: "license",
-    required: true,
-}];
+    ]
+);
 
 /// `POST /saas/v2/companyauth/miniappexchange` (sdks §9, multipart; `license` optional).
-pub(crate) const SAAS_COMPANY_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        req("companyName", Ty::Str),
-        req("applicantInfo", Ty::Object(&APPLICANT)),
-        opt("registerNo", Ty::Str),
-        opt("legalPerson", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-    ],
-    rules: &[],
-};
-
-/// The file of [`SAAS_COMPANY_AUTH_TICKET`].
-pub(crate) const LICENSE_OPTIONAL: &[FileField] = &[FileField {
-    name: "license",
-    required: false,
-}];
+pub(crate) const SAAS_COMPANY_AUTH_TICKET: Schema = company_auth!("applicantInfo", [], []);
 
 /// `POST /v2/personalsign/authurl/miniappexchange` (§11.7 = §10.2 without `callbackPage`).
-pub(crate) const PERSONAL_SIGN_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        req("user", Ty::Object(&USER)),
-        opt("authDeadline", Ty::Str),
-        opt("remark", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-        opt("tenantName", Ty::Str),
-        opt("authMethod", Ty::Str),
-        opt("authInfo", Ty::Object(&PERSONAL_SIGN_AUTH_INFO)),
-        opt("pageStyle", Ty::Object(&PAGE_STYLE)),
-        opt("allowPersonalAuto", Ty::Bool),
-        opt("authTimeModifiable", Ty::Bool),
-    ],
-    rules: &[],
-};
+pub(crate) const PERSONAL_SIGN_AUTH_TICKET: Schema = personal_sign_auth!([]);
 
-/// `POST /saas/v2/personalsign/authurl/miniappexchange` (§11.8). ⚠ `company` is not marked
-/// required upstream; the sandbox requires it (the ticket is for a tenant company).
+/// `POST /saas/v2/personalsign/authurl/miniappexchange` (§11.8), and the page
+/// `POST /saas/v2/personalsign/authurl` (§17) it is the ticket of. ⚠ `company` is not marked
+/// required upstream; the sandbox requires it (the authorization is for a tenant company).
 pub(crate) const SAAS_PERSONAL_SIGN_AUTH_TICKET: Schema = Schema {
     fields: &[
         req("user", Ty::Object(&USER)),
@@ -331,32 +452,11 @@ pub(crate) const SAAS_PERSONAL_SIGN_AUTH_TICKET: Schema = Schema {
 
 /// `POST /saas/v2/sealsign/authurl/miniappexchange` (§11.9, inferred from
 /// `/saas/v2/sealsign/authurl` without `returnUrl`).
-pub(crate) const SAAS_SEAL_SIGN_AUTH_TICKET: Schema = Schema {
-    fields: &[
-        req("sealAdmin", Ty::Object(&USER)),
-        req("company", Ty::Object(&COMPANY)),
-        opt("authDeadline", Ty::Str),
-        opt("remark", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-        opt("appId", Ty::Str),
-    ],
-    rules: &[],
-};
+pub(crate) const SAAS_SEAL_SIGN_AUTH_TICKET: Schema = seal_sign_auth!([]);
 
 /// `POST /saas/v2/privilege/miniappexchange` (sdks §9). ⚠ Required flags are not documented;
 /// `appId`, `companyId` and `user` identify the grant and are required here.
-pub(crate) const SAAS_PRIVILEGE_TICKET: Schema = Schema {
-    fields: &[
-        req("appId", Ty::Str),
-        req("companyId", Ty::Id),
-        req("user", Ty::Object(&USER)),
-        opt("createToken", Ty::Bool),
-        opt("successUrl", Ty::Str),
-        opt("callbackUrl", Ty::Str),
-        opt("privilegeModules", Ty::List(&Ty::Str)),
-    ],
-    rules: &[],
-};
+pub(crate) const SAAS_PRIVILEGE_TICKET: Schema = saas_privilege!([]);
 
 // --- checking ----------------------------------------------------------------------------------
 

@@ -34,26 +34,105 @@
 //! 3. **Routing**: unknown path → HTTP 404 `{code:404, responseCode:"11990404"}`, wrong method
 //!    → 405.
 //! 4. **Body**: JSON endpoints take `application/json`, uploads `multipart/form-data` (else HTTP
-//!    415); at most 64 MiB (else HTTP 413). Fields are checked against the sandbox's own tables
+//!    415); at most 256 MiB (else HTTP 413). Fields are checked against the sandbox's own tables
 //!    of the documented fields: a missing required field, a wrong JSON type or a value outside
 //!    a documented enum → HTTP 200 `{code:1005, responseCode:"11990005", message:"INVALID
 //!    PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
 //!    (unless [`SandboxBuilder::strict`] is on).
 //! 5. **The endpoint**, against the in-memory state seeded with [`Fixtures`].
 //!
-//! # Endpoints
+//! # What it serves
 //!
-//! Every mini-program ticket endpoint (小程序插件): `/v2/contract/miniappexchange`,
-//! `/v2/contract/miniappexchange/view`, `/v2/personalauth/miniappexchange`,
-//! `/companyauth/miniappexchange`, `/companyauth/miniappexchangewithlicense`,
-//! `/v2/personalsign/authurl/miniappexchange`, `/saas/v2/personalsign/authurl/miniappexchange`,
-//! `/saas/v2/sealsign/authurl/miniappexchange`, `/saas/v2/companyauth/miniappexchange`,
-//! `/saas/v2/personalauth/miniappexchange`, `/saas/v2/privilege/miniappexchange`. Each answers
-//! `{"ticket":"<32 hex digits>"}`, unique per call and remembered ([`Sandbox::ticket`]).
-//! Business errors: unknown contract → `{code:3004, responseCode:"11101003"}`; a signing
-//! ticket for someone who is not a current signer → 1110 `NO VIEW PERMISSION`; a contract not
-//! in `SIGNING` → 1101; company authentication of an authenticated company → 1605 `COMPANY
-//! ALREADY AUTHED`; an unknown SaaS tenant → `{code:1801, responseCode:"11041801"}`.
+//! Every route the sandbox serves is listed, with its field table, in the `ROUTES` of the
+//! source modules `api::*` (one per menu group of the platform's documentation; the
+//! "Sandbox" column of `ENDPOINTS.md` is checked against them). The state rules in short,
+//! with the module whose docs give them in full:
+//!
+//! - **Mini-program tickets** (小程序插件, every `…/miniappexchange…`; `api::miniapp`): each
+//!   answers `{"ticket":"<32 hex digits>"}`, unique per call and remembered
+//!   ([`Sandbox::ticket`]). Unknown contract → `{code:3004, responseCode:"11101003"}`; a
+//!   signing ticket for someone who is not a current signer → 1110 `NO VIEW PERMISSION`; a
+//!   contract not in `SIGNING` → 1101; an authenticated company → 1605 `COMPANY ALREADY
+//!   AUTHED`; an unknown SaaS tenant → `{code:1801, responseCode:"11041801"}`.
+//! - **Contracts** (合同管理, 签署服务: `/v2/contract/*`, `/v2/document/*`, `/v2/signatory/*`,
+//!   `/v3/signatory/edit`, `/v2/attachment/download`, `/v2/checkhealth`; `state_contract`,
+//!   `api::contract`, `api::signing`): the state machine is `DRAFT → SIGNING → COMPLETE` as
+//!   signatories finish in `serialNo` order (company actions in their own order), or
+//!   `RECALLED`, `REJECTED`, `INVALIDING`/`INVALIDED`, `FORCE_END`, `EXPIRED` (a past deadline,
+//!   undone by `delay`); a call in the wrong state → 1101 `INVALID CONTRACT STATUS`, out of
+//!   turn → 1107 `NOT SIGN STEP`, sending without a document → 1401 `DOCUMENT REQUIRED`, an
+//!   unknown seal → 1201. Documents keep the uploaded bytes; downloads answer the files (a
+//!   ZIP when there are several); each change queues a contract callback. The platform
+//!   company's seal is [`Fixtures::company_seal_id`].
+//! - **Organization** (组织架构, 印章, 模板, 业务分类; `api::company`, `api::employee`,
+//!   `api::seal`, `api::template`, `api::category`, `state_org`): sub-companies are invited
+//!   and accepted at once; employees by mobile, e-mail or number; seals are drawn, uploaded
+//!   (reviewed at once, with a seal-review callback), frozen and removed; Word templates keep
+//!   their bytes and read `{{name}}` parameters; lists answer `{totalCount, list}` paged by
+//!   `selectOffset`/`selectLimit` (1005 outside `0..`, `1..=1000`).
+//! - **Identity** (认证, 外部客户, 授权管理, 辅助工具, 信息校验, SaaS, JS SDK `/uniformapi`;
+//!   `api::auth`, `api::authorization`, `api::tools`, `api::saas`, `api::uniform`,
+//!   `state_identity`): authentication and authorization pages stay pending until a control
+//!   below ends them; the identity checks match only [`KNOWN_PEOPLE`] and
+//!   [`KNOWN_COMPANIES`]; `/uniformapi` answers a digest of what it got (POST) and a small file
+//!   (GET).
+//! - **App settings and callbacks** (`api::app`, `callbacks`): see [Callbacks](#callbacks).
+//! - **Faults and TLS**: see [below](#faults-https-and-what-a-test-can-observe).
+//!
+//! # Controls
+//!
+//! What no API call does, a test does through the [`Sandbox`]:
+//!
+//! - [`Sandbox::complete_company_auth`], [`Sandbox::complete_personal_auth`]: end a pending
+//!   company or personal authentication (passed or failed), queueing its callback;
+//! - [`Sandbox::complete_personal_sign_auth`]: grant a pending silent-signing authorization;
+//! - [`Sandbox::send_callback`]: owe the integrator a callback on demand;
+//! - [`Sandbox::inject`]: queue [`Fault`]s for a path;
+//! - [`Sandbox::deliveries`] (and the `wait_for_*` variants): the callbacks owed and how their
+//!   delivery went.
+//!
+//! # Callbacks
+//!
+//! When state changes (a contract moves, a verification or seal review ends, a
+//! personal-signature authorization is given or withdrawn) the sandbox owes the integrator a
+//! callback (spec §14) and delivers it over HTTP, in the background, never holding up the API:
+//!
+//! - **Where**: the `callbackUrl` of the request that started the flow (e.g. the contract's
+//!   draft), else the app-level URL (`POST /company/token/update/callback`,
+//!   [`SandboxBuilder::callback_url`]); with neither, the callback is recorded as undeliverable.
+//!   Plain `http://` only.
+//! - **What**: an `application/x-www-form-urlencoded` `POST`. With the app's `encrypt` off, the
+//!   event's fields as a plain form, unsigned; with it on, `signature` (`md5(timestamp + key)`),
+//!   `timestamp` and `content` (Base64 of AES-128-ECB, or CBC, of the event's JSON) under the
+//!   app's `callbackSecretKey` ([`DEFAULT_CALLBACK_SECRET_KEY`]). Personal-signature
+//!   authorization callbacks are always signed, with their JSON content in the clear (§14.5).
+//!   `qys_proto::callback::CallbackVerifier` verifies all of them
+//!   ([`Sandbox::callback_verifier`] builds one for the current settings).
+//! - **Success**: any 2xx answer (any status below 400 for §14.5), within 5 seconds; the
+//!   documented bodies (`success`, `{"code":0}`, `{"responseCode":"00000000"}`) are not
+//!   required. Otherwise it is retried on the [`CallbackSchedule`] (default 100 ms, 200 ms,
+//!   400 ms; [`CallbackSchedule::platform_like`] for the platform's minutes-to-a-day
+//!   schedules), signed afresh each time, then given up.
+//! - **Order**: first attempts are made one at a time in the order the changes happened;
+//!   retries run alongside.
+//! - **Observing**: [`Sandbox::deliveries`], [`Sandbox::wait_for_deliveries`],
+//!   [`Sandbox::wait_for_settled_deliveries`]; [`Sandbox::send_callback`] makes the sandbox owe
+//!   one on demand. Shutting the sandbox down drops pending deliveries without waiting.
+//!
+//! `GET /company/token/get` answers the app settings (`appName`, `accessToken`, `callbackUrl`,
+//! `encrypt`, `callbackSecretKey`, `encryptType`); `POST /company/token/update/callback`
+//! (`callbackUrl`, `encrypt`, `encryptType`, at least one) changes them.
+//!
+//! # Faults, HTTPS, and what a test can observe
+//!
+//! [`Sandbox::inject`] queues [`Fault`]s per path and per request count: delays, resets,
+//! HTML error pages, truncated, cut, trickled or oversized bodies, wrong content types,
+//! invalid UTF-8, a 429 with `Retry-After`, canned files and redirects; the wrappers
+//! ([`Fault::trickled`], [`Fault::cut_after`], [`Fault::with_content_type`]) apply to a canned
+//! answer or to the normal one. [`SandboxBuilder::tls`] serves HTTPS with a certificate the
+//! test generated. [`Sandbox::requests_seen`], [`Sandbox::nonces_seen`] and
+//! [`Sandbox::connections_accepted`] show what clients did: how many attempts, whether each
+//! was signed afresh, how well connections were reused.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -63,18 +142,28 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use qys_proto::types::User;
-use qys_proto::{CompanyId, ContractId, Credentials, DocumentId, Environment, Signer};
+use qys_proto::{
+    CategoryId, CompanyId, ContractId, Credentials, DocumentId, EmployeeId, Environment, SealId,
+    Signer, TemplateId,
+};
 use tokio::sync::oneshot;
 
 mod api;
 mod auth;
+mod callbacks;
 mod fields;
 mod reply;
 mod server;
 mod state;
+mod state_contract;
+mod state_identity;
+mod state_org;
 
-pub use crate::state::{MintedTicket, UploadedFile};
+pub use crate::callbacks::{CallbackSchedule, Delivery, DeliveryOutcome};
+pub use crate::state::{CallbackKind, MintedTicket, UploadedFile};
+pub use crate::state_identity::{KNOWN_COMPANIES, KNOWN_PEOPLE, KnownCompany, KnownPerson};
 pub use qys_proto::api::miniapp::PluginPage;
+pub use qys_proto::callback::Cipher;
 
 /// The app token of a sandbox started without [`SandboxBuilder::credentials`].
 pub const DEFAULT_APP_TOKEN: &str = "qys-sandbox-app-token";
@@ -84,6 +173,13 @@ pub const DEFAULT_APP_SECRET: &str = "qys-sandbox-app-secret";
 pub const DEFAULT_AGENT_TOKEN: &str = "qys-sandbox-agent-token";
 /// The SaaS agent secret of a sandbox started without [`SandboxBuilder::agent_credentials`].
 pub const DEFAULT_AGENT_SECRET: &str = "qys-sandbox-agent-secret";
+/// The `callbackSecretKey` of a sandbox started without
+/// [`SandboxBuilder::callback_secret_key`]: 16 ASCII characters, so an AES-128 key. It signs
+/// callbacks (`md5(timestamp + key)`) and encrypts their content; `/company/token/get` reports
+/// it, as the platform does.
+pub const DEFAULT_CALLBACK_SECRET_KEY: &str = "qysSandboxCbKey1";
+/// The `appName` `/company/token/get` reports.
+pub const SANDBOX_APP_NAME: &str = "qys-sandbox";
 /// The default timestamp window: requests whose timestamp is further than this from the
 /// sandbox's clock are refused with 444.
 pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -121,6 +217,25 @@ pub struct Fixtures {
     pub saas_company_name: String,
     /// The tenant's app ID.
     pub saas_app_id: String,
+    /// The seal of the platform company ([`Fixtures::authenticated_company`]), which
+    /// `/v2/contract/companysign` accepts (any other seal ID answers 1201).
+    pub company_seal_id: SealId,
+    /// The platform company's ID (its name is [`authenticated_company`](Self::authenticated_company)).
+    pub platform_company_id: CompanyId,
+    /// A sub-company of the platform company (use it as `tenantName`).
+    pub sub_company_name: String,
+    /// An authenticated company that is not a sub-company yet (it can be invited).
+    pub invitable_company: String,
+    /// An employee of the platform company with the system, seal and template administrator
+    /// roles (by mobile, with a name); a user of [`company_seal_id`](Self::company_seal_id).
+    pub admin: User,
+    /// That employee's ID.
+    pub admin_employee_id: EmployeeId,
+    /// An `ENABLED` Word template of the platform company with the parameters `甲方`, `乙方`
+    /// and `金额`.
+    pub template_id: TemplateId,
+    /// The platform company's default business category (`默认业务分类`).
+    pub category_id: CategoryId,
 }
 
 impl Fixtures {
@@ -134,6 +249,14 @@ impl Fixtures {
             saas_company_id: CompanyId::new("3076583216489390080"),
             saas_company_name: FIXTURE_SAAS_COMPANY_NAME.to_owned(),
             saas_app_id: "qys-sandbox-saas-app".to_owned(),
+            company_seal_id: SealId::new("3076583217204756480"),
+            platform_company_id: CompanyId::new("3076583216489390001"),
+            sub_company_name: "契约锁沙箱子公司".to_owned(),
+            invitable_company: "契约锁沙箱合作伙伴有限公司".to_owned(),
+            admin: User::mobile("13900000000").with_name("沙箱发起人"),
+            admin_employee_id: EmployeeId::new("3076583216489390002"),
+            template_id: TemplateId::new("3076583216489390004"),
+            category_id: CategoryId::new("3076583216489390005"),
         }
     }
 }
@@ -159,6 +282,95 @@ pub enum Fault {
     /// Answer this HTTP status with this body verbatim, as `application/json;charset=UTF-8`.
     /// An invalid status becomes 500.
     Status(u16, String),
+    /// Answer HTTP 429 with the throttling envelope (`responseCode` `11990006`, `TOO
+    /// FREQUENT`) and, when given, this `Retry-After` value (seconds or an HTTP date).
+    TooManyRequests(Option<String>),
+    /// Send `answer` (the normal answer when `None`) slowly: the head at once with its full
+    /// `Content-Length`, then the body `chunk` bytes at a time (at least 1), `interval` apart.
+    /// See [`Fault::trickled`].
+    Trickle {
+        /// Bytes per piece.
+        chunk: usize,
+        /// The pause before each piece after the first.
+        interval: Duration,
+        /// What to send; `None` is the answer the request would have had.
+        answer: Option<Box<Self>>,
+    },
+    /// Send the head of `answer` (the normal answer when `None`) with the body's full
+    /// `Content-Length`, then only its first `keep` bytes, then close the connection. See
+    /// [`Fault::cut_after`].
+    CutBody {
+        /// How many bytes of the body are sent.
+        keep: usize,
+        /// What to send; `None` is the answer the request would have had.
+        answer: Option<Box<Self>>,
+    },
+    /// Send `answer` (the normal answer when `None`) with this `Content-Type` instead of its
+    /// own (e.g. a JSON envelope as `text/plain`, a success as `text/html`). See
+    /// [`Fault::with_content_type`].
+    ContentType {
+        /// The `Content-Type` sent.
+        content_type: String,
+        /// What to send; `None` is the answer the request would have had.
+        answer: Option<Box<Self>>,
+    },
+    /// Answer a 200 success envelope whose `ticket` string holds bytes that are not UTF-8.
+    InvalidUtf8,
+    /// Answer a file, as a download endpoint does: HTTP 200, this media type,
+    /// `Content-Disposition: attachment` with the file name, and the bytes. See [`Fault::file`].
+    File {
+        /// The file name (UTF-8 allowed).
+        file_name: String,
+        /// Its media type (an invalid one becomes `application/octet-stream`).
+        content_type: String,
+        /// Its content.
+        bytes: Vec<u8>,
+    },
+    /// Answer `302 Found` with this `Location` (a client must not follow it).
+    Redirect(String),
+}
+
+impl Fault {
+    /// A file answer (see [`Fault::File`]).
+    pub fn file(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self::File {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// This answer, sent slowly (see [`Fault::Trickle`]).
+    #[must_use]
+    pub fn trickled(self, chunk: usize, interval: Duration) -> Self {
+        Self::Trickle {
+            chunk,
+            interval,
+            answer: Some(Box::new(self)),
+        }
+    }
+
+    /// This answer, with another `Content-Type` (see [`Fault::ContentType`]).
+    #[must_use]
+    pub fn with_content_type(self, content_type: impl Into<String>) -> Self {
+        Self::ContentType {
+            content_type: content_type.into(),
+            answer: Some(Box::new(self)),
+        }
+    }
+
+    /// This answer, cut off after `keep` bytes of its body (see [`Fault::CutBody`]).
+    #[must_use]
+    pub fn cut_after(self, keep: usize) -> Self {
+        Self::CutBody {
+            keep,
+            answer: Some(Box::new(self)),
+        }
+    }
 }
 
 /// Configures a [`Sandbox`] before it starts.
@@ -170,6 +382,44 @@ pub struct SandboxBuilder {
     agent: Credentials,
     window: Duration,
     strict: bool,
+    tls: Option<TlsPem>,
+    callbacks: CallbackConfig,
+}
+
+/// The callback settings of a [`SandboxBuilder`].
+#[derive(Debug, Clone)]
+struct CallbackConfig {
+    key: qys_proto::Secret,
+    cipher: Option<Cipher>,
+    encrypt: bool,
+    url: Option<String>,
+    schedule: CallbackSchedule,
+}
+
+impl Default for CallbackConfig {
+    fn default() -> Self {
+        Self {
+            key: qys_proto::Secret::new(DEFAULT_CALLBACK_SECRET_KEY),
+            cipher: None,
+            encrypt: false,
+            url: None,
+            schedule: CallbackSchedule::default(),
+        }
+    }
+}
+
+/// The PEM certificate chain and private key a TLS sandbox serves with.
+#[derive(Clone)]
+pub(crate) struct TlsPem {
+    pub(crate) chain: Vec<u8>,
+    pub(crate) key: Vec<u8>,
+}
+
+impl fmt::Debug for TlsPem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The private key is never shown.
+        f.write_str("TlsPem([redacted])")
+    }
 }
 
 impl Default for SandboxBuilder {
@@ -181,6 +431,8 @@ impl Default for SandboxBuilder {
             agent: Credentials::new(DEFAULT_AGENT_TOKEN, DEFAULT_AGENT_SECRET),
             window: DEFAULT_TIMESTAMP_WINDOW,
             strict: false,
+            tls: None,
+            callbacks: CallbackConfig::default(),
         }
     }
 }
@@ -235,11 +487,111 @@ impl SandboxBuilder {
         self
     }
 
+    /// Serves HTTPS (TLS 1.2 and 1.3, rustls with the ring provider) with this certificate
+    /// chain (PEM, leaf first) and private key (PEM: PKCS#8, PKCS#1 or SEC1). The base URL is
+    /// then `https://127.0.0.1:PORT` (or the configured host); clients must trust the chain's
+    /// CA, e.g. with `add_root_certificate_pem`. Checked by [`start`](Self::start).
+    #[must_use]
+    pub fn tls(mut self, cert_chain_pem: impl Into<Vec<u8>>, key_pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(TlsPem {
+            chain: cert_chain_pem.into(),
+            key: key_pem.into(),
+        });
+        self
+    }
+
+    /// The app's `callbackSecretKey` (default [`DEFAULT_CALLBACK_SECRET_KEY`]): it signs the
+    /// callbacks and is their AES-128 key, so it must be 16 bytes (checked by
+    /// [`start`](Self::start)).
+    #[must_use]
+    pub fn callback_secret_key(mut self, key: impl Into<qys_proto::Secret>) -> Self {
+        self.callbacks.key = key.into();
+        self
+    }
+
+    /// How callback `content` is encrypted when encryption is on: [`Cipher::AesEcb`] (the
+    /// default, `encryptType` `AES_ECB`) or [`Cipher::AesCbc`] with its IV (`AES_CBC`).
+    /// [`Cipher::Plain`] is refused by [`start`](Self::start): turn encryption off with
+    /// [`callback_encrypt`](Self::callback_encrypt) instead.
+    ///
+    /// ⚠ The vendor documents neither where the CBC IV comes from nor its form. The sandbox
+    /// uses the IV given here; when CBC is chosen through `/company/token/update/callback`
+    /// without one, it uses the 16 bytes of the `callbackSecretKey` as the IV (an assumption;
+    /// [`Sandbox::callback_cipher`] tells a receiver which IV is in use).
+    #[must_use]
+    pub fn callback_cipher(mut self, cipher: Cipher) -> Self {
+        self.callbacks.cipher = Some(cipher);
+        self
+    }
+
+    /// Whether callbacks start encrypted (`encrypt`, default `false`, as for a new app);
+    /// `/company/token/update/callback` changes it at run time.
+    #[must_use]
+    pub fn callback_encrypt(mut self, encrypt: bool) -> Self {
+        self.callbacks.encrypt = encrypt;
+        self
+    }
+
+    /// The app-level `callbackUrl` the sandbox starts with (default none);
+    /// `/company/token/update/callback` changes it at run time. Checked by
+    /// [`start`](Self::start): an absolute `http://` or `https://` URL.
+    #[must_use]
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callbacks.url = Some(url.into());
+        self
+    }
+
+    /// When failed callbacks are tried again (default [`CallbackSchedule::default`]: 100 ms,
+    /// 200 ms, 400 ms). Give a `Vec<Duration>` for the same delays for every kind, or
+    /// [`CallbackSchedule::platform_like`] for the platform's documented schedules (minutes to
+    /// a day apart).
+    #[must_use]
+    pub fn callback_retry_schedule(mut self, schedule: impl Into<CallbackSchedule>) -> Self {
+        self.callbacks.schedule = schedule.into();
+        self
+    }
+
+    /// The app settings the sandbox starts with.
+    fn app_settings(&self) -> std::io::Result<api::app::AppSettings> {
+        let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+        let c = &self.callbacks;
+        let key_len = c.key.expose().len();
+        if key_len != 16 {
+            return Err(invalid(format!(
+                "the callback secret key must be 16 bytes (an AES-128 key), this one has {key_len}"
+            )));
+        }
+        let mut app = api::app::AppSettings {
+            access_token: self.app.token().to_owned(),
+            encrypt: c.encrypt,
+            cbc_iv: api::app::cbc_iv_of(&c.key),
+            key: c.key.clone(),
+            ..api::app::AppSettings::default()
+        };
+        match &c.cipher {
+            None => {}
+            Some(Cipher::Plain) => {
+                return Err(invalid(
+                    "the callback cipher must be AES (ECB or CBC); turn encryption off with callback_encrypt(false)".to_owned(),
+                ));
+            }
+            Some(cipher) => app.set_cipher(cipher),
+        }
+        if let Some(url) = &c.url {
+            api::app::check_callback_url(url).map_err(invalid)?;
+            app.callback_url = Some(url.clone());
+        }
+        Ok(app)
+    }
+
     /// Binds the address, starts the server on its own thread with its own tokio runtime, and
     /// returns once it accepts connections.
     ///
     /// # Errors
     /// The bind error (port in use, no permission), a token that is empty or not visible ASCII
+    /// ([`std::io::ErrorKind::InvalidInput`]), a TLS chain or key that does not parse or match
+    /// ([`std::io::ErrorKind::InvalidInput`]), a callback secret key that is not 16 bytes, a
+    /// [`Cipher::Plain`] callback cipher or a callback URL that is not an absolute http(s) URL
     /// ([`std::io::ErrorKind::InvalidInput`]), or a failure to start the thread or runtime.
     pub fn start(self) -> std::io::Result<Sandbox> {
         for (what, c) in [("app", &self.app), ("agent", &self.agent)] {
@@ -251,23 +603,36 @@ impl SandboxBuilder {
                 ));
             }
         }
+        let acceptor = self.tls.as_ref().map(server::tls_acceptor).transpose()?;
+        let app_settings = self.app_settings()?;
         let listener = std::net::TcpListener::bind(SocketAddr::new(self.host, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}");
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{addr}");
         let environment = Environment::custom(&base_url)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let fixtures = Fixtures::standard();
+        let (outbox, jobs) = callbacks::Outbox::new();
+        let delivery_log = Arc::clone(&outbox.log);
+        let schedule = self.callbacks.schedule.clone();
         let shared = Arc::new(server::Shared {
             keys: auth::Keys {
                 app: self.app.clone(),
                 agent: self.agent.clone(),
                 window: self.window,
             },
-            state: Mutex::new(state::State::seeded(&fixtures)),
+            state: Mutex::new({
+                let mut state = state::State::seeded(&fixtures);
+                state.contract_book.base_url.clone_from(&base_url);
+                state.app = app_settings;
+                state
+            }),
             nonces: Mutex::new(auth::NonceStore::default()),
             gateway: Mutex::new(server::Gateway::default()),
+            accepted: std::sync::atomic::AtomicUsize::new(0),
             strict: self.strict,
+            callbacks: outbox,
         });
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
@@ -294,7 +659,9 @@ impl SandboxBuilder {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    server::serve(listener, thread_shared, shutdown_rx).await;
+                    // Callback delivery lives and dies with the server's runtime.
+                    tokio::spawn(callbacks::run(jobs, delivery_log, schedule));
+                    server::serve(listener, thread_shared, shutdown_rx, acceptor).await;
                 });
             })?;
         match ready_rx.recv() {
@@ -364,7 +731,8 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` when serving [TLS](SandboxBuilder::tls)), without
+    /// a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -411,6 +779,101 @@ impl Sandbox {
     /// are counted.)
     pub fn requests_seen(&self, path: &str) -> usize {
         server::lock(&self.shared.gateway).seen(path)
+    }
+
+    /// The `x-qys-open-nonce` header of every request that reached `path` (faulted ones
+    /// included), in order of arrival: a retry that re-used a nonce shows here even when a
+    /// fault answered it before authentication. (At most 100 000 nonces are kept.)
+    pub fn nonces_seen(&self, path: &str) -> Vec<String> {
+        server::lock(&self.shared.gateway).nonces(path)
+    }
+
+    /// How many TCP connections the sandbox accepted so far (TLS handshakes that then failed
+    /// included): a client's connection reuse made visible.
+    pub fn connections_accepted(&self) -> usize {
+        self.shared
+            .accepted
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Every callback the sandbox owed so far (the last 10 000), oldest first, with what became
+    /// of it: URL, attempts, last status, outcome. See the `callbacks` section of the crate
+    /// docs for how they are delivered.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.callbacks.log.snapshot()
+    }
+
+    /// Waits until at least `n` callbacks have been delivered (accepted by their receiver), or
+    /// `timeout` passes; answers whether they were. Blocks the calling thread: from async code,
+    /// call it through `spawn_blocking` (or wait on your receiver instead).
+    pub fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> bool {
+        self.shared.callbacks.log.wait(timeout, |list| {
+            list.iter().filter(|d| d.delivered()).count() >= n
+        })
+    }
+
+    /// Waits until no callback is pending (each one delivered, given up or undeliverable), or
+    /// `timeout` passes; answers whether none is. Blocks the calling thread.
+    pub fn wait_for_settled_deliveries(&self, timeout: Duration) -> bool {
+        self.shared
+            .callbacks
+            .log
+            .wait(timeout, |list| list.iter().all(Delivery::settled))
+    }
+
+    /// Makes the sandbox owe a callback now, as if a state change had emitted it: `kind`, the
+    /// event's own URL (`None`: the app-level `callbackUrl`), and its fields (spec §14, e.g.
+    /// `contractId`, `contractStatus`, `callbackType` for a contract). It is delivered like any
+    /// other. For tests of receivers; returns at once.
+    pub fn send_callback(
+        &self,
+        kind: CallbackKind,
+        url: Option<&str>,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) {
+        let state = server::lock(&self.shared.state);
+        let settings = state.app.delivery_settings();
+        drop(state);
+        self.shared.callbacks.submit(
+            vec![state::OutgoingCallback {
+                kind,
+                url: url.map(str::to_owned),
+                fields,
+            }],
+            &settings,
+        );
+    }
+
+    /// The app's `callbackSecretKey` (what receivers verify and decrypt with).
+    pub fn callback_secret_key(&self) -> qys_proto::Secret {
+        server::lock(&self.shared.state).app.key.clone()
+    }
+
+    /// The cipher of callback `content` under the current `encryptType` (with the IV in use
+    /// for CBC). Whether encryption is on at all is [`callback_encrypt`](Self::callback_encrypt).
+    pub fn callback_cipher(&self) -> Cipher {
+        server::lock(&self.shared.state).app.cipher()
+    }
+
+    /// Whether callbacks are currently signed and encrypted (`encrypt`).
+    pub fn callback_encrypt(&self) -> bool {
+        server::lock(&self.shared.state).app.encrypt
+    }
+
+    /// The current app-level `callbackUrl`.
+    pub fn callback_url(&self) -> Option<String> {
+        server::lock(&self.shared.state).app.callback_url.clone()
+    }
+
+    /// A verifier for this sandbox's callbacks under the current settings: its key and cipher;
+    /// when encryption is off, unsigned (plain) callbacks are allowed. Personal-signature
+    /// authorization callbacks need [`Cipher::Plain`] instead (their content is never
+    /// encrypted).
+    pub fn callback_verifier(&self) -> qys_proto::callback::CallbackVerifier {
+        let state = server::lock(&self.shared.state);
+        qys_proto::callback::CallbackVerifier::new(state.app.key.clone())
+            .with_cipher(state.app.cipher())
+            .allow_unsigned(!state.app.encrypt)
     }
 
     /// The ticket with this value, if this sandbox minted it.

@@ -89,7 +89,7 @@ pub(crate) fn success(result: Value) -> Response<Body> {
 /// A file download: HTTP 200, the bytes, their media type and length, and the file name in
 /// `Content-Disposition` as both `filename` (percent-encoded UTF-8, as Java servers send it)
 /// and RFC 5987 `filename*`.
-pub(crate) fn file(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response<Body> {
+pub(crate) fn file(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response<Body> {
     let encoded = qys_proto::query::encode(file_name).to_string();
     let mut response = raw(200, content_type, Body::full(bytes));
     if let Ok(value) = http::HeaderValue::from_str(&format!(
@@ -107,15 +107,102 @@ fn envelope(status: u16, value: Value) -> Response<Body> {
     raw(status, JSON_CONTENT_TYPE, Body::full(bytes))
 }
 
-/// A response with this status, content type and body (an out-of-range status becomes 500).
-pub(crate) fn raw(status: u16, content_type: &'static str, body: Body) -> Response<Body> {
+/// A response with this status, content type and body (an out-of-range status becomes 500, an
+/// invalid content type `application/octet-stream`).
+pub(crate) fn raw(status: u16, content_type: &str, body: Body) -> Response<Body> {
     let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+    );
     response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+}
+
+/// HTTP 429 with the throttling envelope and, when given, a `Retry-After` header.
+pub(crate) fn too_many_requests(retry_after: Option<&str>) -> Response<Body> {
+    let mut response = Failure {
+        status: 429,
+        code: 429,
+        response_code: "11990006",
+        message: "TOO FREQUENT: calls too frequent".to_owned(),
+    }
+    .into_response();
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, value);
+    }
     response
+}
+
+/// A 200 success envelope whose ticket string is not valid UTF-8.
+pub(crate) fn invalid_utf8() -> Response<Body> {
+    let mut bytes =
+        br#"{"code":0,"message":"SUCCESS","responseCode":"00000000","result":{"ticket":"bad-"#
+            .to_vec();
+    bytes.extend_from_slice(&[0xFF, 0xFE, 0xC3]);
+    bytes.extend_from_slice(br#"-utf8"}}"#);
+    raw(200, JSON_CONTENT_TYPE, Body::full(bytes))
+}
+
+/// `302 Found` to `location` (an unusable location becomes `/`).
+pub(crate) fn redirect(location: &str) -> Response<Body> {
+    let mut response = raw(302, "text/html", Body::full("<html>302 Found</html>"));
+    response.headers_mut().insert(
+        http::header::LOCATION,
+        HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/")),
+    );
+    response
+}
+
+/// The same answer with another `Content-Type`.
+pub(crate) fn with_content_type(
+    mut response: Response<Body>,
+    content_type: &str,
+) -> Response<Body> {
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// The same answer, its body sent `chunk` bytes at a time, `interval` apart.
+pub(crate) fn trickle(
+    response: Response<Body>,
+    chunk: usize,
+    interval: Duration,
+) -> Response<Body> {
+    response.map(|inner| Body {
+        kind: Kind::Trickle {
+            inner: Box::new(inner),
+            chunk: chunk.max(1),
+            interval,
+            buffered: Bytes::new(),
+            pause: None,
+        },
+    })
+}
+
+/// The same answer with its full `Content-Length` announced but only `keep` bytes of its body
+/// sent before the connection is closed.
+pub(crate) fn cut(response: Response<Body>, keep: usize) -> Response<Body> {
+    let (mut parts, inner) = response.into_parts();
+    if let Some(len) = http_body::Body::size_hint(&inner).exact() {
+        parts.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    Response::from_parts(
+        parts,
+        Body {
+            kind: Kind::Cut {
+                inner: Box::new(inner),
+                remaining: keep,
+                pause: None,
+            },
+        },
+    )
 }
 
 /// The HTML error page a reverse proxy answers with (nginx style).
@@ -199,6 +286,18 @@ enum Kind {
         remaining: usize,
         suffix: Option<Bytes>,
     },
+    Trickle {
+        inner: Box<Body>,
+        chunk: usize,
+        interval: Duration,
+        buffered: Bytes,
+        pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
+    Cut {
+        inner: Box<Body>,
+        remaining: usize,
+        pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
 }
 
 impl Body {
@@ -267,13 +366,70 @@ impl http_body::Body for Body {
                 }
                 Poll::Ready(suffix.take().map(|s| Ok(Frame::data(s))))
             }
+            Kind::Trickle {
+                inner,
+                chunk,
+                interval,
+                buffered,
+                pause,
+            } => loop {
+                if let Some(sleep) = pause {
+                    match sleep.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(()) => *pause = None,
+                    }
+                }
+                if !buffered.is_empty() {
+                    let piece = buffered.split_to((*chunk).min(buffered.len()));
+                    *pause = Some(Box::pin(tokio::time::sleep(*interval)));
+                    return Poll::Ready(Some(Ok(Frame::data(piece))));
+                }
+                match Pin::new(&mut **inner).poll_frame(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                        Ok(data) => *buffered = data,
+                        Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                    },
+                    Poll::Ready(other) => return Poll::Ready(other),
+                }
+            },
+            Kind::Cut {
+                inner,
+                remaining,
+                pause,
+            } => {
+                if *remaining == 0 {
+                    // Give the connection time to flush what was sent before the abort.
+                    let sleep = pause.get_or_insert_with(|| {
+                        Box::pin(tokio::time::sleep(Duration::from_millis(50)))
+                    });
+                    return match sleep.as_mut().poll(cx) {
+                        Poll::Pending => Poll::Pending,
+                        Poll::Ready(()) => Poll::Ready(Some(Err(Aborted))),
+                    };
+                }
+                match Pin::new(&mut **inner).poll_frame(cx) {
+                    Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                        Ok(mut data) => {
+                            data.truncate(*remaining);
+                            *remaining -= data.len();
+                            Poll::Ready(Some(Ok(Frame::data(data))))
+                        }
+                        Err(frame) => Poll::Ready(Some(Ok(frame))),
+                    },
+                    other => other,
+                }
+            }
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Full(b) => b.is_none(),
-            Kind::Truncated { .. } => false,
+            Kind::Truncated { .. } | Kind::Cut { .. } => false,
+            Kind::Trickle {
+                inner, buffered, ..
+            } => buffered.is_empty() && inner.is_end_stream(),
             Kind::Repeat {
                 prefix,
                 remaining,
@@ -286,7 +442,19 @@ impl http_body::Body for Body {
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
-            Kind::Truncated { .. } => SizeHint::default(),
+            Kind::Truncated { .. } | Kind::Cut { .. } => SizeHint::default(),
+            Kind::Trickle {
+                inner, buffered, ..
+            } => {
+                let hint = inner.size_hint();
+                let extra = buffered.len() as u64;
+                let mut out = SizeHint::new();
+                out.set_lower(hint.lower() + extra);
+                if let Some(upper) = hint.upper() {
+                    out.set_upper(upper + extra);
+                }
+                out
+            }
             Kind::Repeat {
                 prefix,
                 remaining,

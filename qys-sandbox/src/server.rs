@@ -26,8 +26,9 @@ use crate::fields;
 use crate::reply::{self, Body, Failure, JSON_CONTENT_TYPE};
 use crate::state::{State, UploadedFile};
 
-/// The largest request body read (64 MiB); a larger one is answered with HTTP 413.
-pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
+/// The largest request body read (256 MiB); a larger one is answered with HTTP 413. Large
+/// enough for the frontends' 100 MiB streaming tests (the sandbox keeps uploads in memory).
+pub(crate) const MAX_BODY: usize = 256 * 1024 * 1024;
 
 /// The most distinct paths [`Gateway`] counts (a client probing random paths cannot grow it
 /// without bound); requests to further new paths are not counted.
@@ -43,7 +44,13 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Gateway {
     faults: HashMap<String, VecDeque<(Fault, usize)>>,
     seen: HashMap<String, usize>,
+    /// The `x-qys-open-nonce` of each request, by path, in order of arrival.
+    nonces: HashMap<String, Vec<String>>,
+    nonces_kept: usize,
 }
+
+/// The most nonces [`Gateway`] keeps in all (the first ones are kept).
+pub(crate) const MAX_KEPT_NONCES: usize = 100_000;
 
 impl Gateway {
     /// Queues `fault` for the next `times` requests to `path`.
@@ -77,6 +84,25 @@ impl Gateway {
         Some(fault)
     }
 
+    /// Remembers the nonce of a request to `path` (bounded by [`MAX_KEPT_NONCES`]).
+    fn remember_nonce(&mut self, path: &str, nonce: Option<&str>) {
+        if let Some(nonce) = nonce
+            && self.nonces_kept < MAX_KEPT_NONCES
+            && (self.nonces.contains_key(path) || self.nonces.len() < MAX_COUNTED_PATHS)
+        {
+            self.nonces_kept += 1;
+            self.nonces
+                .entry(path.to_owned())
+                .or_default()
+                .push(nonce.to_owned());
+        }
+    }
+
+    /// The nonces of the requests to `path`, in order.
+    pub(crate) fn nonces(&self, path: &str) -> Vec<String> {
+        self.nonces.get(path).cloned().unwrap_or_default()
+    }
+
     /// How many requests reached `path`.
     pub(crate) fn seen(&self, path: &str) -> usize {
         self.seen.get(path).copied().unwrap_or(0)
@@ -90,8 +116,12 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) nonces: Mutex<NonceStore>,
     pub(crate) gateway: Mutex<Gateway>,
+    /// TCP connections accepted.
+    pub(crate) accepted: std::sync::atomic::AtomicUsize,
     /// Refuse undocumented fields.
     pub(crate) strict: bool,
+    /// Where the callbacks the handlers emit go (`callbacks` module).
+    pub(crate) callbacks: crate::callbacks::Outbox,
 }
 
 /// The service error that makes hyper drop the connection without answering.
@@ -116,10 +146,57 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     let (head, body) = request.into_parts();
     let mut body = Some(body);
     let path = head.uri.path().to_owned();
-    let fault = lock(&shared.gateway).arrive(&path);
-    let response = match fault {
+    let nonce = head
+        .headers
+        .get("x-qys-open-nonce")
+        .and_then(|v| v.to_str().ok());
+    let mut fault = {
+        let mut gateway = lock(&shared.gateway);
+        gateway.remember_nonce(&path, nonce);
+        gateway.arrive(&path)
+    };
+    // Faults that change how an answer is sent wrap the answer they apply to.
+    let mut wrappers = Vec::new();
+    loop {
+        match fault {
+            Some(Fault::Trickle {
+                chunk,
+                interval,
+                answer,
+            }) => {
+                wrappers.push(Wrap::Trickle(chunk, interval));
+                fault = answer.map(|b| *b);
+            }
+            Some(Fault::CutBody { keep, answer }) => {
+                wrappers.push(Wrap::Cut(keep));
+                fault = answer.map(|b| *b);
+            }
+            Some(Fault::ContentType {
+                content_type,
+                answer,
+            }) => {
+                wrappers.push(Wrap::ContentType(content_type));
+                fault = answer.map(|b| *b);
+            }
+            other => {
+                fault = other;
+                break;
+            }
+        }
+    }
+    let mut response = match fault {
         Some(Fault::Reset) => return Err(Reset),
         Some(Fault::Html(status)) => reply::html_page(status),
+        Some(Fault::TooManyRequests(retry_after)) => {
+            reply::too_many_requests(retry_after.as_deref())
+        }
+        Some(Fault::InvalidUtf8) => reply::invalid_utf8(),
+        Some(Fault::File {
+            file_name,
+            content_type,
+            bytes,
+        }) => reply::file(&file_name, &content_type, bytes),
+        Some(Fault::Redirect(location)) => reply::redirect(&location),
         Some(Fault::TruncatedBody) => reply::truncated(),
         Some(Fault::Oversized(n)) => {
             reply::oversized(n, &uuid::Uuid::new_v4().simple().to_string())
@@ -133,14 +210,55 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
                 .await
                 .unwrap_or_else(Failure::into_response)
         }
-        None => answer(&shared, &head, &mut body, &path)
-            .await
-            .unwrap_or_else(Failure::into_response),
+        // Wrappers were unwrapped above; anything else answers normally.
+        Some(Fault::Trickle { .. } | Fault::CutBody { .. } | Fault::ContentType { .. }) | None => {
+            answer(&shared, &head, &mut body, &path)
+                .await
+                .unwrap_or_else(Failure::into_response)
+        }
     };
+    for wrap in wrappers.into_iter().rev() {
+        response = match wrap {
+            Wrap::Trickle(chunk, interval) => reply::trickle(response, chunk, interval),
+            Wrap::Cut(keep) => reply::cut(response, keep),
+            Wrap::ContentType(content_type) => reply::with_content_type(response, &content_type),
+        };
+    }
     // An unread body is left to hyper, which reads what has arrived and closes the connection
     // after the answer if more is coming.
     drop(body);
     Ok(response)
+}
+
+/// A fault that changes how an answer is sent.
+enum Wrap {
+    Trickle(usize, std::time::Duration),
+    Cut(usize),
+    ContentType(String),
+}
+
+/// The TLS acceptor of a sandbox serving HTTPS (ring provider, TLS 1.2 and 1.3).
+pub(crate) fn tls_acceptor(pem: &crate::TlsPem) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let chain = CertificateDer::pem_slice_iter(&pem.chain)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| invalid("the TLS certificate chain is not valid PEM"))?;
+    if chain.is_empty() {
+        return Err(invalid("the TLS certificate chain holds no certificate"));
+    }
+    let key = PrivateKeyDer::from_pem_slice(&pem.key)
+        .map_err(|_| invalid("the TLS private key is not a PEM private key"))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|_| invalid("the TLS protocol versions are not supported"))?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| invalid(&format!("the TLS certificate and key do not fit: {e}")))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 fn content_length(headers: &http::HeaderMap) -> Option<u64> {
@@ -208,7 +326,18 @@ async fn answer(
             shared.strict,
         )?,
     };
-    let answer = (route.handler)(&mut lock(&shared.state), input)?;
+    let answer = {
+        let mut state = lock(&shared.state);
+        let answer = (route.handler)(&mut state, input);
+        // Callbacks owed for this request's changes go to the delivery task (never waits).
+        let owed = std::mem::take(&mut state.outbox);
+        if !owed.is_empty() {
+            shared
+                .callbacks
+                .submit(owed, &state.app.delivery_settings());
+        }
+        answer
+    }?;
     Ok(match answer {
         Answer::Result(result) => reply::success(result),
         Answer::File {
@@ -347,6 +476,7 @@ pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
     mut shutdown: oneshot::Receiver<()>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
     let mut connections = JoinSet::new();
     loop {
@@ -363,16 +493,39 @@ pub(crate) async fn serve(
                 continue;
             }
         };
+        shared
+            .accepted
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
+        let tls = tls.clone();
         connections.spawn(async move {
-            let service = service_fn(move |request| handle(Arc::clone(&shared), request));
-            let _ = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            match tls {
+                None => serve_connection(stream, shared).await,
+                Some(acceptor) => {
+                    // A client that refuses the certificate ends the connection here.
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(stream),
+                    );
+                    if let Ok(Ok(stream)) = handshake.await {
+                        serve_connection(stream, shared).await;
+                    }
+                }
+            }
         });
     }
     connections.abort_all();
+}
+
+async fn serve_connection<I>(io: I, shared: Arc<Shared>)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service)
+        .await;
 }

@@ -6,80 +6,15 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use qys_proto::api::miniapp::PluginPage;
-use qys_proto::types::{ContactType, User};
-use qys_proto::{CompanyId, ContractId, DocumentId};
+use qys_proto::types::User;
+use qys_proto::{CompanyId, ContractId};
 
 use crate::Fixtures;
 
 /// The most tickets remembered; beyond it the oldest are forgotten first.
 pub(crate) const TICKET_CAP: usize = 100_000;
 
-/// A contract's status (`DRAFT`, `SIGNING`, ...; §2.10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // the contract endpoints move contracts through these
-pub(crate) enum ContractStatus {
-    Draft,
-    Signing,
-    Complete,
-    Recalled,
-    Expired,
-}
-
-impl ContractStatus {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Signing => "SIGNING",
-            Self::Complete => "COMPLETE",
-            Self::Recalled => "RECALLED",
-            Self::Expired => "EXPIRED",
-        }
-    }
-}
-
-/// Where one signatory is in the flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // the signing endpoints move signatories through these
-pub(crate) enum SignatoryStatus {
-    /// Not their turn yet.
-    Waiting,
-    /// Their turn: a current signer.
-    Signing,
-    /// Done.
-    Signed,
-}
-
-/// A party of a contract and who acts for it.
-#[derive(Debug, Clone)]
-pub(crate) struct Signatory {
-    pub(crate) receiver: User,
-    pub(crate) status: SignatoryStatus,
-}
-
-/// A contract.
-#[derive(Debug, Clone)]
-pub(crate) struct Contract {
-    pub(crate) id: ContractId,
-    pub(crate) biz_id: Option<String>,
-    /// The sub-company that owns it; `None` for the platform company.
-    pub(crate) tenant_name: Option<String>,
-    #[allow(dead_code)] // shown by the contract detail endpoint
-    pub(crate) subject: String,
-    pub(crate) status: ContractStatus,
-    pub(crate) documents: Vec<DocumentId>,
-    pub(crate) signatories: Vec<Signatory>,
-}
-
-impl Contract {
-    /// Whether `user` is a signer whose turn it is.
-    pub(crate) fn is_current_signer(&self, contact: &str, contact_type: &str) -> bool {
-        self.signatories.iter().any(|s| {
-            s.status == SignatoryStatus::Signing
-                && s.receiver.contact == contact
-                && s.receiver.contact_type.as_str() == contact_type
-        })
-    }
-}
+pub(crate) use crate::state_contract::{Contract, ContractStatus};
 
 /// A company known to the platform.
 #[derive(Debug, Clone)]
@@ -154,16 +89,24 @@ pub(crate) struct State {
     pub(crate) companies: Vec<Company>,
     pub(crate) tenants: Vec<Tenant>,
     pub(crate) tickets: Tickets,
+    /// The app's settings (callback URL, encryption, callback key; `/company/token/*`).
+    pub(crate) app: crate::api::app::AppSettings,
     /// Callbacks the platform owes integrators, in the order the changes happened. Handlers
     /// push; the server takes them after each request and delivers them (`callbacks` module).
     pub(crate) outbox: Vec<OutgoingCallback>,
+    /// Authentication requests, authorizations, SaaS apps, evidence (`state_identity`).
+    pub(crate) identity: crate::state_identity::Identity,
+    /// Documents, seals and links of the contract endpoints (`state_contract`).
+    pub(crate) contract_book: crate::state_contract::ContractBook,
+    /// Companies' details, sub-companies, employees, seals, templates, categories.
+    pub(crate) org: crate::state_org::OrgState,
 }
 
-/// Which kind of callback the platform sends (spec §14): it decides the form fields, and which
-/// app-level URL applies when the request named none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // each kind is pushed by the route group that changes that state
-pub(crate) enum CallbackKind {
+/// Which kind of callback the platform sends (spec §14): it decides the form fields, how the
+/// body is protected, what answer counts as success and the retry schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallbackKind {
     /// A contract changed state (§14.1).
     ContractStatus,
     /// A company authentication ended (§14.2).
@@ -178,7 +121,6 @@ pub(crate) enum CallbackKind {
 
 /// One callback to deliver.
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // read by the delivery in the `callbacks` module
 pub(crate) struct OutgoingCallback {
     /// The kind.
     pub(crate) kind: CallbackKind,
@@ -207,28 +149,9 @@ impl State {
     /// The state seeded with `fixtures`.
     pub(crate) fn seeded(fixtures: &Fixtures) -> Self {
         let mut state = Self::default();
-        state.contracts.insert(
-            fixtures.contract_id.clone(),
-            Contract {
-                id: fixtures.contract_id.clone(),
-                biz_id: Some(fixtures.contract_biz_id.clone()),
-                tenant_name: None,
-                subject: "沙箱采购合同".to_owned(),
-                status: ContractStatus::Signing,
-                documents: vec![fixtures.document_id.clone()],
-                signatories: vec![
-                    Signatory {
-                        receiver: User::new("13900000000", ContactType::Mobile)
-                            .with_name("沙箱发起人"),
-                        status: SignatoryStatus::Signed,
-                    },
-                    Signatory {
-                        receiver: fixtures.signer.clone(),
-                        status: SignatoryStatus::Signing,
-                    },
-                ],
-            },
-        );
+        state.identity.seed(fixtures);
+        crate::state_contract::seed(&mut state, fixtures);
+        crate::state_org::seed(&mut state, fixtures);
         state.companies.push(Company {
             name: fixtures.authenticated_company.clone(),
             authenticated: true,

@@ -7,17 +7,27 @@ use std::time::Duration;
 
 use qys_proto::api::miniapp::{ContractViewTicketRequest, SaasPrivilegeTicketRequest};
 use qys_proto::headers::*;
-use qys_proto::{Core, Credentials, Environment, ErrorCode, Signer};
+use qys_proto::{Credentials, Environment, ErrorCode, Signer};
 use qys_sandbox::Sandbox;
 use support::*;
 
 const VIEW: &str = "/v2/contract/miniappexchange/view";
 
+/// The view-ticket request for the fixture contract, signed as the sandbox's app.
 fn view_request(
     sandbox: &Sandbox,
     params: &qys_proto::SigningParams,
 ) -> http::Request<bytes::Bytes> {
-    core(sandbox)
+    view_request_as(sandbox, sandbox.signer(), params)
+}
+
+/// The view-ticket request for the fixture contract, signed with `signer`.
+fn view_request_as(
+    sandbox: &Sandbox,
+    signer: impl Into<Signer>,
+    params: &qys_proto::SigningParams,
+) -> http::Request<bytes::Bytes> {
+    core_as(sandbox, signer)
         .prepare(
             &ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone()),
             params,
@@ -27,10 +37,7 @@ fn view_request(
 
 fn saas_request(sandbox: &Sandbox, signer: Signer) -> http::Request<bytes::Bytes> {
     let f = sandbox.fixtures();
-    Core::builder(sandbox.environment(), signer)
-        .allow_http(true)
-        .build()
-        .unwrap()
+    core_as(sandbox, signer)
         .prepare(
             &SaasPrivilegeTicketRequest::new(
                 f.saas_app_id.clone(),
@@ -40,6 +47,15 @@ fn saas_request(sandbox: &Sandbox, signer: Signer) -> http::Request<bytes::Bytes
             &fresh_params(),
         )
         .unwrap()
+}
+
+/// Asserts a 441 answer naming the missing header `name`.
+#[track_caller]
+fn assert_header_required(answer: &Answer, name: &str) {
+    assert_eq!(
+        assert_error(answer, 441, 441, "11990441"),
+        format!("HEADER REQUIRED,{name}")
+    );
 }
 
 #[test]
@@ -78,28 +94,15 @@ fn each_missing_app_header_is_441_naming_it() {
         .headers_mut()
         .insert(NONCE, http::HeaderValue::from_static(""));
     let a = send(&sandbox, &request);
-    assert_eq!(
-        assert_error(&a, 441, 441, "11990441"),
-        format!("HEADER REQUIRED,{NONCE}")
-    );
+    assert_header_required(&a, NONCE);
     // The legacy three-header scheme carries no nonce.
-    let legacy = Core::builder(
-        sandbox.environment(),
+    let legacy = view_request_as(
+        &sandbox,
         Signer::new(sandbox.credentials()).with_scheme(qys_proto::Scheme::Legacy),
-    )
-    .allow_http(true)
-    .build()
-    .unwrap()
-    .prepare(
-        &ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone()),
         &fresh_params(),
-    )
-    .unwrap();
-    let a = send(&sandbox, &legacy);
-    assert_eq!(
-        assert_error(&a, 441, 441, "11990441"),
-        format!("HEADER REQUIRED,{NONCE}")
     );
+    let a = send(&sandbox, &legacy);
+    assert_header_required(&a, NONCE);
 }
 
 #[test]
@@ -119,84 +122,46 @@ fn saas_paths_need_the_agent_headers() {
     let mut request = view_request(&sandbox, &fresh_params());
     *request.uri_mut() = format!("{}{path}", sandbox.base_url()).parse().unwrap();
     let a = send(&sandbox, &request);
-    assert_eq!(
-        assert_error(&a, 441, 441, "11990441"),
-        format!("HEADER REQUIRED,{AGENT_ACCESS_TOKEN}")
-    );
+    assert_header_required(&a, AGENT_ACCESS_TOKEN);
     for name in [AGENT_SIGNATURE, TIMESTAMP, NONCE] {
         let mut request = saas_request(&sandbox, sandbox.signer());
         request.headers_mut().remove(name);
         let a = send(&sandbox, &request);
-        assert_eq!(
-            assert_error(&a, 441, 441, "11990441"),
-            format!("HEADER REQUIRED,{name}")
-        );
+        assert_header_required(&a, name);
     }
     // The tenant's token without its signature.
     let mut request = saas_request(&sandbox, sandbox.signer());
     request.headers_mut().remove(SIGNATURE);
     let a = send(&sandbox, &request);
-    assert_eq!(
-        assert_error(&a, 441, 441, "11990441"),
-        format!("HEADER REQUIRED,{SIGNATURE}")
-    );
+    assert_header_required(&a, SIGNATURE);
 }
 
 #[test]
 fn unknown_tokens_are_442() {
     let sandbox = Sandbox::start().unwrap();
     let stranger = Credentials::new("someone-elses-token", "whatever");
-    let request = Core::builder(sandbox.environment(), stranger.clone())
-        .allow_http(true)
-        .build()
-        .unwrap()
-        .prepare(
-            &ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone()),
-            &fresh_params(),
-        )
-        .unwrap();
+    let request = view_request_as(&sandbox, stranger.clone(), &fresh_params());
     let a = send(&sandbox, &request);
     assert_eq!(assert_error(&a, 442, 442, "11990442"), "INVALID TOKEN");
     // The agent token is not an app token, and vice versa.
-    let request = Core::builder(sandbox.environment(), sandbox.agent_credentials())
-        .allow_http(true)
-        .build()
-        .unwrap()
-        .prepare(
-            &ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone()),
-            &fresh_params(),
-        )
-        .unwrap();
+    let request = view_request_as(&sandbox, sandbox.agent_credentials(), &fresh_params());
     assert_error(&send(&sandbox, &request), 442, 442, "11990442");
-    let a = send(
-        &sandbox,
-        &saas_request(&sandbox, Signer::agent(sandbox.credentials())),
-    );
-    assert_error(&a, 442, 442, "11990442");
-    // A wrong tenant token beside a right agent.
-    let a = send(
-        &sandbox,
-        &saas_request(
-            &sandbox,
-            Signer::new(stranger).with_agent(sandbox.agent_credentials()),
-        ),
-    );
-    assert_error(&a, 442, 442, "11990442");
+    // On SaaS paths: the app token as the agent's, and a wrong tenant token beside a right
+    // agent.
+    for signer in [
+        Signer::agent(sandbox.credentials()),
+        Signer::new(stranger).with_agent(sandbox.agent_credentials()),
+    ] {
+        let a = send(&sandbox, &saas_request(&sandbox, signer));
+        assert_error(&a, 442, 442, "11990442");
+    }
 }
 
 #[test]
 fn wrong_signatures_are_443() {
     let sandbox = Sandbox::start().unwrap();
     let wrong_secret = Credentials::new(sandbox.credentials().token(), "not-the-secret");
-    let request = Core::builder(sandbox.environment(), wrong_secret.clone())
-        .allow_http(true)
-        .build()
-        .unwrap()
-        .prepare(
-            &ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone()),
-            &fresh_params(),
-        )
-        .unwrap();
+    let request = view_request_as(&sandbox, wrong_secret.clone(), &fresh_params());
     let a = send(&sandbox, &request);
     assert_eq!(assert_error(&a, 443, 443, "11990443"), "INVALID SIGNATURE");
     let e = core(&sandbox)
@@ -221,19 +186,13 @@ fn wrong_signatures_are_443() {
     assert_error(&send(&sandbox, &request), 443, 443, "11990443");
     // SaaS: a wrong agent secret, and a wrong tenant secret.
     let wrong_agent = Credentials::new(sandbox.agent_credentials().token(), "nope");
-    let a = send(
-        &sandbox,
-        &saas_request(&sandbox, Signer::agent(wrong_agent)),
-    );
-    assert_error(&a, 443, 443, "11990443");
-    let a = send(
-        &sandbox,
-        &saas_request(
-            &sandbox,
-            Signer::new(wrong_secret).with_agent(sandbox.agent_credentials()),
-        ),
-    );
-    assert_error(&a, 443, 443, "11990443");
+    for signer in [
+        Signer::agent(wrong_agent),
+        Signer::new(wrong_secret).with_agent(sandbox.agent_credentials()),
+    ] {
+        let a = send(&sandbox, &saas_request(&sandbox, signer));
+        assert_error(&a, 443, 443, "11990443");
+    }
 }
 
 #[test]
@@ -432,9 +391,9 @@ fn bodies_over_the_limit_are_413() {
     );
     request.headers_mut().insert(
         http::header::CONTENT_LENGTH,
-        (65u64 * 1024 * 1024).to_string().parse().unwrap(),
+        (257u64 * 1024 * 1024).to_string().parse().unwrap(),
     );
-    // The head announces 65 MiB; the answer comes before any of it is sent.
+    // The head announces 257 MiB; the answer comes before any of it is sent.
     let wire = exchange(sandbox.local_addr(), &to_wire(&request));
     let a = wire.answer().expect("an answer");
     let m = assert_error(&a, 413, 413, "11990413");

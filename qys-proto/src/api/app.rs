@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::org_types::{invalid, is_set, opt_setters, org_endpoint};
+use crate::api::org_types::{invalid, is_set};
+use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
 use crate::types::{lenient, string_enum};
 
@@ -75,7 +76,7 @@ impl AppInfoRequest {
         Ok(())
     }
 }
-org_endpoint!(AppInfoRequest: GET "/company/token/get", empty, idempotent = true => AppInfo);
+endpoint!(AppInfoRequest: GET "/company/token/get", check empty, idempotent = true => AppInfo);
 
 /// 应用设置-修改回调 — `POST /company/token/update/callback`: changes the callback URL and
 /// encryption (at least one of them), answering the new settings.
@@ -98,7 +99,7 @@ impl AppCallbackUpdateRequest {
         Self::default()
     }
 
-    opt_setters! {
+    setters! {
         /// The new callback URL.
         callback_url: String;
         /// Whether callbacks are encrypted.
@@ -119,4 +120,4 @@ impl AppCallbackUpdateRequest {
         Ok(())
     }
 }
-org_endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", json, idempotent = false => AppInfo);
+endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", check json, idempotent = false => AppInfo);

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::api::contract::check_ref;
-use crate::endpoint::{Download, Payload};
+use crate::endpoint::endpoint;
 use crate::error::BuildError;
 use crate::types::ContractRef;
 
@@ -38,12 +38,9 @@ impl AttachmentDownloadRequest {
     }
 }
 
-impl Download for AttachmentDownloadRequest {
-    const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/v2/attachment/download";
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        check_ref(&self.contract)?;
-        Payload::query(self)
+impl AttachmentDownloadRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        check_ref(&self.contract)
     }
 }
+endpoint!(AttachmentDownloadRequest: GET "/v2/attachment/download", check query => download);

@@ -11,12 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::miniapp::{CompanyField, PersonalAuthOptions};
 use crate::api::org_types::{
-    invalid, is_set, non_blank_if_set, opt_setters, org_endpoint, require_mobile_or_email,
-    require_non_empty,
+    invalid, is_set, non_blank_if_set, require_mobile_or_email, require_non_empty,
 };
-use crate::endpoint::Upload;
+use crate::endpoint::{endpoint, setters, upload};
 use crate::error::BuildError;
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 use crate::types::{ContactType, Language, PageStyle, User, comma_joined, lenient};
 
 /// The `result` of [`PersonalAuthPageRequest`]: the one-time link and the ID to query the
@@ -74,7 +73,7 @@ impl PersonalAuthPageRequest {
         self
     }
 
-    opt_setters! {
+    setters! {
         /// Where the page goes when the user is done.
         callback_page: String;
         /// The page language.
@@ -87,7 +86,7 @@ impl PersonalAuthPageRequest {
         require_mobile_or_email(&self.user, "user")
     }
 }
-org_endpoint!(PersonalAuthPageRequest: POST "/v2/personalauth", json, idempotent = false => PersonalAuthLink);
+endpoint!(PersonalAuthPageRequest: POST "/v2/personalauth", check json, idempotent = false => PersonalAuthLink);
 
 /// The `result` of [`PersonalAuthResultRequest`].
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -135,7 +134,7 @@ impl PersonalAuthResultRequest {
         }
     }
 
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         check_auth_query(
             self.auth_id.as_deref(),
             self.contact.as_deref(),
@@ -143,10 +142,10 @@ impl PersonalAuthResultRequest {
         )
     }
 }
-org_endpoint!(PersonalAuthResultRequest: GET "/v2/personalauth/result", query, idempotent = true => PersonalAuthResult);
+endpoint!(PersonalAuthResultRequest: GET "/v2/personalauth/result", check query, idempotent = true => PersonalAuthResult);
 
 /// `authId`, or a contact by mobile or e-mail.
-pub(crate) fn check_auth_query(
+fn check_auth_query(
     auth_id: Option<&str>,
     contact: Option<&str>,
     contact_type: Option<&ContactType>,
@@ -240,7 +239,7 @@ macro_rules! company_auth_page {
                 self
             }
 
-            opt_setters! {
+            setters! {
                 /// Page styling.
                 page_style: PageStyle;
             }
@@ -250,7 +249,7 @@ macro_rules! company_auth_page {
                 require_mobile_or_email(&self.applicant, "applicant")
             }
         }
-        org_endpoint!($ty: POST $path, json, idempotent = false => CompanyAuthLink);
+        endpoint!($ty: POST $path, check json, idempotent = false => CompanyAuthLink);
     };
 }
 
@@ -306,7 +305,7 @@ macro_rules! company_auth_license_page {
                 self
             }
 
-            opt_setters! {
+            setters! {
                 /// Page styling (sent as the JSON text part `pageStyleInfo`).
                 page_style: PageStyle;
             }
@@ -316,19 +315,9 @@ macro_rules! company_auth_license_page {
                 require_mobile_or_email(&self.applicant_info, "applicantInfo")
             }
         }
-        org_endpoint!($ty<S>: POST $path, multipart, idempotent = false => CompanyAuthLink);
+        endpoint!($ty<S>: POST $path, check multipart, idempotent = false => CompanyAuthLink);
 
-        impl<S> Upload for $ty<S> {
-            type Source = S;
-
-            fn files(&self) -> Vec<FilePart<'_>> {
-                vec![self.license.part("license")]
-            }
-
-            fn sources_mut(&mut self) -> Vec<&mut S> {
-                vec![self.license.source_mut()]
-            }
-        }
+        upload!($ty, license: "license");
     };
 }
 
@@ -406,11 +395,11 @@ impl CompanyAuthResultRequest {
         }
     }
 
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.request_id.as_deref()) && !is_set(self.company_name.as_deref()) {
             return Err(invalid("requestId or companyName is required"));
         }
         non_blank_if_set(self.company_name.as_deref(), "companyName")
     }
 }
-org_endpoint!(CompanyAuthResultRequest: GET "/companyauth/result", query, idempotent = true => CompanyAuthResult);
+endpoint!(CompanyAuthResultRequest: GET "/companyauth/result", check query, idempotent = true => CompanyAuthResult);

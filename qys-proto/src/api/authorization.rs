@@ -7,10 +7,11 @@
 
 use serde::Serialize;
 
-use crate::api::miniapp::{PersonalSignAuthInfo, SignAuthOptions};
-use crate::api::org_types::{
-    Link, Page, non_blank_if_set, opt_setters, org_endpoint, require_company, require_user,
+use crate::api::miniapp::{
+    PersonalSignAuth, PersonalSignAuthInfo, SignAuthOptions, personal_sign_auth_builders,
 };
+use crate::api::org_types::{Link, Page, non_blank_if_set, require_company, require_user};
+use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
 use crate::types::{Ack, Company, PageStyle, User};
 
@@ -41,7 +42,7 @@ impl SsoPrivilegeUrlRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Where the page goes on success.
         success_url: String;
         /// Where the platform posts the result.
@@ -55,22 +56,15 @@ impl SsoPrivilegeUrlRequest {
         require_user(&self.user, "user")
     }
 }
-org_endpoint!(SsoPrivilegeUrlRequest: POST "/v2/ssoprivilege/url", json, idempotent = false => Link);
+endpoint!(SsoPrivilegeUrlRequest: POST "/v2/ssoprivilege/url", check json, idempotent = false => Link);
 
 /// 授权管理-个人签名授权页面 — `POST /v2/personalsign/authurl`: a page where a person authorizes
 /// the company to sign silently with their personal signature.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalSignAuthUrlRequest {
-    user: User,
     #[serde(flatten)]
-    options: SignAuthOptions,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_method: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_info: Option<PersonalSignAuthInfo>,
+    auth: PersonalSignAuth,
     #[serde(skip_serializing_if = "Option::is_none")]
     callback_page: Option<String>,
 }
@@ -79,39 +73,24 @@ impl PersonalSignAuthUrlRequest {
     /// A page for `user`.
     pub fn new(user: User) -> Self {
         Self {
-            user,
-            options: SignAuthOptions::default(),
-            tenant_name: None,
-            auth_method: None,
-            auth_info: None,
+            auth: PersonalSignAuth::new(user),
             callback_page: None,
         }
     }
 
-    /// Sets the deadline, remark, callback and page options.
-    #[must_use]
-    pub fn with_options(mut self, options: SignAuthOptions) -> Self {
-        self.options = options;
-        self
-    }
+    personal_sign_auth_builders!();
 
-    opt_setters! {
-        /// The sub-company the authorization is for (default: the integrating company).
-        tenant_name: String;
-        /// How the user confirms the authorization (⚠ values undocumented; passed through).
-        auth_method: String;
-        /// How the user is authenticated first.
-        auth_info: PersonalSignAuthInfo;
+    setters! {
         /// Where the page goes when the user is done.
         callback_page: String;
     }
 
     fn check(&self) -> Result<(), BuildError> {
-        require_user(&self.user, "user")?;
-        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
+        self.auth.check()?;
+        non_blank_if_set(self.auth.tenant_name.as_deref(), "tenantName")
     }
 }
-org_endpoint!(PersonalSignAuthUrlRequest: POST "/v2/personalsign/authurl", json, idempotent = false => Link);
+endpoint!(PersonalSignAuthUrlRequest: POST "/v2/personalsign/authurl", check json, idempotent = false => Link);
 
 /// 授权管理-取消个人签名授权 — `POST /v2/personalsign/deauthorize`: withdraws a person's
 /// silent-signing authorization.
@@ -132,7 +111,7 @@ impl PersonalSignDeauthorizeRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The sub-company the authorization was for.
         tenant_name: String;
     }
@@ -142,7 +121,7 @@ impl PersonalSignDeauthorizeRequest {
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
     }
 }
-org_endpoint!(PersonalSignDeauthorizeRequest: POST "/v2/personalsign/deauthorize", json, idempotent = false => Ack);
+endpoint!(PersonalSignDeauthorizeRequest: POST "/v2/personalsign/deauthorize", check json, idempotent = false => Ack);
 
 /// 授权管理-查询个人静默签授权记录 — `POST /v2/personalsign/query` (a POST that only reads): a
 /// person's silent-signing authorizations with this integrator.
@@ -166,7 +145,7 @@ impl PersonalSignQueryRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Only records in this state (in effect, expired, withdrawn; ⚠ values undocumented).
         auth_status: String;
     }
@@ -175,4 +154,4 @@ impl PersonalSignQueryRequest {
         require_user(&self.user, "user")
     }
 }
-org_endpoint!(PersonalSignQueryRequest: POST "/v2/personalsign/query", json, idempotent = true => Page<serde_json::Value>);
+endpoint!(PersonalSignQueryRequest: POST "/v2/personalsign/query", check json, idempotent = true => Page<serde_json::Value>);

@@ -6,11 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::org_types::{
-    MAX_SELECT_LIMIT, Page, check_datetime, check_limit, invalid, is_set, non_blank_if_set,
-    opt_setters, org_endpoint, paged,
-};
+use crate::api::org_types::{ListQuery, Page, invalid, is_set, non_blank_if_set};
 use crate::api::template::Template;
+use crate::endpoint::{endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::CategoryId;
 use crate::types::{Signatory, lenient};
@@ -32,69 +30,15 @@ pub struct CategoryInfo {
 
 /// 业务分类-业务分类列表 — `GET /v2/category/list`: one page of business categories. See
 /// [`crate::endpoint::Paged`] to walk every page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryListRequest {
-    select_offset: u64,
-    select_limit: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_end: Option<String>,
+    #[serde(flatten)]
+    page: ListQuery,
 }
 
-impl Default for CategoryListRequest {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CategoryListRequest {
-    /// The first page of up to 1000 categories.
-    pub fn new() -> Self {
-        Self {
-            select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
-            tenant_name: None,
-            modify_time_start: None,
-            modify_time_end: None,
-        }
-    }
-
-    /// Starts at `offset` (0-based).
-    #[must_use]
-    pub fn select_offset(mut self, offset: u64) -> Self {
-        self.select_offset = offset;
-        self
-    }
-
-    /// Asks for `limit` categories per page (1–1000).
-    #[must_use]
-    pub fn select_limit(mut self, limit: u64) -> Self {
-        self.select_limit = limit;
-        self
-    }
-
-    opt_setters! {
-        /// The sub-company whose categories are listed.
-        tenant_name: String;
-        /// Changed at or after (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_start: String;
-        /// Changed at or before (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_end: String;
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        check_limit(self.select_limit)?;
-        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
-        check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
-        check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")
-    }
-}
-org_endpoint!(CategoryListRequest: GET "/v2/category/list", query, idempotent = true => Page<CategoryInfo>);
-paged!(CategoryListRequest => CategoryInfo);
+endpoint!(CategoryListRequest: GET "/v2/category/list", check query, idempotent = true => Page<CategoryInfo>);
+paged!(CategoryListRequest => CategoryInfo, "categories", modified);
 
 /// A business category with its templates and preset signing flow.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -153,7 +97,7 @@ impl CategoryDetailRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The sub-company the category belongs to.
         tenant_name: String;
     }
@@ -169,4 +113,4 @@ impl CategoryDetailRequest {
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
     }
 }
-org_endpoint!(CategoryDetailRequest: GET "/v2/category/detail", query, idempotent = true => CategoryDetail);
+endpoint!(CategoryDetailRequest: GET "/v2/category/detail", check query, idempotent = true => CategoryDetail);

@@ -8,9 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{
-    CompanyStatus, Link, Page, invalid, is_set, non_blank_if_set, opt_setters, org_endpoint,
-    require_mobile_or_email, require_non_empty,
+    CompanyStatus, Link, Page, invalid, is_set, non_blank_if_set, require_mobile_or_email,
+    require_non_empty,
 };
+use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
 use crate::id::CompanyId;
 use crate::types::{Ack, User, lenient};
@@ -52,7 +53,7 @@ impl SubCompanyListRequest {
         Ok(())
     }
 }
-org_endpoint!(SubCompanyListRequest: GET "/v2/company/list", empty, idempotent = true => Page<CompanyInfo>);
+endpoint!(SubCompanyListRequest: GET "/v2/company/list", check empty, idempotent = true => Page<CompanyInfo>);
 
 /// 组织架构-发送子公司邀请 — `POST /v2/subcompany/invite`: invites an authenticated company to
 /// become a sub-company.
@@ -79,7 +80,7 @@ impl SubCompanyInviteRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The unified social credit code.
         register_no: String;
         /// The integrator's ID of the invitation.
@@ -92,7 +93,7 @@ impl SubCompanyInviteRequest {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-org_endpoint!(SubCompanyInviteRequest: POST "/v2/subcompany/invite", json, idempotent = false => Ack);
+endpoint!(SubCompanyInviteRequest: POST "/v2/subcompany/invite", check json, idempotent = false => Ack);
 
 /// 组织架构-移除子公司 — `GET /v2/subcompany/remove`: removes a sub-company.
 ///
@@ -115,7 +116,7 @@ impl SubCompanyRemoveRequest {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-org_endpoint!(SubCompanyRemoveRequest: GET "/v2/subcompany/remove", query, idempotent = false => Ack);
+endpoint!(SubCompanyRemoveRequest: GET "/v2/subcompany/remove", check query, idempotent = false => Ack);
 
 /// 组织架构-对接方信息 — `GET /company/platforminfo`: the integrating company itself
 /// (`id`, `name`, `registerNo`, `status`); a good first call to check the credentials.
@@ -132,7 +133,7 @@ impl PlatformInfoRequest {
         Ok(())
     }
 }
-org_endpoint!(PlatformInfoRequest: GET "/company/platforminfo", empty, idempotent = true => CompanyInfo);
+endpoint!(PlatformInfoRequest: GET "/company/platforminfo", check empty, idempotent = true => CompanyInfo);
 
 /// 组织架构-公司详情 — `GET /v2/company/detail`: a company's registration state by name or
 /// credit code (`status`, `id`, `name`, `registerNo`, `legalPerson`, `authEndTime`).
@@ -162,19 +163,19 @@ impl CompanyDetailRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Adds the credit code to a lookup by name.
         register_no: String;
     }
 
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.company_name.as_deref()) && !is_set(self.register_no.as_deref()) {
             return Err(invalid("companyName or registerNo is required"));
         }
         Ok(())
     }
 }
-org_endpoint!(CompanyDetailRequest: GET "/v2/company/detail", query, idempotent = true => CompanyInfo);
+endpoint!(CompanyDetailRequest: GET "/v2/company/detail", check query, idempotent = true => CompanyInfo);
 
 /// 组织架构-获取企业信息变更链接 — `POST /v2/company/changeinfo`: a page where an applicant
 /// changes the company's registered information.
@@ -209,7 +210,7 @@ impl CompanyChangeInfoRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The company's full name.
         company_name: String;
         /// The company ID.
@@ -235,7 +236,7 @@ impl CompanyChangeInfoRequest {
         Ok(())
     }
 }
-org_endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", json, idempotent = false => Link);
+endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", check json, idempotent = false => Link);
 
 /// The `result` of [`CompanyFeeInfoRequest`] (⚠ undocumented: every field is kept).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -266,7 +267,7 @@ impl CompanyFeeInfoRequest {
         Self::default()
     }
 
-    opt_setters! {
+    setters! {
         /// A sub-company's balance instead.
         company_name: String;
     }
@@ -275,4 +276,4 @@ impl CompanyFeeInfoRequest {
         non_blank_if_set(self.company_name.as_deref(), "companyName")
     }
 }
-org_endpoint!(CompanyFeeInfoRequest: GET "/v2/company/fee/info", query, idempotent = true => FeeInfo);
+endpoint!(CompanyFeeInfoRequest: GET "/v2/company/fee/info", check query, idempotent = true => FeeInfo);

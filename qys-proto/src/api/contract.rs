@@ -9,8 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::endpoint::{Download, Payload};
-use crate::error::{BuildError, BuildErrorKind};
+use crate::api::org_types::{invalid, require_non_empty};
+use crate::endpoint::{endpoint, list_setters, setters, upload};
+use crate::error::BuildError;
 use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
@@ -19,92 +20,6 @@ use crate::types::{
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
-
-/// Chained setters for optional fields: `name(value)` sets `Some(value.into())`.
-macro_rules! setters {
-    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
-        $(#[$doc])*
-        #[must_use]
-        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
-            self.$name = Some(value.into());
-            self
-        }
-    )*};
-}
-#[allow(unused_imports)]
-pub(crate) use setters;
-
-/// Chained setters for list fields: `name(items)` replaces the list.
-macro_rules! list_setters {
-    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
-        $(#[$doc])*
-        #[must_use]
-        pub fn $name(mut self, items: impl IntoIterator<Item = $ty>) -> Self {
-            self.$name = items.into_iter().collect();
-            self
-        }
-    )*};
-}
-#[allow(unused_imports)]
-pub(crate) use list_setters;
-
-/// Implements [`crate::endpoint::Endpoint`] for a request whose response is its result; the
-/// payload is built after `self.check()`.
-macro_rules! checked_endpoint {
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $res:ty) => {
-        impl $(<$s>)? $crate::endpoint::Endpoint for $ty $(<$s>)? {
-            type Result = $res;
-            type Response = $res;
-            const METHOD: ::http::Method = ::http::Method::$method;
-            const PATH: &'static str = $path;
-            const IDEMPOTENT: bool = $idem;
-
-            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
-                self.check()?;
-                $crate::api::contract::checked_endpoint!(@payload self, $payload)
-            }
-
-            fn response(result: $res, _: &$crate::Context) -> $res {
-                result
-            }
-        }
-    };
-    (@payload $self:ident, json) => { $crate::endpoint::Payload::json($self) };
-    (@payload $self:ident, query) => { $crate::endpoint::Payload::query($self) };
-    (@payload $self:ident, multipart) => { $crate::endpoint::Payload::multipart($self) };
-    (@payload $self:ident, empty) => { Ok($crate::endpoint::Payload::Empty) };
-}
-pub(crate) use checked_endpoint;
-
-/// Implements [`Upload`] for a request with one optional or required file field.
-macro_rules! single_file_upload {
-    ($ty:ident, $field:ident, $part:literal) => {
-        impl<S> $crate::endpoint::Upload for $ty<S> {
-            type Source = S;
-
-            fn files(&self) -> Vec<$crate::multipart::FilePart<'_>> {
-                vec![self.$field.part($part)]
-            }
-
-            fn sources_mut(&mut self) -> Vec<&mut S> {
-                vec![self.$field.source_mut()]
-            }
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use single_file_upload;
-
-pub(crate) fn invalid(message: impl Into<String>) -> BuildError {
-    BuildError::new(BuildErrorKind::InvalidArgument, message)
-}
-
-pub(crate) fn require_non_empty(value: &str, field: &str) -> Result<(), BuildError> {
-    if value.trim().is_empty() {
-        return Err(invalid(format!("{field} must not be empty")));
-    }
-    Ok(())
-}
 
 /// A contract reference must name something.
 pub(crate) fn check_ref(contract: &ContractRef) -> Result<(), BuildError> {
@@ -368,7 +283,7 @@ impl ContractDraftRequest {
         self.contract.validate()
     }
 }
-checked_endpoint!(ContractDraftRequest: POST "/v2/contract/draft", json, idempotent = false => Contract);
+endpoint!(ContractDraftRequest: POST "/v2/contract/draft", check json, idempotent = false => Contract);
 
 /// 合同管理-发起合同 — `POST /v2/contract/send`: sends a draft, optionally setting positions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -413,7 +328,7 @@ impl ContractSendRequest {
         check_stampers(&self.stampers, "stampers")
     }
 }
-checked_endpoint!(ContractSendRequest: POST "/v2/contract/send", json, idempotent = false => Ack);
+endpoint!(ContractSendRequest: POST "/v2/contract/send", check json, idempotent = false => Ack);
 
 /// 合同管理-抄送合同 — `POST /v2/contract/copysend`: sends a copy of a contract to receivers.
 ///
@@ -446,7 +361,48 @@ impl ContractCopySendRequest {
         check_receivers(&self.receivers, "receivers")
     }
 }
-checked_endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", json, idempotent = false => Ack);
+endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", check json, idempotent = false => Ack);
+
+/// The contract a viewing page or ticket opens, and how: the fields both share, flattened
+/// into each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ContractView {
+    #[serde(flatten)]
+    pub(crate) contract: ContractRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) document_id: Option<DocumentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) lang: Option<Language>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) theme_color: Option<String>,
+}
+
+impl ContractView {
+    pub(crate) fn new(contract: ContractRef) -> Self {
+        Self {
+            contract,
+            document_id: None,
+            lang: None,
+            theme_color: None,
+        }
+    }
+}
+
+/// The setters of a request's `view: ContractView`.
+macro_rules! contract_view_setters {
+    () => {
+        $crate::endpoint::setters! { in view;
+            /// The document opened first.
+            document_id: DocumentId;
+            /// The page language (default: the sponsor's).
+            lang: Language;
+            /// The theme colour, hex RGB.
+            theme_color: String;
+        }
+    };
+}
+pub(crate) use contract_view_setters;
 
 /// 合同管理-浏览页面 — `GET /v2/contract/viewurl`: a link (valid 30 minutes) that opens a
 /// contract for viewing.
@@ -457,13 +413,7 @@ checked_endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", json, i
 #[serde(rename_all = "camelCase")]
 pub struct ContractViewUrlRequest {
     #[serde(flatten)]
-    contract: ContractRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    document_id: Option<DocumentId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<Language>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    theme_color: Option<String>,
+    view: ContractView,
     #[serde(skip_serializing_if = "Option::is_none")]
     download_button: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -474,22 +424,15 @@ impl ContractViewUrlRequest {
     /// A viewing link of `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
-            contract: contract.into(),
-            document_id: None,
-            lang: None,
-            theme_color: None,
+            view: ContractView::new(contract.into()),
             download_button: None,
             print_button: None,
         }
     }
 
+    contract_view_setters!();
+
     setters! {
-        /// The document opened first.
-        document_id: DocumentId;
-        /// The page language (default: the sponsor's).
-        lang: Language;
-        /// The theme colour, hex RGB.
-        theme_color: String;
         /// Whether a download button is shown.
         download_button: bool;
         /// Whether a print button is shown.
@@ -497,10 +440,10 @@ impl ContractViewUrlRequest {
     }
 
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.contract)
+        check_ref(&self.view.contract)
     }
 }
-checked_endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", query, idempotent = true => UrlResult);
+endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", check query, idempotent = true => UrlResult);
 
 /// 合同管理-合同详情 — `GET /v2/contract/detail`: a contract with its signatories, actions and
 /// documents.
@@ -551,7 +494,7 @@ impl ContractDetailRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractDetailRequest: GET "/v2/contract/detail", query, idempotent = true => Contract);
+endpoint!(ContractDetailRequest: GET "/v2/contract/detail", check query, idempotent = true => Contract);
 
 /// The largest page [`ContractListRequest`] asks for (the platform's default page size).
 pub const MAX_SELECT_LIMIT: u64 = 1000;
@@ -650,7 +593,7 @@ impl ContractListRequest {
         Ok(())
     }
 }
-checked_endpoint!(ContractListRequest: GET "/v2/contract/list", query, idempotent = true => ContractPage);
+endpoint!(ContractListRequest: GET "/v2/contract/list", check query, idempotent = true => ContractPage);
 
 impl crate::endpoint::Paged for ContractListRequest {
     type Item = Contract;
@@ -697,7 +640,7 @@ impl ContractForceEndRequest {
         require_non_empty(&self.reason, "reason")
     }
 }
-checked_endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", json, idempotent = false => Ack);
+endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", check json, idempotent = false => Ack);
 
 /// 合同管理-上传强制结束附件 — `POST /v2/contract/forceend/addattachment` (multipart, file part
 /// `file`): attaches a document to a force-ended contract (downloaded later as
@@ -744,8 +687,8 @@ impl<S> ContractForceEndAttachmentRequest<S> {
         check_suffix(&self.file_suffix)
     }
 }
-checked_endpoint!(ContractForceEndAttachmentRequest<S>: POST "/v2/contract/forceend/addattachment", multipart, idempotent = false => Ack);
-single_file_upload!(ContractForceEndAttachmentRequest, file, "file");
+endpoint!(ContractForceEndAttachmentRequest<S>: POST "/v2/contract/forceend/addattachment", check multipart, idempotent = false => Ack);
+upload!(ContractForceEndAttachmentRequest, file: "file");
 
 /// 合同管理-合同文档添加水印 — `POST /v2/contract/addwartermark` (the platform's spelling):
 /// adds watermarks to a contract's documents.
@@ -791,7 +734,7 @@ impl ContractWatermarkRequest {
         Ok(())
     }
 }
-checked_endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", json, idempotent = false => Ack);
+endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", check json, idempotent = false => Ack);
 
 /// 合同管理-合同延期 — `POST /v2/contract/delay`: moves the signing deadline of a `SIGNING` or
 /// `EXPIRED` contract (at most two years after sending).
@@ -840,7 +783,7 @@ impl ContractDelayRequest {
         Ok(())
     }
 }
-checked_endpoint!(ContractDelayRequest: POST "/v2/contract/delay", json, idempotent = false => Ack);
+endpoint!(ContractDelayRequest: POST "/v2/contract/delay", check json, idempotent = false => Ack);
 
 /// `yyyy-MM-dd`, shape only.
 pub(crate) fn check_date(value: &str, field: &str) -> Result<(), BuildError> {
@@ -891,7 +834,7 @@ impl ContractStreamRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractStreamRequest: GET "/v2/contract/stream", query, idempotent = true => serde_json::Value);
+endpoint!(ContractStreamRequest: GET "/v2/contract/stream", check query, idempotent = true => serde_json::Value);
 
 /// 合同管理-获取合同与附属文件下载链接 — `GET /v2/contract/downloadurl`: links (valid 60 minutes)
 /// to a contract's files, one per file or one ZIP.
@@ -933,7 +876,7 @@ impl ContractDownloadUrlRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", query, idempotent = true => DownloadUrls);
+endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", check query, idempotent = true => DownloadUrls);
 
 /// 签署服务-获取短链接 — `GET /v2/contract/shorturl`: a short signing link of a sent contract
 /// for one login account.
@@ -963,7 +906,7 @@ impl ContractShortUrlRequest {
         require_non_empty(&self.contact, "contact")
     }
 }
-checked_endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempotent = true => UrlResult);
+endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", check query, idempotent = true => UrlResult);
 
 /// 重新发起合同 — `POST /v2/contract/resend`: sends a new contract made from an old one.
 ///
@@ -1011,7 +954,7 @@ impl ContractResendRequest {
         Ok(())
     }
 }
-checked_endpoint!(ContractResendRequest: POST "/v2/contract/resend", json, idempotent = false => Ack);
+endpoint!(ContractResendRequest: POST "/v2/contract/resend", check json, idempotent = false => Ack);
 
 /// 修改合同 — `POST /v2/contract/contractModify`: changes a contract's subject, deadlines,
 /// documents or template parameters.
@@ -1085,7 +1028,7 @@ impl ContractModifyRequest {
         }
     }
 }
-checked_endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", json, idempotent = false => Ack);
+endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", check json, idempotent = false => Ack);
 
 /// 必填项填写详情 — `POST /v2/contract/required/detail`: which required parameters of a
 /// contract are filled.
@@ -1111,7 +1054,7 @@ impl ContractRequiredDetailRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", json, idempotent = true => serde_json::Value);
+endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", check json, idempotent = true => serde_json::Value);
 
 /// 签署方待加入链接 — `GET /v2/contract/joinurl`: links for signatories created with
 /// `delaySet` to join the contract.
@@ -1143,7 +1086,7 @@ impl ContractJoinUrlRequest {
         }
     }
 }
-checked_endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", query, idempotent = true => JoinUrls);
+endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", check query, idempotent = true => JoinUrls);
 
 /// 未知个人签署方链接 — `GET /v2/contract/personal/joinurl`: join links for personal
 /// signatories not named yet.
@@ -1169,7 +1112,7 @@ impl ContractPersonalJoinUrlRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", query, idempotent = true => JoinUrls);
+endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", check query, idempotent = true => JoinUrls);
 
 /// 健康检查 — `GET /v2/checkhealth`: whether the platform answers and accepts the credentials.
 ///
@@ -1189,7 +1132,7 @@ impl CheckHealthRequest {
         Ok(())
     }
 }
-checked_endpoint!(CheckHealthRequest: GET "/v2/checkhealth", empty, idempotent = true => Ack);
+endpoint!(CheckHealthRequest: GET "/v2/checkhealth", check empty, idempotent = true => Ack);
 
 /// 合同管理-下载合同与附属文件 — `GET /v2/contract/download` (download): a contract's files as a
 /// ZIP (or the single file when `needCompressForOneFile` is false).
@@ -1232,12 +1175,9 @@ impl ContractDownloadRequest {
     }
 }
 
-impl Download for ContractDownloadRequest {
-    const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/v2/contract/download";
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        check_ref(&self.contract)?;
-        Payload::query(self)
+impl ContractDownloadRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        check_ref(&self.contract)
     }
 }
+endpoint!(ContractDownloadRequest: GET "/v2/contract/download", check query => download);

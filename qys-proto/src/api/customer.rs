@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use crate::api::org_types::{invalid, is_set, opt_setters, org_endpoint, require_user};
+use crate::api::org_types::{invalid, is_set, require_user};
+use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
 use crate::types::{Ack, TenantType, User};
 
@@ -44,7 +45,7 @@ impl CustomerAddRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Another way to reach the customer.
         alternate_contact: String;
     }
@@ -59,4 +60,4 @@ impl CustomerAddRequest {
         }
     }
 }
-org_endpoint!(CustomerAddRequest: POST "/v2/customer/add", json, idempotent = false => Ack);
+endpoint!(CustomerAddRequest: POST "/v2/customer/add", check json, idempotent = false => Ack);

@@ -3,14 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::contract::{
-    check_ref, check_stampers, check_suffix, checked_endpoint, list_setters, require_non_empty,
-    setters, single_file_upload, suffix_of,
-};
-use crate::endpoint::{Download, Payload, Upload};
+use crate::api::contract::{check_ref, check_stampers, check_suffix, suffix_of};
+use crate::api::org_types::{invalid, require_non_empty};
+use crate::endpoint::{endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{DocumentId, TemplateId};
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 use crate::types::{ContractRef, Stamper, StamperRule, TemplateParam};
 
 /// The `result` of the add-document calls: `{documentId}`.
@@ -28,7 +26,7 @@ fn check_title(title: &str) -> Result<(), BuildError> {
     require_non_empty(title, "title")?;
     let n = title.chars().count();
     if n > 100 {
-        return Err(crate::api::contract::invalid(format!(
+        return Err(invalid(format!(
             "title holds at most 100 characters, got {n}"
         )));
     }
@@ -37,7 +35,7 @@ fn check_title(title: &str) -> Result<(), BuildError> {
 
 fn check_size(total: u64, what: &str) -> Result<(), BuildError> {
     if total > MAX_DOCUMENT_BYTES {
-        return Err(crate::api::contract::invalid(format!(
+        return Err(invalid(format!(
             "{what} is {total} bytes; the platform takes at most {MAX_DOCUMENT_BYTES}"
         )));
     }
@@ -112,8 +110,8 @@ impl<S> DocumentAddByFileRequest<S> {
         check_stampers(&self.stampers, "stampers")
     }
 }
-checked_endpoint!(DocumentAddByFileRequest<S>: POST "/v2/document/addbyfile", multipart, idempotent = false => DocumentIdResult);
-single_file_upload!(DocumentAddByFileRequest, file, "file");
+endpoint!(DocumentAddByFileRequest<S>: POST "/v2/document/addbyfile", check multipart, idempotent = false => DocumentIdResult);
+upload!(DocumentAddByFileRequest, file: "file");
 
 /// 合同管理-多文件添加合同文档 — `POST /v2/document/addbyfiles` (multipart, one `files` part per
 /// file): merges several files into one document of a draft (≤ 30 MB in all).
@@ -171,7 +169,7 @@ impl<S> DocumentAddByFilesRequest<S> {
         check_ref(&self.contract)?;
         check_title(&self.title)?;
         if self.files.is_empty() {
-            return Err(crate::api::contract::invalid("files must not be empty"));
+            return Err(invalid("files must not be empty"));
         }
         for f in &self.files {
             check_suffix(&suffix_of(f.file_name()))?;
@@ -188,19 +186,9 @@ impl<S> DocumentAddByFilesRequest<S> {
         check_stampers(&self.stampers, "stampers")
     }
 }
-checked_endpoint!(DocumentAddByFilesRequest<S>: POST "/v2/document/addbyfiles", multipart, idempotent = false => DocumentIdResult);
+endpoint!(DocumentAddByFilesRequest<S>: POST "/v2/document/addbyfiles", check multipart, idempotent = false => DocumentIdResult);
 
-impl<S> Upload for DocumentAddByFilesRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.files.iter().map(|f| f.part("files")).collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.files.iter_mut().map(UploadFile::source_mut).collect()
-    }
-}
+upload!(DocumentAddByFilesRequest, #[each] files: "files");
 
 /// 合同管理-用模板添加合同文档 — `POST /v2/document/addbytemplate`: adds a document to a draft
 /// from a template of the cloud platform (文件 → 文件模板).
@@ -258,7 +246,7 @@ impl DocumentAddByTemplateRequest {
         check_stampers(&self.stampers, "stampers")
     }
 }
-checked_endpoint!(DocumentAddByTemplateRequest: POST "/v2/document/addbytemplate", json, idempotent = false => DocumentIdResult);
+endpoint!(DocumentAddByTemplateRequest: POST "/v2/document/addbytemplate", check json, idempotent = false => DocumentIdResult);
 
 /// 合同管理-下载合同文档 — `GET /v2/document/download` (download): one contract document as PDF.
 ///
@@ -278,12 +266,9 @@ impl DocumentDownloadRequest {
     }
 }
 
-impl Download for DocumentDownloadRequest {
-    const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/v2/document/download";
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        require_non_empty(self.document_id.as_str(), "documentId")?;
-        Payload::query(self)
+impl DocumentDownloadRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(self.document_id.as_str(), "documentId")
     }
 }
+endpoint!(DocumentDownloadRequest: GET "/v2/document/download", check query => download);

@@ -10,9 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{
-    MAX_SELECT_LIMIT, MemberOperate, Page, Role, check_limit, invalid, non_blank_if_set,
-    opt_setters, org_endpoint, paged, require_non_empty, require_user,
+    ListQuery, MemberOperate, Page, Role, invalid, require_non_empty, require_user,
 };
+use crate::endpoint::{endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::EmployeeId;
 use crate::types::{Ack, ContactType, User, lenient};
@@ -45,62 +45,23 @@ pub struct Employee {
 /// or one sub-company. See [`crate::endpoint::Paged`] to walk every page.
 ///
 /// ⚠ The answer is read as `{totalCount, list}` or a bare list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeListRequest {
-    select_offset: u64,
-    select_limit: u64,
+    #[serde(flatten)]
+    page: ListQuery,
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<Role>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
-}
-
-impl Default for EmployeeListRequest {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl EmployeeListRequest {
-    /// The first page of up to 1000 employees.
-    pub fn new() -> Self {
-        Self {
-            select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
-            role: None,
-            tenant_name: None,
-        }
-    }
-
-    /// Starts at `offset` (0-based).
-    #[must_use]
-    pub fn select_offset(mut self, offset: u64) -> Self {
-        self.select_offset = offset;
-        self
-    }
-
-    /// Asks for `limit` employees per page (1–1000).
-    #[must_use]
-    pub fn select_limit(mut self, limit: u64) -> Self {
-        self.select_limit = limit;
-        self
-    }
-
-    opt_setters! {
+    setters! {
         /// Only employees with this role.
         role: Role;
-        /// The sub-company whose employees are listed.
-        tenant_name: String;
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        check_limit(self.select_limit)?;
-        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
     }
 }
-org_endpoint!(EmployeeListRequest: GET "/v2/employee/list", query, idempotent = true => Page<Employee>);
-paged!(EmployeeListRequest => Employee);
+endpoint!(EmployeeListRequest: GET "/v2/employee/list", check query, idempotent = true => Page<Employee>);
+paged!(EmployeeListRequest => Employee, "employees");
 
 /// 组织架构-添加员工 — `POST /v2/employee/create`: adds an employee (the name must match a
 /// verified identity: 1703 / 11041703 otherwise).
@@ -126,7 +87,7 @@ impl EmployeeCreateRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The employee number.
         number: String;
         /// Adds the employee to this sub-company.
@@ -141,7 +102,7 @@ impl EmployeeCreateRequest {
         }
     }
 }
-org_endpoint!(EmployeeCreateRequest: POST "/v2/employee/create", json, idempotent = false => Option<Employee>);
+endpoint!(EmployeeCreateRequest: POST "/v2/employee/create", check json, idempotent = false => Option<Employee>);
 
 /// 组织架构-更新员工 — `POST /v2/employee/update`: changes an employee's name or number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -164,7 +125,7 @@ impl EmployeeUpdateRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The new employee number.
         number: String;
         /// The sub-company of the employee.
@@ -175,7 +136,7 @@ impl EmployeeUpdateRequest {
         require_user(&self.user, "user")
     }
 }
-org_endpoint!(EmployeeUpdateRequest: POST "/v2/employee/update", json, idempotent = false => Ack);
+endpoint!(EmployeeUpdateRequest: POST "/v2/employee/update", check json, idempotent = false => Ack);
 
 /// 组织架构-员工详情 — `POST /v2/employee/detail` (a POST that only reads): one employee.
 ///
@@ -197,7 +158,7 @@ impl EmployeeDetailRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The sub-company of the employee.
         tenant_name: String;
     }
@@ -206,7 +167,7 @@ impl EmployeeDetailRequest {
         require_user(&self.user, "user")
     }
 }
-org_endpoint!(EmployeeDetailRequest: POST "/v2/employee/detail", json, idempotent = true => Option<Employee>);
+endpoint!(EmployeeDetailRequest: POST "/v2/employee/detail", check json, idempotent = true => Option<Employee>);
 
 /// 组织架构-移除员工 — `POST /v2/employee/remove`: removes an employee, optionally handing
 /// their permissions to another (the body is flat: `contact`, `contactType`, ...).
@@ -232,7 +193,7 @@ impl EmployeeRemoveRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The sub-company of the employee.
         tenant_name: String;
         /// The employee who inherits the removed employee's permissions.
@@ -247,7 +208,7 @@ impl EmployeeRemoveRequest {
         }
     }
 }
-org_endpoint!(EmployeeRemoveRequest: POST "/v2/employee/remove", json, idempotent = false => Ack);
+endpoint!(EmployeeRemoveRequest: POST "/v2/employee/remove", check json, idempotent = false => Ack);
 
 /// 组织架构-管理员工角色 — `POST /v2/role/manage`: grants or withdraws the seal or template
 /// administrator role (the users must be registered employees).
@@ -274,7 +235,7 @@ impl RoleManageRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// `ADD` (default) or `REMOVE`.
         operate: MemberOperate;
         /// The sub-company.
@@ -294,4 +255,4 @@ impl RoleManageRequest {
         Ok(())
     }
 }
-org_endpoint!(RoleManageRequest: POST "/v2/role/manage", json, idempotent = false => Ack);
+endpoint!(RoleManageRequest: POST "/v2/role/manage", check json, idempotent = false => Ack);

@@ -23,15 +23,20 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::contract::{ContractView, contract_view_setters};
+use crate::api::org_types::{
+    require_company, require_contact_type_mobile_or_email, require_non_empty,
+};
+use crate::api::saas::{PrivilegeGrant, SaasPersonalSignAuthUrlRequest, privilege_grant_builders};
 use crate::core::Context;
-use crate::endpoint::{Endpoint, Payload, Upload};
+use crate::endpoint::{endpoint, same_body, setters, upload};
 use crate::environment::PluginEnv;
-use crate::error::{BuildError, BuildErrorKind};
+use crate::error::BuildError;
 use crate::id::{CompanyId, DocumentId};
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 use crate::types::{
-    Company, ContactType, ContractRef, Language, PageStyle, PaperType, PersonalAuthMode,
-    PersonalField, User, comma_joined, string_enum,
+    Company, ContractRef, Language, PageStyle, PaperType, PersonalAuthMode, PersonalField, User,
+    comma_joined, string_enum,
 };
 
 /// The plugin page a ticket opens.
@@ -198,60 +203,6 @@ impl<'de> Deserialize<'de> for TicketResult {
     }
 }
 
-/// Implements [`Endpoint`] for a ticket request: POST, not idempotent (each call mints a new
-/// ticket), answering a [`Ticket`] for `$page`.
-macro_rules! ticket_endpoint {
-    ($ty:ident $(<$s:ident>)?, $path:literal, $payload:ident, $page:ident) => {
-        impl $(<$s>)? Endpoint for $ty $(<$s>)? {
-            type Result = TicketResult;
-            type Response = Ticket;
-            const METHOD: http::Method = http::Method::POST;
-            const PATH: &'static str = $path;
-            const IDEMPOTENT: bool = false;
-
-            fn payload(&self) -> Result<Payload, BuildError> {
-                self.check()?;
-                Payload::$payload(self)
-            }
-
-            fn response(result: TicketResult, context: &Context) -> Ticket {
-                Ticket::new(result, PluginPage::$page, context)
-            }
-        }
-    };
-}
-
-fn require_mobile_or_email(user: &User, field: &str) -> Result<(), BuildError> {
-    match user.contact_type {
-        ContactType::Mobile | ContactType::Email => Ok(()),
-        _ => Err(BuildError::new(
-            BuildErrorKind::InvalidArgument,
-            format!("{field}.contactType must be MOBILE or EMAIL here"),
-        )),
-    }
-}
-
-fn require_non_empty(value: &str, field: &str) -> Result<(), BuildError> {
-    if value.trim().is_empty() {
-        return Err(BuildError::new(
-            BuildErrorKind::InvalidArgument,
-            format!("{field} must not be empty"),
-        ));
-    }
-    Ok(())
-}
-
-macro_rules! setters {
-    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
-        $(#[$doc])*
-        #[must_use]
-        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
-            self.$name = Some(value.into());
-            self
-        }
-    )*};
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /// 生成合同签署令牌 — `POST /v2/contract/miniappexchange`: a ticket that opens the signing page
@@ -294,12 +245,7 @@ impl ContractSignTicketRequest {
         require_non_empty(&self.user.contact, "user.contact")
     }
 }
-ticket_endpoint!(
-    ContractSignTicketRequest,
-    "/v2/contract/miniappexchange",
-    json,
-    ContractSign
-);
+endpoint!(ContractSignTicketRequest: POST "/v2/contract/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractSign));
 
 /// 生成合同预览令牌 — `POST /v2/contract/miniappexchange/view`: a ticket that opens a contract
 /// for viewing.
@@ -310,23 +256,14 @@ ticket_endpoint!(
 #[serde(rename_all = "camelCase")]
 pub struct ContractViewTicketRequest {
     #[serde(flatten)]
-    contract: ContractRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    document_id: Option<DocumentId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<Language>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    theme_color: Option<String>,
+    view: ContractView,
 }
 
 impl ContractViewTicketRequest {
     /// A viewing ticket of `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
-            contract: contract.into(),
-            document_id: None,
-            lang: None,
-            theme_color: None,
+            view: ContractView::new(contract.into()),
         }
     }
 
@@ -335,25 +272,13 @@ impl ContractViewTicketRequest {
         Self::new(id)
     }
 
-    setters! {
-        /// The document shown first.
-        document_id: DocumentId;
-        /// The page language.
-        lang: Language;
-        /// The theme colour, hex RGB.
-        theme_color: String;
-    }
+    contract_view_setters!();
 
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-ticket_endpoint!(
-    ContractViewTicketRequest,
-    "/v2/contract/miniappexchange/view",
-    json,
-    ContractView
-);
+endpoint!(ContractViewTicketRequest: POST "/v2/contract/miniappexchange/view", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractView));
 
 /// The prefill and mode options shared by the personal authentication tickets.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -415,15 +340,10 @@ impl PersonalAuthTicketRequest {
     }
 
     fn check(&self) -> Result<(), BuildError> {
-        require_mobile_or_email(&self.user, "user")
+        require_contact_type_mobile_or_email(&self.user, "user")
     }
 }
-ticket_endpoint!(
-    PersonalAuthTicketRequest,
-    "/v2/personalauth/miniappexchange",
-    json,
-    PersonalAuth
-);
+endpoint!(PersonalAuthTicketRequest: POST "/v2/personalauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
 
 string_enum! {
     /// A company field the applicant may edit on the authentication page (`modifyFields`).
@@ -439,15 +359,10 @@ string_enum! {
     }
 }
 
-/// 生成企业认证令牌 — `POST /companyauth/miniappexchange`: a ticket that opens company
-/// authentication; the applicant becomes the company's system administrator on success.
-///
-/// Errors the platform documents: 1605 `COMPANY ALREADY AUTHED`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The optional fields of the company authentication tickets, flattened into each.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CompanyAuthTicketRequest {
-    company_name: String,
-    applicant: User,
+struct CompanyTicketFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     register_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -460,6 +375,41 @@ pub struct CompanyAuthTicketRequest {
     modify_fields: Vec<CompanyField>,
 }
 
+/// The setters of [`CompanyTicketFields`] a ticket offers: those of every company ticket, and
+/// with `page` the page's close button too.
+macro_rules! company_ticket_setters {
+    () => {
+        setters! { in fields;
+            /// The unified social credit code.
+            register_no: String;
+            /// The legal representative's name.
+            legal_person: String;
+            /// Where the platform posts the authentication result.
+            callback_url: String;
+        }
+    };
+    (page) => {
+        company_ticket_setters!();
+        setters! { in fields;
+            /// Whether the page shows a close button (default true).
+            close_button: bool;
+        }
+    };
+}
+
+/// 生成企业认证令牌 — `POST /companyauth/miniappexchange`: a ticket that opens company
+/// authentication; the applicant becomes the company's system administrator on success.
+///
+/// Errors the platform documents: 1605 `COMPANY ALREADY AUTHED`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyAuthTicketRequest {
+    company_name: String,
+    applicant: User,
+    #[serde(flatten)]
+    fields: CompanyTicketFields,
+}
+
 impl CompanyAuthTicketRequest {
     /// A ticket to authenticate `company_name`, submitted by `applicant` (with name; contact
     /// type `MOBILE` or `EMAIL`).
@@ -467,43 +417,25 @@ impl CompanyAuthTicketRequest {
         Self {
             company_name: company_name.into(),
             applicant,
-            register_no: None,
-            legal_person: None,
-            callback_url: None,
-            close_button: None,
-            modify_fields: Vec::new(),
+            fields: CompanyTicketFields::default(),
         }
     }
 
-    setters! {
-        /// The unified social credit code.
-        register_no: String;
-        /// The legal representative's name.
-        legal_person: String;
-        /// Where the platform posts the authentication result.
-        callback_url: String;
-        /// Whether the page shows a close button (default true).
-        close_button: bool;
-    }
+    company_ticket_setters!(page);
 
     /// The prefilled fields the applicant may edit.
     #[must_use]
     pub fn modify_fields(mut self, fields: impl IntoIterator<Item = CompanyField>) -> Self {
-        self.modify_fields = fields.into_iter().collect();
+        self.fields.modify_fields = fields.into_iter().collect();
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
-        require_mobile_or_email(&self.applicant, "applicant")
+        require_contact_type_mobile_or_email(&self.applicant, "applicant")
     }
 }
-ticket_endpoint!(
-    CompanyAuthTicketRequest,
-    "/companyauth/miniappexchange",
-    json,
-    CompanyAuth
-);
+endpoint!(CompanyAuthTicketRequest: POST "/companyauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
 /// 生成企业认证令牌(带营业执照) — `POST /companyauth/miniappexchangewithlicense` (multipart):
 /// a company authentication ticket with the business licence image uploaded up front.
@@ -516,16 +448,8 @@ ticket_endpoint!(
 pub struct CompanyAuthLicenseTicketRequest<S> {
     company_name: String,
     applicant_info: User,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    register_no: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legal_person: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    close_button: Option<bool>,
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "comma_joined")]
-    modify_fields: Vec<CompanyField>,
+    #[serde(flatten)]
+    fields: CompanyTicketFields,
     #[serde(skip)]
     license: UploadFile<S>,
 }
@@ -536,56 +460,28 @@ impl<S> CompanyAuthLicenseTicketRequest<S> {
         Self {
             company_name: company_name.into(),
             applicant_info: applicant,
-            register_no: None,
-            legal_person: None,
-            callback_url: None,
-            close_button: None,
-            modify_fields: Vec::new(),
+            fields: CompanyTicketFields::default(),
             license,
         }
     }
 
-    setters! {
-        /// The unified social credit code.
-        register_no: String;
-        /// The legal representative's name.
-        legal_person: String;
-        /// Where the platform posts the authentication result.
-        callback_url: String;
-        /// Whether the page shows a close button (default true).
-        close_button: bool;
-    }
+    company_ticket_setters!(page);
 
     /// The prefilled fields the applicant may edit (may include [`CompanyField::License`]).
     #[must_use]
     pub fn modify_fields(mut self, fields: impl IntoIterator<Item = CompanyField>) -> Self {
-        self.modify_fields = fields.into_iter().collect();
+        self.fields.modify_fields = fields.into_iter().collect();
         self
     }
 
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
-        require_mobile_or_email(&self.applicant_info, "applicantInfo")
+        require_contact_type_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-ticket_endpoint!(
-    CompanyAuthLicenseTicketRequest<S>,
-    "/companyauth/miniappexchangewithlicense",
-    multipart,
-    CompanyAuth
-);
+endpoint!(CompanyAuthLicenseTicketRequest<S>: POST "/companyauth/miniappexchangewithlicense", check multipart, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
-impl<S> Upload for CompanyAuthLicenseTicketRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        vec![self.license.part("license")]
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        vec![self.license.source_mut()]
-    }
-}
+upload!(CompanyAuthLicenseTicketRequest, license: "license");
 
 /// How the signer of a personal silent-sign authorization is authenticated
 /// (`PersonalSignUserAuthInfo`).
@@ -642,28 +538,24 @@ pub struct SignAuthOptions {
     pub auth_time_modifiable: Option<bool>,
 }
 
-/// 个人静默签授权令牌 — `POST /v2/personalsign/authurl/miniappexchange`: a ticket that opens
-/// the page where a person authorizes the platform company to sign silently for them.
-///
-/// ⚠ The doc page was not retrieved; fields follow the vendor Go SDK 3.1.1
-/// (`PersonalSignAuthTicketRequest`).
+/// Who authorizes silent signing with a personal signature, and how: the fields the
+/// authorization page and its mini-program ticket share, flattened into each.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PersonalSignAuthTicketRequest {
-    user: User,
+pub(crate) struct PersonalSignAuth {
+    pub(crate) user: User,
     #[serde(flatten)]
-    options: SignAuthOptions,
+    pub(crate) options: SignAuthOptions,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
+    pub(crate) tenant_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    auth_method: Option<String>,
+    pub(crate) auth_method: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    auth_info: Option<PersonalSignAuthInfo>,
+    pub(crate) auth_info: Option<PersonalSignAuthInfo>,
 }
 
-impl PersonalSignAuthTicketRequest {
-    /// An authorization ticket for `user`.
-    pub fn new(user: User) -> Self {
+impl PersonalSignAuth {
+    pub(crate) fn new(user: User) -> Self {
         Self {
             user,
             options: SignAuthOptions::default(),
@@ -673,93 +565,84 @@ impl PersonalSignAuthTicketRequest {
         }
     }
 
-    /// Sets the deadline, remark, callback and page options.
-    #[must_use]
-    pub fn with_options(mut self, options: SignAuthOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    setters! {
-        /// The sub-company the authorization is for (default: the platform company).
-        tenant_name: String;
-        /// How the user confirms the authorization (⚠ values undocumented; passed through).
-        auth_method: String;
-        /// How the user is authenticated first.
-        auth_info: PersonalSignAuthInfo;
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.user.contact, "user.contact")
     }
 }
-ticket_endpoint!(
-    PersonalSignAuthTicketRequest,
-    "/v2/personalsign/authurl/miniappexchange",
-    json,
-    PersonalSignAuth
-);
 
-/// 个人静默签授权令牌(saas) — `POST /saas/v2/personalsign/authurl/miniappexchange` (SaaS agent
-/// signing): a ticket for a person to authorize a SaaS tenant company to sign silently.
+/// The builders of a request's `auth: PersonalSignAuth`.
+macro_rules! personal_sign_auth_builders {
+    () => {
+        /// Sets the deadline, remark, callback and page options.
+        #[must_use]
+        pub fn with_options(mut self, options: SignAuthOptions) -> Self {
+            self.auth.options = options;
+            self
+        }
+
+        $crate::endpoint::setters! { in auth;
+            /// The sub-company the authorization is for (default: the integrating company).
+            tenant_name: String;
+            /// How the user confirms the authorization (⚠ values undocumented; passed through).
+            auth_method: String;
+            /// How the user is authenticated first.
+            auth_info: PersonalSignAuthInfo;
+        }
+    };
+}
+pub(crate) use personal_sign_auth_builders;
+
+/// 个人静默签授权令牌 — `POST /v2/personalsign/authurl/miniappexchange`: a ticket that opens
+/// the page where a person authorizes the platform company to sign silently for them.
 ///
 /// ⚠ The doc page was not retrieved; fields follow the vendor Go SDK 3.1.1
-/// (`SaaSPersonalSignAuthTicketRequest`).
+/// (`PersonalSignAuthTicketRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SaasPersonalSignAuthTicketRequest {
-    user: User,
-    company: Company,
+pub struct PersonalSignAuthTicketRequest {
     #[serde(flatten)]
-    options: SignAuthOptions,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    app_id: Option<String>,
+    auth: PersonalSignAuth,
 }
 
-impl SaasPersonalSignAuthTicketRequest {
-    /// A ticket for `user` to authorize `company`.
-    pub fn new(user: User, company: Company) -> Self {
+impl PersonalSignAuthTicketRequest {
+    /// An authorization ticket for `user`.
+    pub fn new(user: User) -> Self {
         Self {
-            user,
-            company,
-            options: SignAuthOptions::default(),
-            app_id: None,
+            auth: PersonalSignAuth::new(user),
         }
     }
 
-    /// Sets the deadline, remark, callback and page options.
-    #[must_use]
-    pub fn with_options(mut self, options: SignAuthOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    setters! {
-        /// The tenant's app ID.
-        app_id: String;
-    }
+    personal_sign_auth_builders!();
 
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.user.contact, "user.contact")?;
-        require_company(&self.company)
+        self.auth.check()
     }
 }
-ticket_endpoint!(
-    SaasPersonalSignAuthTicketRequest,
-    "/saas/v2/personalsign/authurl/miniappexchange",
-    json,
-    SaasPersonalSignAuth
-);
+endpoint!(PersonalSignAuthTicketRequest: POST "/v2/personalsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalSignAuth));
 
-fn require_company(company: &Company) -> Result<(), BuildError> {
-    if company.id.is_none() && company.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Err(BuildError::new(
-            BuildErrorKind::InvalidArgument,
-            "company needs an id or a name",
-        ));
+same_body! {
+    /// 个人静默签授权令牌(saas) — `POST /saas/v2/personalsign/authurl/miniappexchange` (SaaS agent
+    /// signing): a ticket for a person to authorize a SaaS tenant company to sign silently.
+    ///
+    /// ⚠ The doc page was not retrieved; fields follow the vendor Go SDK 3.1.1
+    /// (`SaaSPersonalSignAuthTicketRequest`).
+    ///
+    /// The body is that of [`SaasPersonalSignAuthUrlRequest`].
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct SaasPersonalSignAuthTicketRequest(SaasPersonalSignAuthUrlRequest) {
+        new {
+            /// A ticket for `user` to authorize `company`.
+            fn new(user: User, company: Company);
+        }
+        with {
+            /// Sets the deadline, remark, callback and page options.
+            fn with_options(options: SignAuthOptions);
+            /// The tenant's app ID.
+            fn app_id(value: impl Into<String>);
+        }
     }
-    Ok(())
 }
+endpoint!(SaasPersonalSignAuthTicketRequest: POST "/saas/v2/personalsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPersonalSignAuth));
 
 /// 印章自动签授权令牌(saas) — `POST /saas/v2/sealsign/authurl/miniappexchange` (SaaS agent
 /// signing): a ticket for a seal administrator to authorize automatic sealing.
@@ -808,15 +691,10 @@ impl SaasSealSignAuthTicketRequest {
 
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.seal_admin.contact, "sealAdmin.contact")?;
-        require_company(&self.company)
+        require_company(&self.company, "company")
     }
 }
-ticket_endpoint!(
-    SaasSealSignAuthTicketRequest,
-    "/saas/v2/sealsign/authurl/miniappexchange",
-    json,
-    SaasSealSignAuth
-);
+endpoint!(SaasSealSignAuthTicketRequest: POST "/saas/v2/sealsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasSealSignAuth));
 
 /// 企业认证令牌(saas) — `POST /saas/v2/companyauth/miniappexchange` (multipart, SaaS agent
 /// signing): a company authentication ticket for a SaaS tenant, optionally with its licence.
@@ -828,12 +706,8 @@ ticket_endpoint!(
 pub struct SaasCompanyAuthTicketRequest<S> {
     company_name: String,
     applicant_info: User,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    register_no: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legal_person: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    callback_url: Option<String>,
+    #[serde(flatten)]
+    fields: CompanyTicketFields,
     #[serde(skip)]
     license: Option<UploadFile<S>>,
 }
@@ -844,9 +718,7 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
         Self {
             company_name: company_name.into(),
             applicant_info: applicant,
-            register_no: None,
-            legal_person: None,
-            callback_url: None,
+            fields: CompanyTicketFields::default(),
             license: None,
         }
     }
@@ -858,41 +730,16 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
         self
     }
 
-    setters! {
-        /// The unified social credit code.
-        register_no: String;
-        /// The legal representative's name.
-        legal_person: String;
-        /// Where the platform posts the authentication result.
-        callback_url: String;
-    }
+    company_ticket_setters!();
 
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
-        require_mobile_or_email(&self.applicant_info, "applicantInfo")
+        require_contact_type_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-ticket_endpoint!(
-    SaasCompanyAuthTicketRequest<S>,
-    "/saas/v2/companyauth/miniappexchange",
-    multipart,
-    CompanyAuth
-);
+endpoint!(SaasCompanyAuthTicketRequest<S>: POST "/saas/v2/companyauth/miniappexchange", check multipart, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
-impl<S> Upload for SaasCompanyAuthTicketRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.license.iter().map(|l| l.part("license")).collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.license
-            .iter_mut()
-            .map(UploadFile::source_mut)
-            .collect()
-    }
-}
+upload!(SaasCompanyAuthTicketRequest, #[each] license: "license");
 
 /// 个人认证令牌(saas) — `POST /saas/v2/personalauth/miniappexchange` (SaaS agent signing).
 ///
@@ -932,15 +779,10 @@ impl SaasPersonalAuthTicketRequest {
     }
 
     fn check(&self) -> Result<(), BuildError> {
-        require_mobile_or_email(&self.user, "user")
+        require_contact_type_mobile_or_email(&self.user, "user")
     }
 }
-ticket_endpoint!(
-    SaasPersonalAuthTicketRequest,
-    "/saas/v2/personalauth/miniappexchange",
-    json,
-    PersonalAuth
-);
+endpoint!(SaasPersonalAuthTicketRequest: POST "/saas/v2/personalauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
 
 /// 企业授权令牌(saas) — `POST /saas/v2/privilege/miniappexchange` (SaaS agent signing): a ticket
 /// for a tenant's administrator to grant the agent's app privileges.
@@ -950,61 +792,22 @@ ticket_endpoint!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaasPrivilegeTicketRequest {
-    app_id: String,
-    company_id: CompanyId,
-    user: User,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    create_token: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    success_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    privilege_modules: Vec<String>,
+    #[serde(flatten)]
+    grant: PrivilegeGrant,
 }
 
 impl SaasPrivilegeTicketRequest {
     /// A ticket for `user` of tenant `company_id` to grant app `app_id` its privileges.
     pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>, user: User) -> Self {
         Self {
-            app_id: app_id.into(),
-            company_id: company_id.into(),
-            user,
-            create_token: None,
-            success_url: None,
-            callback_url: None,
-            privilege_modules: Vec::new(),
+            grant: PrivilegeGrant::new(app_id, company_id, user),
         }
     }
 
-    setters! {
-        /// Whether an app token is created for the tenant on success.
-        create_token: bool;
-        /// Where the page goes on success.
-        success_url: String;
-        /// Where the platform posts the result.
-        callback_url: String;
-    }
-
-    /// The privilege modules asked for (⚠ values undocumented; passed through).
-    #[must_use]
-    pub fn privilege_modules(
-        mut self,
-        modules: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.privilege_modules = modules.into_iter().map(Into::into).collect();
-        self
-    }
+    privilege_grant_builders!();
 
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.app_id, "appId")?;
-        require_non_empty(self.company_id.as_str(), "companyId")?;
-        require_non_empty(&self.user.contact, "user.contact")
+        self.grant.check()
     }
 }
-ticket_endpoint!(
-    SaasPrivilegeTicketRequest,
-    "/saas/v2/privilege/miniappexchange",
-    json,
-    SaasPrivilege
-);
+endpoint!(SaasPrivilegeTicketRequest: POST "/saas/v2/privilege/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPrivilege));

@@ -11,66 +11,6 @@ use crate::types::{lenient, string_enum};
 
 // --- helpers for the organization-side modules ------------------------------------------------
 
-/// Chained setters for optional fields: `name(value)` sets `Some(value.into())`.
-macro_rules! opt_setters {
-    ($( $(#[$doc:meta])* $name:ident : $ty:ty ;)*) => {$(
-        $(#[$doc])*
-        #[must_use]
-        pub fn $name(mut self, value: impl Into<$ty>) -> Self {
-            self.$name = Some(value.into());
-            self
-        }
-    )*};
-}
-pub(crate) use opt_setters;
-
-/// Implements [`crate::endpoint::Endpoint`] for a request whose response is its result; the
-/// payload is built after `self.check()`.
-macro_rules! org_endpoint {
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $res:ty) => {
-        impl $(<$s>)? $crate::endpoint::Endpoint for $ty $(<$s>)? {
-            type Result = $res;
-            type Response = $res;
-            const METHOD: ::http::Method = ::http::Method::$method;
-            const PATH: &'static str = $path;
-            const IDEMPOTENT: bool = $idem;
-
-            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
-                self.check()?;
-                $crate::api::org_types::org_endpoint!(@payload self, $payload)
-            }
-
-            fn response(result: $res, _: &$crate::Context) -> $res {
-                result
-            }
-        }
-    };
-    (@payload $self:ident, json) => { $crate::endpoint::Payload::json($self) };
-    (@payload $self:ident, query) => { $crate::endpoint::Payload::query($self) };
-    (@payload $self:ident, multipart) => { $crate::endpoint::Payload::multipart($self) };
-    (@payload $self:ident, empty) => { Ok($crate::endpoint::Payload::Empty) };
-}
-pub(crate) use org_endpoint;
-
-/// Implements [`crate::endpoint::Download`] for a GET request sent as a query string after
-/// `self.check()`.
-#[allow(unused_macros)]
-macro_rules! org_download {
-    ($ty:ident : GET $path:literal) => {
-        impl $crate::endpoint::Download for $ty {
-            const METHOD: ::http::Method = ::http::Method::GET;
-            const PATH: &'static str = $path;
-
-            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
-                self.check()?;
-                $crate::endpoint::Payload::query(self)
-            }
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use org_download;
-
 /// A [`BuildErrorKind::InvalidArgument`] error.
 pub(crate) fn invalid(message: impl Into<String>) -> BuildError {
     BuildError::new(BuildErrorKind::InvalidArgument, message)
@@ -105,6 +45,14 @@ pub(crate) fn require_mobile_or_email(
     field: &str,
 ) -> Result<(), BuildError> {
     require_user(user, field)?;
+    require_contact_type_mobile_or_email(user, field)
+}
+
+/// Fails unless the person's contact type is mobile or e-mail (the contact itself unchecked).
+pub(crate) fn require_contact_type_mobile_or_email(
+    user: &crate::types::User,
+    field: &str,
+) -> Result<(), BuildError> {
     match user.contact_type {
         crate::types::ContactType::Mobile | crate::types::ContactType::Email => Ok(()),
         _ => Err(invalid(format!(
@@ -166,34 +114,45 @@ pub(crate) fn check_datetime(value: Option<&str>, field: &str) -> Result<(), Bui
     Ok(())
 }
 
-/// Implements [`crate::endpoint::Paged`] for a list request with `select_offset` and
-/// `select_limit` fields and a [`Page`] response.
-macro_rules! paged {
-    ($ty:ident => $item:ty) => {
-        impl $crate::endpoint::Paged for $ty {
-            type Item = $item;
-
-            fn offset(&self) -> u64 {
-                self.select_offset
-            }
-
-            fn limit(&self) -> u64 {
-                self.select_limit
-            }
-
-            fn with_offset(&self, offset: u64) -> Self {
-                let mut next = self.clone();
-                next.select_offset = offset;
-                next
-            }
-
-            fn items(response: $crate::api::org_types::Page<$item>) -> (Vec<$item>, Option<u64>) {
-                (response.list, response.total_count)
-            }
-        }
-    };
+/// The paging and filter fields the list requests share, flattened into each: `selectOffset`,
+/// `selectLimit`, `tenantName` and (category, template and seal lists) the modification-time
+/// window. Fields a list does not offer stay `None` and are not sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListQuery {
+    pub(crate) select_offset: u64,
+    pub(crate) select_limit: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) tenant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) modify_time_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) modify_time_end: Option<String>,
 }
-pub(crate) use paged;
+
+impl Default for ListQuery {
+    /// The first page of up to [`MAX_SELECT_LIMIT`] items, unfiltered.
+    fn default() -> Self {
+        Self {
+            select_offset: 0,
+            select_limit: MAX_SELECT_LIMIT,
+            tenant_name: None,
+            modify_time_start: None,
+            modify_time_end: None,
+        }
+    }
+}
+
+impl ListQuery {
+    /// Fails unless the limit is in `1..=1000`, a given tenant is not blank and the times
+    /// are `yyyy-MM-dd HH:mm:ss`.
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
+        check_limit(self.select_limit)?;
+        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
+        check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
+        check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")
+    }
+}
 
 // --- results ------------------------------------------------------------------------------------
 

@@ -12,19 +12,20 @@
 use serde::Serialize;
 
 use crate::api::auth::{
-    CompanyAuthLink, CompanyAuthResult, PersonalAuthLink, PersonalAuthResult, check_auth_query,
+    CompanyAuthLink, CompanyAuthResult, CompanyAuthResultRequest, PersonalAuthLink,
+    PersonalAuthResult, PersonalAuthResultRequest,
 };
-use crate::api::company::CompanyInfo;
+use crate::api::company::{CompanyDetailRequest, CompanyInfo};
 use crate::api::miniapp::{PersonalAuthOptions, SignAuthOptions};
 use crate::api::org_types::{
-    Link, invalid, is_set, non_blank_if_set, opt_setters, org_endpoint, require_company,
-    require_mobile_or_email, require_non_empty, require_user,
+    Link, non_blank_if_set, require_company, require_mobile_or_email, require_non_empty,
+    require_user,
 };
-use crate::endpoint::Upload;
+use crate::endpoint::{endpoint, same_body, setters, upload};
 use crate::error::BuildError;
 use crate::id::CompanyId;
-use crate::multipart::{FilePart, UploadFile};
-use crate::types::{Ack, Company, ContactType, Language, PageStyle, User};
+use crate::multipart::UploadFile;
+use crate::types::{Ack, Company, Language, PageStyle, User};
 
 fn require_id(id: &CompanyId, field: &str) -> Result<(), BuildError> {
     require_non_empty(id.as_str(), field)
@@ -95,7 +96,7 @@ impl SaasApplyAppRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The app's domain.
         domain: String;
         /// The single sign-on login URL.
@@ -123,7 +124,7 @@ impl SaasApplyAppRequest {
         require_non_empty(&self.app_name, "appName")
     }
 }
-org_endpoint!(SaasApplyAppRequest: POST "/saas/v2/company/applyapp", json, idempotent = false => serde_json::Value);
+endpoint!(SaasApplyAppRequest: POST "/saas/v2/company/applyapp", check json, idempotent = false => serde_json::Value);
 
 /// SaaS-重置应用令牌 — `POST /saas/v2/company/resettoken`: resets a tenant app's secret.
 ///
@@ -149,43 +150,24 @@ impl SaasResetTokenRequest {
         require_non_empty(&self.access_token, "accessToken")
     }
 }
-org_endpoint!(SaasResetTokenRequest: POST "/saas/v2/company/resettoken", json, idempotent = false => serde_json::Value);
+endpoint!(SaasResetTokenRequest: POST "/saas/v2/company/resettoken", check json, idempotent = false => serde_json::Value);
 
-/// SaaS-公司详情 — `GET /saas/v2/company/detail`: a tenant company by name or credit code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaasCompanyDetailRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    register_no: Option<String>,
-}
-
-impl SaasCompanyDetailRequest {
-    /// The company called `company_name`.
-    pub fn by_name(company_name: impl Into<String>) -> Self {
-        Self {
-            company_name: Some(company_name.into()),
-            register_no: None,
+same_body! {
+    /// SaaS-公司详情 — `GET /saas/v2/company/detail`: a tenant company by name or credit code.
+    ///
+    /// The query is that of [`CompanyDetailRequest`].
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SaasCompanyDetailRequest(CompanyDetailRequest) {
+        new {
+            /// The company called `company_name`.
+            fn by_name(company_name: impl Into<String>);
+            /// The company with this unified social credit code.
+            fn by_register_no(register_no: impl Into<String>);
         }
-    }
-
-    /// The company with this unified social credit code.
-    pub fn by_register_no(register_no: impl Into<String>) -> Self {
-        Self {
-            company_name: None,
-            register_no: Some(register_no.into()),
-        }
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        if !is_set(self.company_name.as_deref()) && !is_set(self.register_no.as_deref()) {
-            return Err(invalid("companyName or registerNo is required"));
-        }
-        Ok(())
+        with {}
     }
 }
-org_endpoint!(SaasCompanyDetailRequest: GET "/saas/v2/company/detail", query, idempotent = true => CompanyInfo);
+endpoint!(SaasCompanyDetailRequest: GET "/saas/v2/company/detail", check query, idempotent = true => CompanyInfo);
 
 /// SaaS-企业认证链接 — `POST /saas/v2/companyauth/url`: the authentication link of a tenant
 /// company already registered by ID.
@@ -207,7 +189,7 @@ impl SaasCompanyAuthUrlRequest {
         require_id(&self.company_id, "companyId")
     }
 }
-org_endpoint!(SaasCompanyAuthUrlRequest: POST "/saas/v2/companyauth/url", json, idempotent = false => Link);
+endpoint!(SaasCompanyAuthUrlRequest: POST "/saas/v2/companyauth/url", check json, idempotent = false => Link);
 
 /// SaaS-企业认证页面 — `POST /saas/v2/companyauth/pageurl` (multipart: text parts,
 /// `applicantInfo` and `pageStyleInfo` as JSON text, optional file part `license`): a company
@@ -256,7 +238,7 @@ impl<S> SaasCompanyAuthPageUrlRequest<S> {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The unified social credit code.
         register_no: String;
         /// The legal representative's name.
@@ -285,59 +267,27 @@ impl<S> SaasCompanyAuthPageUrlRequest<S> {
         require_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-org_endpoint!(SaasCompanyAuthPageUrlRequest<S>: POST "/saas/v2/companyauth/pageurl", multipart, idempotent = false => CompanyAuthLink);
+endpoint!(SaasCompanyAuthPageUrlRequest<S>: POST "/saas/v2/companyauth/pageurl", check multipart, idempotent = false => CompanyAuthLink);
 
-impl<S> Upload for SaasCompanyAuthPageUrlRequest<S> {
-    type Source = S;
+upload!(SaasCompanyAuthPageUrlRequest, #[each] license: "license");
 
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.license.iter().map(|l| l.part("license")).collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.license
-            .iter_mut()
-            .map(UploadFile::source_mut)
-            .collect()
+same_body! {
+    /// SaaS-企业认证结果 — `GET /saas/v2/companyauth/result`: the state of a tenant's company
+    /// authentication, by `requestId` or company name.
+    ///
+    /// The query is that of [`CompanyAuthResultRequest`].
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SaasCompanyAuthResultRequest(CompanyAuthResultRequest) {
+        new {
+            /// The authentication `request_id`.
+            fn by_request_id(request_id: impl Into<String>);
+            /// The latest authentication of `company_name`.
+            fn by_company_name(company_name: impl Into<String>);
+        }
+        with {}
     }
 }
-
-/// SaaS-企业认证结果 — `GET /saas/v2/companyauth/result`: the state of a tenant's company
-/// authentication, by `requestId` or company name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaasCompanyAuthResultRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    company_name: Option<String>,
-}
-
-impl SaasCompanyAuthResultRequest {
-    /// The authentication `request_id`.
-    pub fn by_request_id(request_id: impl Into<String>) -> Self {
-        Self {
-            request_id: Some(request_id.into()),
-            company_name: None,
-        }
-    }
-
-    /// The latest authentication of `company_name`.
-    pub fn by_company_name(company_name: impl Into<String>) -> Self {
-        Self {
-            request_id: None,
-            company_name: Some(company_name.into()),
-        }
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        if !is_set(self.request_id.as_deref()) && !is_set(self.company_name.as_deref()) {
-            return Err(invalid("requestId or companyName is required"));
-        }
-        Ok(())
-    }
-}
-org_endpoint!(SaasCompanyAuthResultRequest: GET "/saas/v2/companyauth/result", query, idempotent = true => CompanyAuthResult);
+endpoint!(SaasCompanyAuthResultRequest: GET "/saas/v2/companyauth/result", check query, idempotent = true => CompanyAuthResult);
 
 /// SaaS-个人认证链接 — `POST /saas/v2/personalauth`: a one-time personal authentication link.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -376,7 +326,7 @@ impl SaasPersonalAuthPageRequest {
         self
     }
 
-    opt_setters! {
+    setters! {
         /// Where the page goes when the user is done.
         callback_page: String;
         /// Whether manual review is offered.
@@ -391,49 +341,25 @@ impl SaasPersonalAuthPageRequest {
         require_mobile_or_email(&self.user, "user")
     }
 }
-org_endpoint!(SaasPersonalAuthPageRequest: POST "/saas/v2/personalauth", json, idempotent = false => PersonalAuthLink);
+endpoint!(SaasPersonalAuthPageRequest: POST "/saas/v2/personalauth", check json, idempotent = false => PersonalAuthLink);
 
-/// SaaS-个人认证结果 — `GET /saas/v2/personalauth/result`: whether a person is authenticated,
-/// by authentication ID or contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaasPersonalAuthResultRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contact: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contact_type: Option<ContactType>,
-}
-
-impl SaasPersonalAuthResultRequest {
-    /// The result of the authentication `auth_id`.
-    pub fn by_auth_id(auth_id: impl Into<String>) -> Self {
-        Self {
-            auth_id: Some(auth_id.into()),
-            contact: None,
-            contact_type: None,
+same_body! {
+    /// SaaS-个人认证结果 — `GET /saas/v2/personalauth/result`: whether a person is authenticated,
+    /// by authentication ID or contact.
+    ///
+    /// The query is that of [`PersonalAuthResultRequest`].
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SaasPersonalAuthResultRequest(PersonalAuthResultRequest) {
+        new {
+            /// The result of the authentication `auth_id`.
+            fn by_auth_id(auth_id: impl Into<String>);
+            /// Whether `user` (contact type `MOBILE` or `EMAIL`) is authenticated.
+            fn by_user(user: &User);
         }
-    }
-
-    /// Whether `user` (contact type `MOBILE` or `EMAIL`) is authenticated.
-    pub fn by_user(user: &User) -> Self {
-        Self {
-            auth_id: None,
-            contact: Some(user.contact.clone()),
-            contact_type: Some(user.contact_type.clone()),
-        }
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        check_auth_query(
-            self.auth_id.as_deref(),
-            self.contact.as_deref(),
-            self.contact_type.as_ref(),
-        )
+        with {}
     }
 }
-org_endpoint!(SaasPersonalAuthResultRequest: GET "/saas/v2/personalauth/result", query, idempotent = true => PersonalAuthResult);
+endpoint!(SaasPersonalAuthResultRequest: GET "/saas/v2/personalauth/result", check query, idempotent = true => PersonalAuthResult);
 
 /// SaaS-个人签名授权页面 — `POST /saas/v2/personalsign/authurl`: a page where a person
 /// authorizes a tenant company to sign silently for them.
@@ -466,17 +392,17 @@ impl SaasPersonalSignAuthUrlRequest {
         self
     }
 
-    opt_setters! {
+    setters! {
         /// The tenant's app ID.
         app_id: String;
     }
 
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         require_company(&self.company, "company")
     }
 }
-org_endpoint!(SaasPersonalSignAuthUrlRequest: POST "/saas/v2/personalsign/authurl", json, idempotent = false => Link);
+endpoint!(SaasPersonalSignAuthUrlRequest: POST "/saas/v2/personalsign/authurl", check json, idempotent = false => Link);
 
 /// SaaS-取消个人签名授权 — `POST /saas/v2/personalsign/deauthorize`: withdraws a person's
 /// silent-signing authorization of a tenant company.
@@ -499,7 +425,7 @@ impl SaasPersonalSignDeauthorizeRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The tenant's app ID.
         app_id: String;
     }
@@ -509,7 +435,7 @@ impl SaasPersonalSignDeauthorizeRequest {
         require_company(&self.company, "company")
     }
 }
-org_endpoint!(SaasPersonalSignDeauthorizeRequest: POST "/saas/v2/personalsign/deauthorize", json, idempotent = false => Ack);
+endpoint!(SaasPersonalSignDeauthorizeRequest: POST "/saas/v2/personalsign/deauthorize", check json, idempotent = false => Ack);
 
 /// SaaS-印章自动签授权页面 — `POST /saas/v2/sealsign/authurl`: a page where a seal
 /// administrator authorizes automatic sealing for a tenant company.
@@ -544,7 +470,7 @@ impl SaasSealSignAuthUrlRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Until when the authorization holds (`yyyy-MM-dd`).
         auth_deadline: String;
         /// A remark shown to the administrator.
@@ -562,7 +488,74 @@ impl SaasSealSignAuthUrlRequest {
         require_company(&self.company, "company")
     }
 }
-org_endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", json, idempotent = false => Link);
+endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", check json, idempotent = false => Link);
+
+/// Who grants which app its privileges, and what happens after: the fields the privilege page
+/// and its mini-program ticket share, flattened into each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PrivilegeGrant {
+    pub(crate) app_id: String,
+    pub(crate) company_id: CompanyId,
+    pub(crate) user: User,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) create_token: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) success_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) callback_url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) privilege_modules: Vec<String>,
+}
+
+impl PrivilegeGrant {
+    pub(crate) fn new(
+        app_id: impl Into<String>,
+        company_id: impl Into<CompanyId>,
+        user: User,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            company_id: company_id.into(),
+            user,
+            create_token: None,
+            success_url: None,
+            callback_url: None,
+            privilege_modules: Vec::new(),
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.app_id, "appId")?;
+        require_id(&self.company_id, "companyId")?;
+        require_user(&self.user, "user")
+    }
+}
+
+/// The builders of a request's `grant: PrivilegeGrant`.
+macro_rules! privilege_grant_builders {
+    () => {
+        $crate::endpoint::setters! { in grant;
+            /// Whether an app token is created for the tenant on success.
+            create_token: bool;
+            /// Where the page goes on success.
+            success_url: String;
+            /// Where the platform posts the result.
+            callback_url: String;
+        }
+
+        /// The privilege modules asked for (⚠ values undocumented; passed through).
+        #[must_use]
+        pub fn privilege_modules(
+            mut self,
+            modules: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.grant.privilege_modules = modules.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+}
+pub(crate) use privilege_grant_builders;
 
 /// SaaS-企业授权页面 — `POST /saas/v2/privilege/url`: a page where a tenant's administrator
 /// grants the agent's app its privileges.
@@ -572,17 +565,8 @@ org_endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", json
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaasPrivilegeUrlRequest {
-    app_id: String,
-    company_id: CompanyId,
-    user: User,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    create_token: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    success_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    privilege_modules: Vec<String>,
+    #[serde(flatten)]
+    grant: PrivilegeGrant,
     #[serde(skip_serializing_if = "Option::is_none")]
     can_show_secret: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -599,26 +583,16 @@ impl SaasPrivilegeUrlRequest {
     /// A page for `user` of tenant `company_id` to grant app `app_id` its privileges.
     pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>, user: User) -> Self {
         Self {
-            app_id: app_id.into(),
-            company_id: company_id.into(),
-            user,
-            create_token: None,
-            success_url: None,
-            callback_url: None,
-            privilege_modules: Vec::new(),
+            grant: PrivilegeGrant::new(app_id, company_id, user),
             can_show_secret: None,
             lang: None,
             page_style: None,
         }
     }
 
-    opt_setters! {
-        /// Whether an app token is created for the tenant on success.
-        create_token: bool;
-        /// Where the page goes on success.
-        success_url: String;
-        /// Where the platform posts the result.
-        callback_url: String;
+    privilege_grant_builders!();
+
+    setters! {
         /// Whether the page may show the app secret.
         can_show_secret: bool;
         /// The page language.
@@ -627,23 +601,11 @@ impl SaasPrivilegeUrlRequest {
         page_style: PageStyle;
     }
 
-    /// The privilege modules asked for (⚠ values undocumented; passed through).
-    #[must_use]
-    pub fn privilege_modules(
-        mut self,
-        modules: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.privilege_modules = modules.into_iter().map(Into::into).collect();
-        self
-    }
-
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.app_id, "appId")?;
-        require_id(&self.company_id, "companyId")?;
-        require_user(&self.user, "user")
+        self.grant.check()
     }
 }
-org_endpoint!(SaasPrivilegeUrlRequest: POST "/saas/v2/privilege/url", json, idempotent = false => Link);
+endpoint!(SaasPrivilegeUrlRequest: POST "/saas/v2/privilege/url", check json, idempotent = false => Link);
 
 /// SaaS-企业授权查询 — `GET /saas/v2/privilege/query`: the privileges a tenant granted an app.
 ///
@@ -669,7 +631,7 @@ impl SaasPrivilegeQueryRequest {
         require_id(&self.company_id, "companyId")
     }
 }
-org_endpoint!(SaasPrivilegeQueryRequest: GET "/saas/v2/privilege/query", query, idempotent = true => serde_json::Value);
+endpoint!(SaasPrivilegeQueryRequest: GET "/saas/v2/privilege/query", check query, idempotent = true => serde_json::Value);
 
 /// Declares an access-control request on a company.
 macro_rules! company_access_control {
@@ -696,7 +658,7 @@ macro_rules! company_access_control {
                 require_non_empty(&self.operate, "operate")
             }
         }
-        org_endpoint!($ty: POST $path, json, idempotent = false => Ack);
+        endpoint!($ty: POST $path, check json, idempotent = false => Ack);
     };
 }
 
@@ -733,7 +695,7 @@ impl SaasPersonalAccessControlRequest {
         require_non_empty(&self.operate, "operate")
     }
 }
-org_endpoint!(SaasPersonalAccessControlRequest: POST "/saas/v2/personal/accesscontrol", json, idempotent = false => Ack);
+endpoint!(SaasPersonalAccessControlRequest: POST "/saas/v2/personal/accesscontrol", check json, idempotent = false => Ack);
 
 /// Declares a SaaS request without fields.
 macro_rules! no_fields {
@@ -752,7 +714,7 @@ macro_rules! no_fields {
                 Ok(())
             }
         }
-        org_endpoint!($ty: GET $path, empty, idempotent = true => serde_json::Value);
+        endpoint!($ty: GET $path, check empty, idempotent = true => serde_json::Value);
     };
 }
 
@@ -793,7 +755,7 @@ impl SaasFeeInfoRequest {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-org_endpoint!(SaasFeeInfoRequest: GET "/saas/v2/fee/info", query, idempotent = true => serde_json::Value);
+endpoint!(SaasFeeInfoRequest: GET "/saas/v2/fee/info", check query, idempotent = true => serde_json::Value);
 
 /// Declares a fee set-up request (`companyName`, `initialBalance`, `initialPrice`, `payMode`,
 /// all strings as the Go SDK 3.1.1 sends them).
@@ -823,7 +785,7 @@ macro_rules! fee_request {
                 }
             }
 
-            opt_setters! {
+            setters! {
                 /// The balance, as decimal text.
                 initial_balance: String;
                 /// The unit price, as decimal text.
@@ -838,7 +800,7 @@ macro_rules! fee_request {
                 non_blank_if_set(self.initial_price.as_deref(), "initialPrice")
             }
         }
-        org_endpoint!($ty: POST $path, json, idempotent = false => Ack);
+        endpoint!($ty: POST $path, check json, idempotent = false => Ack);
     };
 }
 

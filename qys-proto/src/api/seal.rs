@@ -8,10 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{
-    MAX_SELECT_LIMIT, MemberOperate, Page, Toggle, check_datetime, check_limit, invalid,
-    non_blank_if_set, opt_setters, org_download, org_endpoint, paged, require_non_empty,
-    require_user,
+    ListQuery, MemberOperate, Page, Toggle, invalid, require_non_empty, require_user,
 };
+use crate::endpoint::{endpoint, list_setters, paged, setters};
 use crate::error::BuildError;
 use crate::id::SealId;
 use crate::types::{Ack, User, lenient, string_enum};
@@ -126,74 +125,23 @@ pub struct Seal {
 
 /// 印章管理-印章列表 — `GET /v2/seal/list`: one page of seals (by default the enabled seals of
 /// the integrating company). See [`crate::endpoint::Paged`] to walk every page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SealListRequest {
-    select_offset: u64,
-    select_limit: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
+    #[serde(flatten)]
+    page: ListQuery,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<SealStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_end: Option<String>,
-}
-
-impl Default for SealListRequest {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl SealListRequest {
-    /// The first page of up to 1000 seals.
-    pub fn new() -> Self {
-        Self {
-            select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
-            tenant_name: None,
-            status: None,
-            modify_time_start: None,
-            modify_time_end: None,
-        }
-    }
-
-    /// Starts at `offset` (0-based).
-    #[must_use]
-    pub fn select_offset(mut self, offset: u64) -> Self {
-        self.select_offset = offset;
-        self
-    }
-
-    /// Asks for `limit` seals per page (1–1000).
-    #[must_use]
-    pub fn select_limit(mut self, limit: u64) -> Self {
-        self.select_limit = limit;
-        self
-    }
-
-    opt_setters! {
-        /// The sub-company whose seals are listed.
-        tenant_name: String;
+    setters! {
         /// Only seals in this state (`NORMAL` by default, `FREEZE`, `ALL`).
         status: SealStatus;
-        /// Changed at or after (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_start: String;
-        /// Changed at or before (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_end: String;
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        check_limit(self.select_limit)?;
-        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
-        check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
-        check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")
     }
 }
-org_endpoint!(SealListRequest: GET "/v2/seal/list", query, idempotent = true => Page<Seal>);
-paged!(SealListRequest => Seal);
+endpoint!(SealListRequest: GET "/v2/seal/list", check query, idempotent = true => Page<Seal>);
+paged!(SealListRequest => Seal, "seals", modified);
 
 /// 印章管理-印章图片 — `GET /v2/seal/image` (download): the seal's image (PNG).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,7 +162,7 @@ impl SealImageRequest {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-org_download!(SealImageRequest: GET "/v2/seal/image");
+endpoint!(SealImageRequest: GET "/v2/seal/image", check query => download);
 
 /// What a generated seal looks like (`sealImageInfo`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -339,16 +287,14 @@ impl SealAutoCreateRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Creates the seal for this sub-company.
         tenant_name: String;
     }
 
-    /// Who may use the seal (employees; default the seal administrators).
-    #[must_use]
-    pub fn users(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.users = users.into_iter().collect();
-        self
+    list_setters! {
+        /// Who may use the seal (employees; default the seal administrators).
+        users: User;
     }
 
     fn check(&self) -> Result<(), BuildError> {
@@ -357,7 +303,7 @@ impl SealAutoCreateRequest {
         check_users(&self.users, "users")
     }
 }
-org_endpoint!(SealAutoCreateRequest: POST "/v2/seal/autocreate", json, idempotent = false => CreatedSeal);
+endpoint!(SealAutoCreateRequest: POST "/v2/seal/autocreate", check json, idempotent = false => CreatedSeal);
 
 /// 印章管理-印章详情 — `GET /v2/seal/sealdetail`: one seal with its users (11011201 when it does
 /// not exist).
@@ -379,7 +325,7 @@ impl SealDetailRequest {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-org_endpoint!(SealDetailRequest: GET "/v2/seal/sealdetail", query, idempotent = true => Seal);
+endpoint!(SealDetailRequest: GET "/v2/seal/sealdetail", check query, idempotent = true => Seal);
 
 /// 印章管理-编辑印章 — `POST /v2/seal/edit`: renames a seal and adds or removes its users.
 ///
@@ -408,18 +354,16 @@ impl SealEditRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The new name.
         seal_name: String;
         /// Whether `sealUsers` are added (`ADD`, default) or removed (`REMOVE`).
         operate: MemberOperate;
     }
 
-    /// The users added or removed (company employees).
-    #[must_use]
-    pub fn seal_users(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.seal_users = users.into_iter().collect();
-        self
+    list_setters! {
+        /// The users added or removed (company employees).
+        seal_users: User;
     }
 
     fn check(&self) -> Result<(), BuildError> {
@@ -430,7 +374,7 @@ impl SealEditRequest {
         check_users(&self.seal_users, "sealUsers")
     }
 }
-org_endpoint!(SealEditRequest: POST "/v2/seal/edit", json, idempotent = false => Ack);
+endpoint!(SealEditRequest: POST "/v2/seal/edit", check json, idempotent = false => Ack);
 
 /// The `result` of [`SealCreateByImageRequest`]: the ID of the application under review (not
 /// a seal ID; the seal ID arrives in the review callback).
@@ -492,7 +436,7 @@ impl SealCreateByImageRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// `ENTERPRISE` (default) or `LP`.
         seal_type: SealType;
         /// The Base64 authorization letter (required for `LP`).
@@ -509,11 +453,9 @@ impl SealCreateByImageRequest {
         callback_url: String;
     }
 
-    /// Who may use the seal (default the seal administrators).
-    #[must_use]
-    pub fn seal_users(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.seal_users = users.into_iter().collect();
-        self
+    list_setters! {
+        /// Who may use the seal (default the seal administrators).
+        seal_users: User;
     }
 
     fn check(&self) -> Result<(), BuildError> {
@@ -540,7 +482,7 @@ impl SealCreateByImageRequest {
         check_users(&self.seal_users, "sealUsers")
     }
 }
-org_endpoint!(SealCreateByImageRequest: POST "/v2/seal/createbyimage", json, idempotent = false => SealApplication);
+endpoint!(SealCreateByImageRequest: POST "/v2/seal/createbyimage", check json, idempotent = false => SealApplication);
 
 /// 印章管理-管理印章状态 — `POST /v2/seal/status`: enables or disables a seal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -563,7 +505,7 @@ impl SealStatusRequest {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-org_endpoint!(SealStatusRequest: POST "/v2/seal/status", json, idempotent = false => Ack);
+endpoint!(SealStatusRequest: POST "/v2/seal/status", check json, idempotent = false => Ack);
 
 /// 印章管理-删除印章 — `GET /v2/seal/remove`: deletes a disabled seal for good (11011203
 /// otherwise).
@@ -587,4 +529,4 @@ impl SealRemoveRequest {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-org_endpoint!(SealRemoveRequest: GET "/v2/seal/remove", query, idempotent = false => Ack);
+endpoint!(SealRemoveRequest: GET "/v2/seal/remove", check query, idempotent = false => Ack);

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::api::contract::{
-    check_ref, checked_endpoint, invalid, list_setters, require_non_empty, setters,
-};
+use crate::api::contract::check_ref;
+use crate::api::org_types::{invalid, require_non_empty};
+use crate::endpoint::{endpoint, list_setters, setters};
 use crate::error::BuildError;
 use crate::id::{ActionId, SignatoryId};
 use crate::types::{Ack, ContactType, ContractRef, SignValidateWay, Signatory, User};
@@ -44,7 +44,7 @@ impl SignatoryAddRequest {
         self.signatory.validate("signatory")
     }
 }
-checked_endpoint!(SignatoryAddRequest: POST "/v2/signatory/add", json, idempotent = false => Signatory);
+endpoint!(SignatoryAddRequest: POST "/v2/signatory/add", check json, idempotent = false => Signatory);
 
 /// 合同管理-修改签署方 — `POST /v3/signatory/edit`: names or changes a signatory (its name,
 /// receiver or signing validation); a company that already accepted cannot be changed.
@@ -96,7 +96,7 @@ impl SignatoryEditRequest {
         Ok(())
     }
 }
-checked_endpoint!(SignatoryEditRequest: POST "/v3/signatory/edit", json, idempotent = false => Ack);
+endpoint!(SignatoryEditRequest: POST "/v3/signatory/edit", check json, idempotent = false => Ack);
 
 /// 修改签署方 (v2) — `POST /v2/signatory/edit`: the older form of [`SignatoryEditRequest`]
 /// (name and receiver only).
@@ -138,7 +138,7 @@ impl SignatoryEditV2Request {
         Ok(())
     }
 }
-checked_endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", json, idempotent = false => Ack);
+endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", check json, idempotent = false => Ack);
 
 /// 修改节点操作人 — `POST /v2/signatory/operators/edit`: changes the operators of an action.
 ///
@@ -194,7 +194,7 @@ impl SignatoryOperatorsEditRequest {
         Ok(())
     }
 }
-checked_endpoint!(SignatoryOperatorsEditRequest: POST "/v2/signatory/operators/edit", json, idempotent = false => Ack);
+endpoint!(SignatoryOperatorsEditRequest: POST "/v2/signatory/operators/edit", check json, idempotent = false => Ack);
 
 /// 签署方身份 — `GET /v2/signatory/identity`: the identity of a contract's signer.
 ///
@@ -224,4 +224,4 @@ impl SignatoryIdentityRequest {
         require_non_empty(&self.contact, "contact")
     }
 }
-checked_endpoint!(SignatoryIdentityRequest: GET "/v2/signatory/identity", query, idempotent = true => serde_json::Value);
+endpoint!(SignatoryIdentityRequest: GET "/v2/signatory/identity", check query, idempotent = true => serde_json::Value);

@@ -8,9 +8,10 @@
 use serde::Serialize;
 
 use crate::api::contract::{
-    UrlResult, check_receivers, check_ref, check_stampers, check_suffix, checked_endpoint, invalid,
-    list_setters, require_non_empty, setters, single_file_upload, suffix_of,
+    UrlResult, check_receivers, check_ref, check_stampers, check_suffix, suffix_of,
 };
+use crate::api::org_types::{invalid, require_non_empty};
+use crate::endpoint::{endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{SealId, SignatoryId, TemplateId};
 use crate::multipart::UploadFile;
@@ -126,7 +127,7 @@ impl CompanySignRequest {
         )
     }
 }
-checked_endpoint!(CompanySignRequest: POST "/v2/contract/companysign", json, idempotent = false => Ack);
+endpoint!(CompanySignRequest: POST "/v2/contract/companysign", check json, idempotent = false => Ack);
 
 /// 签署服务-签署法人章 — `POST /v2/contract/legalpersonsign`: applies the legal
 /// representative's seal to the due `LP` action (the company's earliest LP seal by default).
@@ -154,7 +155,7 @@ impl LegalPersonSignRequest {
         )
     }
 }
-checked_endpoint!(LegalPersonSignRequest: POST "/v2/contract/legalpersonsign", json, idempotent = false => Ack);
+endpoint!(LegalPersonSignRequest: POST "/v2/contract/legalpersonsign", check json, idempotent = false => Ack);
 
 /// 签署服务-审批 — `POST /v2/contract/employeeaudit`: approves or rejects the due `AUDIT`
 /// action.
@@ -189,7 +190,7 @@ impl ContractAuditRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractAuditRequest: POST "/v2/contract/employeeaudit", json, idempotent = false => Ack);
+endpoint!(ContractAuditRequest: POST "/v2/contract/employeeaudit", check json, idempotent = false => Ack);
 
 /// 签署服务-合同催签 — `POST /v2/contract/notice`: reminds signers of a contract.
 ///
@@ -226,7 +227,7 @@ impl ContractNoticeRequest {
         check_ref(&self.contract)
     }
 }
-checked_endpoint!(ContractNoticeRequest: POST "/v2/contract/notice", json, idempotent = false => Ack);
+endpoint!(ContractNoticeRequest: POST "/v2/contract/notice", check json, idempotent = false => Ack);
 
 string_enum! {
     /// The page [`ContractPageUrlRequest`] opens (`pageType`).
@@ -383,7 +384,7 @@ impl ContractPageUrlRequest {
     }
 }
 // Minting a link changes nothing: retried like a read.
-checked_endpoint!(ContractPageUrlRequest: POST "/v2/contract/pageurl", json, idempotent = true => UrlResult);
+endpoint!(ContractPageUrlRequest: POST "/v2/contract/pageurl", check json, idempotent = true => UrlResult);
 
 /// 签署服务-预签署页面 — `POST /v2/contract/appointurl`: a link to a draft's page where a user
 /// sets positions, fills parameters or edits it, and may send it.
@@ -468,7 +469,7 @@ impl ContractAppointUrlRequest {
         check_lifetime(self.expire_time, self.expire_time_unit.as_ref())
     }
 }
-checked_endpoint!(ContractAppointUrlRequest: POST "/v2/contract/appointurl", json, idempotent = true => UrlResult);
+endpoint!(ContractAppointUrlRequest: POST "/v2/contract/appointurl", check json, idempotent = true => UrlResult);
 
 /// 签署服务-撤回/作废合同 — `POST /v2/contract/invalid`: deletes a draft, recalls a contract
 /// being filled or signed, or starts invalidating a complete one.
@@ -535,7 +536,7 @@ impl ContractInvalidRequest {
         Ok(())
     }
 }
-checked_endpoint!(ContractInvalidRequest: POST "/v2/contract/invalid", json, idempotent = false => Ack);
+endpoint!(ContractInvalidRequest: POST "/v2/contract/invalid", check json, idempotent = false => Ack);
 
 /// 签署服务-自定义文件作废合同 — `POST /v2/contract/invalidbyfile` (multipart: `invalidInfo`
 /// and `receivers` as JSON text parts, file part `file`): invalidates a contract with your
@@ -579,8 +580,8 @@ impl<S> ContractInvalidByFileRequest<S> {
         check_receivers(&self.receivers, "receivers")
     }
 }
-checked_endpoint!(ContractInvalidByFileRequest<S>: POST "/v2/contract/invalidbyfile", multipart, idempotent = false => Ack);
-single_file_upload!(ContractInvalidByFileRequest, file, "file");
+endpoint!(ContractInvalidByFileRequest<S>: POST "/v2/contract/invalidbyfile", check multipart, idempotent = false => Ack);
+upload!(ContractInvalidByFileRequest, file: "file");
 
 /// 签署服务-自定义模板文件作废合同 — `POST /v2/contract/invalidbytemplate`: invalidates a
 /// contract with an invalidation document made from a template.
@@ -640,7 +641,7 @@ impl ContractInvalidByTemplateRequest {
         check_stampers(&self.stampers, "stampers")
     }
 }
-checked_endpoint!(ContractInvalidByTemplateRequest: POST "/v2/contract/invalidbytemplate", json, idempotent = false => Ack);
+endpoint!(ContractInvalidByTemplateRequest: POST "/v2/contract/invalidbytemplate", check json, idempotent = false => Ack);
 
 /// 签署服务-签署作废合同 — `POST /v2/contract/invalidsign`: the sponsor seals the invalidation
 /// document (after `autoSign: false` or a custom invalidation file).
@@ -663,7 +664,7 @@ impl ContractInvalidSignRequest {
         check_stampers(&self.0.stampers, "stampers")
     }
 }
-checked_endpoint!(ContractInvalidSignRequest: POST "/v2/contract/invalidsign", json, idempotent = false => Ack);
+endpoint!(ContractInvalidSignRequest: POST "/v2/contract/invalidsign", check json, idempotent = false => Ack);
 
 /// 签署服务-签署个人签名 — `POST /v2/contract/personalsign`: applies a person's signature
 /// silently (needs their 个人签名授权 first).
@@ -734,4 +735,4 @@ impl PersonalSignRequest {
         )
     }
 }
-checked_endpoint!(PersonalSignRequest: POST "/v2/contract/personalsign", json, idempotent = false => Ack);
+endpoint!(PersonalSignRequest: POST "/v2/contract/personalsign", check json, idempotent = false => Ack);

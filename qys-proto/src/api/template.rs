@@ -7,13 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{
-    Link, MAX_SELECT_LIMIT, Page, Toggle, check_datetime, check_limit, invalid, non_blank_if_set,
-    opt_setters, org_download, org_endpoint, paged, require_non_empty, require_user,
+    Link, ListQuery, Page, Toggle, invalid, non_blank_if_set, require_non_empty, require_user,
 };
-use crate::endpoint::Upload;
+use crate::endpoint::{endpoint, list_setters, paged, setters, upload};
 use crate::error::BuildError;
 use crate::id::TemplateId;
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 use crate::types::{Ack, TemplateParam, User, lenient, string_enum};
 
 string_enum! {
@@ -72,69 +71,15 @@ pub struct Template {
 
 /// 模板管理-模板列表 — `GET /v2/template/list`: one page of templates. See
 /// [`crate::endpoint::Paged`] to walk every page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateListRequest {
-    select_offset: u64,
-    select_limit: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    modify_time_end: Option<String>,
+    #[serde(flatten)]
+    page: ListQuery,
 }
 
-impl Default for TemplateListRequest {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl TemplateListRequest {
-    /// The first page of up to 1000 templates.
-    pub fn new() -> Self {
-        Self {
-            select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
-            tenant_name: None,
-            modify_time_start: None,
-            modify_time_end: None,
-        }
-    }
-
-    /// Starts at `offset` (0-based).
-    #[must_use]
-    pub fn select_offset(mut self, offset: u64) -> Self {
-        self.select_offset = offset;
-        self
-    }
-
-    /// Asks for `limit` templates per page (1–1000).
-    #[must_use]
-    pub fn select_limit(mut self, limit: u64) -> Self {
-        self.select_limit = limit;
-        self
-    }
-
-    opt_setters! {
-        /// The sub-company whose templates are listed.
-        tenant_name: String;
-        /// Changed at or after (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_start: String;
-        /// Changed at or before (`yyyy-MM-dd HH:mm:ss`).
-        modify_time_end: String;
-    }
-
-    fn check(&self) -> Result<(), BuildError> {
-        check_limit(self.select_limit)?;
-        non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
-        check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
-        check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")
-    }
-}
-org_endpoint!(TemplateListRequest: GET "/v2/template/list", query, idempotent = true => Page<Template>);
-paged!(TemplateListRequest => Template);
+endpoint!(TemplateListRequest: GET "/v2/template/list", check query, idempotent = true => Page<Template>);
+paged!(TemplateListRequest => Template, "templates", modified);
 
 /// Declares a request whose only field is `templateId`.
 macro_rules! by_template_id {
@@ -165,7 +110,7 @@ by_template_id! {
     /// 模板管理-模板详情 — `GET /v2/template/detail`: one template with its parameters.
     TemplateDetailRequest
 }
-org_endpoint!(TemplateDetailRequest: GET "/v2/template/detail", query, idempotent = true => Template);
+endpoint!(TemplateDetailRequest: GET "/v2/template/detail", check query, idempotent = true => Template);
 
 by_template_id! {
     /// 模板管理-模版预览页面 — `GET /v2/template/pageurl`: a link to preview a template.
@@ -173,13 +118,13 @@ by_template_id! {
     /// ⚠ The answer's field is not documented; [`Link`] reads `pageUrl`, `url` and the like.
     TemplatePageUrlRequest
 }
-org_endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", query, idempotent = true => Link);
+endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", check query, idempotent = true => Link);
 
 by_template_id! {
     /// 模板管理-下载模板 — `GET /v2/template/download` (download): the template's file.
     TemplateDownloadRequest
 }
-org_download!(TemplateDownloadRequest: GET "/v2/template/download");
+endpoint!(TemplateDownloadRequest: GET "/v2/template/download", check query => download);
 
 by_template_id! {
     /// 模板管理-删除模板 — `GET /v2/template/remove`: deletes a template.
@@ -187,7 +132,7 @@ by_template_id! {
     /// A GET that changes state: qys marks it not idempotent so it is never retried blindly.
     TemplateRemoveRequest
 }
-org_endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", query, idempotent = false => Ack);
+endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", check query, idempotent = false => Ack);
 
 /// 模板管理-编辑模板 — `POST /v2/template/edit`: renames a template, sets its parameters'
 /// rules, and replaces its managers and users (empty fields are left unchanged).
@@ -217,30 +162,18 @@ impl TemplateEditRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The new name.
         title: String;
     }
 
-    /// The parameters' rules (`required`, `defaultValue`, `description`, `readOnly`).
-    #[must_use]
-    pub fn template_params(mut self, params: impl IntoIterator<Item = TemplateParam>) -> Self {
-        self.template_params = params.into_iter().collect();
-        self
-    }
-
-    /// Replaces the template's managers.
-    #[must_use]
-    pub fn managers(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.managers = users.into_iter().collect();
-        self
-    }
-
-    /// Replaces who may use the template.
-    #[must_use]
-    pub fn range(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.range = users.into_iter().collect();
-        self
+    list_setters! {
+        /// The parameters' rules (`required`, `defaultValue`, `description`, `readOnly`).
+        template_params: TemplateParam;
+        /// Replaces the template's managers.
+        managers: User;
+        /// Replaces who may use the template.
+        range: User;
     }
 
     fn check(&self) -> Result<(), BuildError> {
@@ -258,7 +191,7 @@ impl TemplateEditRequest {
         Ok(())
     }
 }
-org_endpoint!(TemplateEditRequest: POST "/v2/template/edit", json, idempotent = false => Ack);
+endpoint!(TemplateEditRequest: POST "/v2/template/edit", check json, idempotent = false => Ack);
 
 /// 模板管理-管理模板状态 — `POST /v2/template/status`: enables or disables a template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -281,7 +214,7 @@ impl TemplateStatusRequest {
         require_non_empty(self.template_id.as_str(), "templateId")
     }
 }
-org_endpoint!(TemplateStatusRequest: POST "/v2/template/status", json, idempotent = false => Ack);
+endpoint!(TemplateStatusRequest: POST "/v2/template/status", check json, idempotent = false => Ack);
 
 /// The `result` of [`TemplateCreateByWordRequest`]: the new template's ID.
 ///
@@ -357,7 +290,7 @@ impl<S> TemplateCreateByWordRequest<S> {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Creates the template for this sub-company.
         tenant_name: String;
         /// Renames repeated parameters `name1`, `name2`, ... instead of failing (default false).
@@ -368,18 +301,11 @@ impl<S> TemplateCreateByWordRequest<S> {
         status: TemplateState;
     }
 
-    /// The template's managers (sent as the JSON text part `managersInfo`).
-    #[must_use]
-    pub fn managers(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.managers = users.into_iter().collect();
-        self
-    }
-
-    /// Who may use the template (sent as the JSON text part `rangeInfo`).
-    #[must_use]
-    pub fn range(mut self, users: impl IntoIterator<Item = User>) -> Self {
-        self.range = users.into_iter().collect();
-        self
+    list_setters! {
+        /// The template's managers (sent as the JSON text part `managersInfo`).
+        managers: User;
+        /// Who may use the template (sent as the JSON text part `rangeInfo`).
+        range: User;
     }
 
     fn check(&self) -> Result<(), BuildError> {
@@ -402,16 +328,6 @@ impl<S> TemplateCreateByWordRequest<S> {
         Ok(())
     }
 }
-org_endpoint!(TemplateCreateByWordRequest<S>: POST "/v3/template/createbyword", multipart, idempotent = false => CreatedTemplate);
+endpoint!(TemplateCreateByWordRequest<S>: POST "/v3/template/createbyword", check multipart, idempotent = false => CreatedTemplate);
 
-impl<S> Upload for TemplateCreateByWordRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        vec![self.file.part("file")]
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        vec![self.file.source_mut()]
-    }
-}
+upload!(TemplateCreateByWordRequest, file: "file");

@@ -9,11 +9,8 @@
 
 use serde::Serialize;
 
-use crate::api::org_types::{
-    invalid, is_set, non_blank_if_set, opt_setters, org_download, org_endpoint, require_non_empty,
-    require_user,
-};
-use crate::endpoint::Upload;
+use crate::api::org_types::{invalid, is_set, non_blank_if_set, require_non_empty, require_user};
+use crate::endpoint::{Upload, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::DocumentId;
 use crate::multipart::{FilePart, UploadFile};
@@ -39,7 +36,7 @@ impl<S> FileVerifyRequest<S> {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Also answer each signature's appearance as Base64 images (default false).
         show_img: bool;
     }
@@ -51,19 +48,9 @@ impl<S> FileVerifyRequest<S> {
         Ok(())
     }
 }
-org_endpoint!(FileVerifyRequest<S>: POST "/v2/verify", multipart, idempotent = true => serde_json::Value);
+endpoint!(FileVerifyRequest<S>: POST "/v2/verify", check multipart, idempotent = true => serde_json::Value);
 
-impl<S> Upload for FileVerifyRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        vec![self.file.part("file")]
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        vec![self.file.source_mut()]
-    }
-}
+upload!(FileVerifyRequest, file: "file");
 
 /// 信息校验-个人身份校验 — `POST /v2/identity/verify`: checks a name and ID number, with the
 /// mobile number (three factors) and the bank card (four factors).
@@ -91,7 +78,7 @@ impl IdentityVerifyRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The mobile number registered to the person.
         mobile: String;
         /// The person's bank card number.
@@ -105,7 +92,7 @@ impl IdentityVerifyRequest {
         non_blank_if_set(self.bankcard_no.as_deref(), "bankcardNo")
     }
 }
-org_endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", json, idempotent = false => serde_json::Value);
+endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", check json, idempotent = false => serde_json::Value);
 
 /// 信息校验-企业身份校验 — `POST /v2/companyinfo/verify`: checks a company's name, credit code
 /// and legal representative against the registry.
@@ -130,7 +117,7 @@ impl CompanyInfoVerifyRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The legal representative's name.
         legal_person: String;
     }
@@ -141,7 +128,7 @@ impl CompanyInfoVerifyRequest {
         non_blank_if_set(self.legal_person.as_deref(), "legalPerson")
     }
 }
-org_endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", json, idempotent = false => serde_json::Value);
+endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", check json, idempotent = false => serde_json::Value);
 
 /// Declares an OCR request: the image as the file part `image`, or its `imageUrl`.
 macro_rules! ocr_request {
@@ -180,19 +167,9 @@ macro_rules! ocr_request {
                 }
             }
         }
-        org_endpoint!($ty<S>: POST $path, multipart, idempotent = false => serde_json::Value);
+        endpoint!($ty<S>: POST $path, check multipart, idempotent = false => serde_json::Value);
 
-        impl<S> Upload for $ty<S> {
-            type Source = S;
-
-            fn files(&self) -> Vec<FilePart<'_>> {
-                self.image.iter().map(|f| f.part("image")).collect()
-            }
-
-            fn sources_mut(&mut self) -> Vec<&mut S> {
-                self.image.iter_mut().map(UploadFile::source_mut).collect()
-            }
-        }
+        upload!($ty, #[each] image: "image");
     };
 }
 
@@ -241,7 +218,7 @@ impl ElectronicProveApplyRequest {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The ID of the proven data.
         prove_data_id: String;
         /// Where the evidence comes from (⚠ values undocumented; passed through).
@@ -258,7 +235,7 @@ impl ElectronicProveApplyRequest {
         Ok(())
     }
 }
-org_endpoint!(ElectronicProveApplyRequest: POST "/chain/evidence/electronic/prove/apply", multipart, idempotent = false => serde_json::Value);
+endpoint!(ElectronicProveApplyRequest: POST "/chain/evidence/electronic/prove/apply", check multipart, idempotent = false => serde_json::Value);
 
 impl Upload for ElectronicProveApplyRequest {
     type Source = &'static [u8];
@@ -307,7 +284,7 @@ impl<S> CompleteReportApplyRequest<S> {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// Where the evidence comes from (a number; ⚠ values undocumented).
         prove_source: i64;
         /// The ID of the proven data.
@@ -316,11 +293,9 @@ impl<S> CompleteReportApplyRequest<S> {
         operator_info: User;
     }
 
-    /// The documents the report covers (sent comma-joined).
-    #[must_use]
-    pub fn document_ids(mut self, ids: impl IntoIterator<Item = DocumentId>) -> Self {
-        self.document_ids = ids.into_iter().collect();
-        self
+    list_setters! {
+        /// The documents the report covers (sent comma-joined).
+        document_ids: DocumentId;
     }
 
     /// Adds a supporting file (each one a `proveMaterial` part).
@@ -338,25 +313,9 @@ impl<S> CompleteReportApplyRequest<S> {
         Ok(())
     }
 }
-org_endpoint!(CompleteReportApplyRequest<S>: POST "/chain/evidence/complete/report/apply", multipart, idempotent = false => serde_json::Value);
+endpoint!(CompleteReportApplyRequest<S>: POST "/chain/evidence/complete/report/apply", check multipart, idempotent = false => serde_json::Value);
 
-impl<S> Upload for CompleteReportApplyRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.prove_material
-            .iter()
-            .map(|f| f.part("proveMaterial"))
-            .collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.prove_material
-            .iter_mut()
-            .map(UploadFile::source_mut)
-            .collect()
-    }
-}
+upload!(CompleteReportApplyRequest, #[each] prove_material: "proveMaterial");
 
 /// Declares a request whose only field is `proveId`.
 macro_rules! by_prove_id {
@@ -390,7 +349,7 @@ by_prove_id! {
     /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportStatusRequest`).
     CompleteReportStatusRequest
 }
-org_endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", query, idempotent = true => serde_json::Value);
+endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", check query, idempotent = true => serde_json::Value);
 
 by_prove_id! {
     /// 区块链存证-出证报告下载 (not in the doc menu) — `GET /chain/evidence/complete/report/download`
@@ -399,7 +358,7 @@ by_prove_id! {
     /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportDownloadRequest`).
     CompleteReportDownloadRequest
 }
-org_download!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download");
+endpoint!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download", check query => download);
 
 /// 区块链存证-存证 (not in the doc menu) — `POST /v2/chain/notary` (multipart: text parts,
 /// `operatorInfo` as JSON text, optional file part `notaryFile`): stores a file, or the hash
@@ -443,7 +402,7 @@ impl<S> ChainNotaryRequest<S> {
         }
     }
 
-    opt_setters! {
+    setters! {
         /// The integrator's ID of the data.
         notary_data_id: String;
         /// The kind of evidence (⚠ values undocumented; passed through).
@@ -476,22 +435,6 @@ impl<S> ChainNotaryRequest<S> {
         Ok(())
     }
 }
-org_endpoint!(ChainNotaryRequest<S>: POST "/v2/chain/notary", multipart, idempotent = false => serde_json::Value);
+endpoint!(ChainNotaryRequest<S>: POST "/v2/chain/notary", check multipart, idempotent = false => serde_json::Value);
 
-impl<S> Upload for ChainNotaryRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.notary_file
-            .iter()
-            .map(|f| f.part("notaryFile"))
-            .collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.notary_file
-            .iter_mut()
-            .map(UploadFile::source_mut)
-            .collect()
-    }
-}
+upload!(ChainNotaryRequest, #[each] notary_file: "notaryFile");

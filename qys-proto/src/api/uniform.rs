@@ -24,10 +24,10 @@ use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::{HeaderMap, Response, StatusCode};
 use serde::Serialize;
 
-use crate::api::org_types::{org_download, org_endpoint, require_non_empty};
-use crate::endpoint::Upload;
+use crate::api::org_types::require_non_empty;
+use crate::endpoint::{endpoint, upload};
 use crate::error::BuildError;
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 
 /// JS SDK-对接方服务端接口 (POST) — `POST /uniformapi` (multipart: text part `requestData`,
 /// optional file part `file`): forwards a browser JS SDK call.
@@ -67,19 +67,9 @@ impl<S> UniformApiRequest<S> {
         require_non_empty(&self.request_data, "requestData")
     }
 }
-org_endpoint!(UniformApiRequest<S>: POST "/uniformapi", multipart, idempotent = false => serde_json::Value);
+endpoint!(UniformApiRequest<S>: POST "/uniformapi", check multipart, idempotent = false => serde_json::Value);
 
-impl<S> Upload for UniformApiRequest<S> {
-    type Source = S;
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        self.file.iter().map(|f| f.part("file")).collect()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut S> {
-        self.file.iter_mut().map(UploadFile::source_mut).collect()
-    }
-}
+upload!(UniformApiRequest, #[each] file: "file");
 
 /// JS SDK-对接方服务端接口 (GET) — `GET /uniformapi?requestData=...` (download): forwards a
 /// browser JS SDK download; the answer is streamed back to the browser.
@@ -101,7 +91,7 @@ impl UniformApiDownloadRequest {
         require_non_empty(&self.request_data, "requestData")
     }
 }
-org_download!(UniformApiDownloadRequest: GET "/uniformapi");
+endpoint!(UniformApiDownloadRequest: GET "/uniformapi", check query => download);
 
 /// The reply for the browser from the platform's answer to a forwarded call: the same status,
 /// `Content-Type` and `Content-Disposition`, and `body` passed through verbatim (a buffered

@@ -387,6 +387,41 @@ impl CallbackVerifier {
         self.verify_inner(request, now_ms).map_err(Error::from)
     }
 
+    /// [`verify`](Self::verify) and the answer to send, in one call: the verified callback and
+    /// its [`Callback::reply`] (HTTP 200), or the error and HTTP 400 with the error's text
+    /// (`text/plain`; it names what failed, never the key). A receiver only has to send the
+    /// response and act on the callback.
+    ///
+    /// ```
+    /// use qys_proto::callback::{CallbackRequest, CallbackVerifier};
+    ///
+    /// let verifier = CallbackVerifier::new("0123456789abcdef");
+    /// let (outcome, response) = verifier.respond(&CallbackRequest::new(None, b"x=1"), 0);
+    /// assert!(outcome.is_err());
+    /// assert_eq!(response.status(), 400);
+    /// ```
+    pub fn respond(
+        &self,
+        request: &CallbackRequest<'_>,
+        now_ms: u64,
+    ) -> (Result<Callback, Error>, http::Response<String>) {
+        match self.verify(request, now_ms) {
+            Ok(callback) => {
+                let response = callback.reply().into_response();
+                (Ok(callback), response)
+            }
+            Err(error) => {
+                let mut response = http::Response::new(format!("{error}\n"));
+                *response.status_mut() = StatusCode::BAD_REQUEST;
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain;charset=UTF-8"),
+                );
+                (Err(error), response)
+            }
+        }
+    }
+
     fn verify_inner(
         &self,
         request: &CallbackRequest<'_>,
@@ -594,6 +629,42 @@ impl Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn respond_answers_the_reply_or_400_with_the_error() {
+        let key = Secret::new("5f6db7ec8325aAGF");
+        let verifier = CallbackVerifier::new(key.clone());
+        let now_ms = 1_700_000_000_000;
+        let body = signed_callback_form(
+            &key,
+            &Cipher::AesEcb,
+            now_ms,
+            r#"{"contractId":"1","contractStatus":"COMPLETE","callbackType":"COMPLETE"}"#,
+        )
+        .unwrap();
+        let (outcome, response) =
+            verifier.respond(&CallbackRequest::new(None, body.as_bytes()), now_ms);
+        let callback = outcome.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.body(), callback.reply().body());
+        assert_eq!(
+            response.headers()[CONTENT_TYPE],
+            callback.reply().content_type()
+        );
+        // Too late: 400 with the typed error's text, which never holds the key.
+        let late = now_ms + 3_600_000;
+        let (outcome, response) =
+            verifier.respond(&CallbackRequest::new(None, body.as_bytes()), late);
+        let error = outcome.unwrap_err();
+        assert!(
+            matches!(&error, Error::Callback(c) if c.kind() == CallbackErrorKind::StaleTimestamp),
+            "{error:?}"
+        );
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.body(), &format!("{error}\n"));
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/plain;charset=UTF-8");
+        assert!(!response.body().contains("5f6db7ec8325aAGF"));
+    }
 
     #[test]
     fn debug_never_shows_key_iv_or_payload() {

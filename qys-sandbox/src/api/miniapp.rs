@@ -4,92 +4,28 @@
 //! ticket (page, subject, user, licence) in the state.
 
 use qys_proto::api::miniapp::PluginPage;
-use qys_proto::types::{ContactType, User};
+use qys_proto::types::User;
 use serde_json::{Value, json};
 
-use super::{Answer, BodyKind, Input, Route, Verb, text_of};
+use super::auth::required_user;
+use super::contract::not_found;
+use super::{Answer, BodyKind, Input, Route, text_of};
 use crate::fields;
 use crate::reply::Failure;
 use crate::state::{ContractStatus, MintedTicket, State, UploadedFile};
 
 pub(super) static ROUTES: &[Route] = &[
-    Route {
-        verb: Verb::Post,
-        path: "/v2/contract/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::CONTRACT_SIGN_TICKET,
-        handler: contract_sign,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/v2/contract/miniappexchange/view",
-        body: BodyKind::Json,
-        schema: &fields::CONTRACT_VIEW_TICKET,
-        handler: contract_view,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/v2/personalauth/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::PERSONAL_AUTH_TICKET,
-        handler: personal_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/companyauth/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::COMPANY_AUTH_TICKET,
-        handler: company_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/companyauth/miniappexchangewithlicense",
-        body: BodyKind::Multipart(fields::LICENSE_REQUIRED),
-        schema: &fields::COMPANY_AUTH_LICENSE_TICKET,
-        handler: company_auth_with_license,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/v2/personalsign/authurl/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::PERSONAL_SIGN_AUTH_TICKET,
-        handler: personal_sign_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/saas/v2/personalsign/authurl/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::SAAS_PERSONAL_SIGN_AUTH_TICKET,
-        handler: saas_personal_sign_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/saas/v2/sealsign/authurl/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::SAAS_SEAL_SIGN_AUTH_TICKET,
-        handler: saas_seal_sign_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/saas/v2/companyauth/miniappexchange",
-        body: BodyKind::Multipart(fields::LICENSE_OPTIONAL),
-        schema: &fields::SAAS_COMPANY_AUTH_TICKET,
-        handler: saas_company_auth,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/saas/v2/personalauth/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::SAAS_PERSONAL_AUTH_TICKET,
-        handler: personal_auth_saas,
-    },
-    Route {
-        verb: Verb::Post,
-        path: "/saas/v2/privilege/miniappexchange",
-        body: BodyKind::Json,
-        schema: &fields::SAAS_PRIVILEGE_TICKET,
-        handler: saas_privilege,
-    },
+    route!(Post "/v2/contract/miniappexchange", BodyKind::Json, fields::CONTRACT_SIGN_TICKET, contract_sign),
+    route!(Post "/v2/contract/miniappexchange/view", BodyKind::Json, fields::CONTRACT_VIEW_TICKET, contract_view),
+    route!(Post "/v2/personalauth/miniappexchange", BodyKind::Json, fields::PERSONAL_AUTH_TICKET, personal_auth),
+    route!(Post "/companyauth/miniappexchange", BodyKind::Json, fields::COMPANY_AUTH_TICKET, company_auth),
+    route!(Post "/companyauth/miniappexchangewithlicense", BodyKind::Multipart(fields::LICENSE_REQUIRED), fields::COMPANY_AUTH_LICENSE_TICKET, company_auth_with_license),
+    route!(Post "/v2/personalsign/authurl/miniappexchange", BodyKind::Json, fields::PERSONAL_SIGN_AUTH_TICKET, personal_sign_auth),
+    route!(Post "/saas/v2/personalsign/authurl/miniappexchange", BodyKind::Json, fields::SAAS_PERSONAL_SIGN_AUTH_TICKET, saas_personal_sign_auth),
+    route!(Post "/saas/v2/sealsign/authurl/miniappexchange", BodyKind::Json, fields::SAAS_SEAL_SIGN_AUTH_TICKET, saas_seal_sign_auth),
+    route!(Post "/saas/v2/companyauth/miniappexchange", BodyKind::Multipart(fields::LICENSE_OPTIONAL), fields::SAAS_COMPANY_AUTH_TICKET, saas_company_auth),
+    route!(Post "/saas/v2/personalauth/miniappexchange", BodyKind::Json, fields::SAAS_PERSONAL_AUTH_TICKET, personal_auth_saas),
+    route!(Post "/saas/v2/privilege/miniappexchange", BodyKind::Json, fields::SAAS_PRIVILEGE_TICKET, saas_privilege),
 ];
 
 /// A fresh opaque ticket: 32 lowercase hex digits.
@@ -117,26 +53,6 @@ fn mint(
     Answer::Result(json!({ "ticket": value }))
 }
 
-/// The user object `name` (already checked against its table).
-fn user(input: &Input, name: &str) -> Option<User> {
-    let object = input.fields.get(name)?.as_object()?;
-    let contact = object.get("contact").and_then(text_of)?;
-    let contact_type = object.get("contactType").and_then(text_of)?;
-    let mut user = User::new(contact, ContactType::from(contact_type.as_str()));
-    if let Some(n) = object.get("name").and_then(text_of) {
-        user = user.with_name(n);
-    }
-    Some(user)
-}
-
-fn required_user(input: &Input, name: &str) -> Result<User, Failure> {
-    user(input, name).ok_or_else(|| Failure::invalid_param(format!("{name} is required")))
-}
-
-fn contract_not_found() -> Failure {
-    Failure::business(3004, "11101003", "CONTRACT NOT FOUND")
-}
-
 fn find_contract<'s>(
     state: &'s State,
     input: &Input,
@@ -147,7 +63,7 @@ fn find_contract<'s>(
             input.text("bizId").as_deref(),
             input.text("tenantName").as_deref(),
         )
-        .ok_or_else(contract_not_found)
+        .ok_or_else(not_found)
 }
 
 fn contract_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {

@@ -1,13 +1,44 @@
 //! The routes of the sandbox: method, path, body shape, field table and handler. One file per
 //! menu group of the platform's documentation, as in qys-proto.
 
+use qys_proto::types::{ContactType, User};
 use serde_json::{Map, Value};
 
 use crate::fields::{FileField, Schema};
 use crate::reply::Failure;
 use crate::state::{State, UploadedFile};
 
+/// One [`Route`]: `route!(Post "/path", body kind, SCHEMA, handler)`.
+macro_rules! route {
+    ($verb:ident $path:literal, $body:expr, $schema:expr, $handler:expr) => {
+        $crate::api::Route {
+            verb: $crate::api::Verb::$verb,
+            path: $path,
+            body: $body,
+            schema: &$schema,
+            handler: $handler,
+        }
+    };
+}
+
+pub(crate) mod app;
+mod attachment;
+mod auth;
+mod authorization;
+mod category;
+mod company;
+mod contract;
+mod customer;
+mod document;
+mod employee;
 mod miniapp;
+mod saas;
+mod seal;
+mod signatory;
+mod signing;
+mod template;
+mod tools;
+mod uniform;
 
 /// The HTTP methods the platform uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +108,32 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
     }
 }
 
+/// The user object at `value` (already checked against its table).
+pub(crate) fn user_of(value: Option<&Value>) -> Option<User> {
+    let object = value?.as_object()?;
+    let contact = object.get("contact").and_then(text_of)?;
+    let contact_type = object.get("contactType").and_then(text_of)?;
+    let mut user = User::new(contact, ContactType::from(contact_type.as_str()));
+    if let Some(n) = object.get("name").and_then(text_of) {
+        user = user.with_name(n);
+    }
+    Some(user)
+}
+
+/// `user` as the answers show it: `{contact, contactType, name}`.
+pub(crate) fn user_json(user: &User) -> Value {
+    let mut m = Map::new();
+    m.insert("contact".into(), Value::from(user.contact.as_str()));
+    m.insert(
+        "contactType".into(),
+        Value::from(user.contact_type.as_str()),
+    );
+    if let Some(n) = &user.name {
+        m.insert("name".into(), Value::from(n.as_str()));
+    }
+    Value::Object(m)
+}
+
 /// What a handler answers on success.
 #[derive(Debug)]
 #[allow(dead_code)] // file answers arrive with the download endpoints
@@ -114,7 +171,26 @@ pub(crate) struct Route {
 }
 
 /// The route groups, one per menu group (each module adds its `ROUTES` here).
-static GROUPS: &[&[Route]] = &[miniapp::ROUTES];
+static GROUPS: &[&[Route]] = &[
+    miniapp::ROUTES,
+    contract::ROUTES,
+    document::ROUTES,
+    signatory::ROUTES,
+    signing::ROUTES,
+    attachment::ROUTES,
+    app::ROUTES,
+    company::ROUTES,
+    employee::ROUTES,
+    seal::ROUTES,
+    template::ROUTES,
+    category::ROUTES,
+    auth::ROUTES,
+    customer::ROUTES,
+    authorization::ROUTES,
+    tools::ROUTES,
+    saas::ROUTES,
+    uniform::ROUTES,
+];
 
 /// Every route the sandbox serves.
 pub(crate) fn routes() -> impl Iterator<Item = &'static Route> {

@@ -1,6 +1,9 @@
-//! A tiny HTTP/1.1 client over `std::net::TcpStream` for the sandbox tests: it writes requests
-//! by hand (one per connection, `Connection: close`) and reads the answer to EOF, so that
-//! truncated bodies and resets are visible as they are on the wire.
+//! What the sandbox tests share: a tiny HTTP/1.1 client over `std::net::TcpStream` (it writes
+//! requests by hand, one per connection with `Connection: close`, and reads the answer to EOF,
+//! so that truncated bodies and resets are visible as they are on the wire), the strict
+//! sandbox, calls through qys-proto's `Core` (`call`, `upload`, `download`), hand-made signed
+//! requests (`get`, `post_json`, `post_form`) and the checks of refusals (`api_error`,
+//! `assert_error`, `assert_1005`).
 #![allow(dead_code, unreachable_pub)]
 
 use std::io::{Read, Write};
@@ -8,8 +11,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::Request;
-use qys_proto::{Core, Nonce, NonceSource, RandomNonce, SigningParams};
-use qys_sandbox::Sandbox;
+use qys_proto::endpoint::{Download, Endpoint, Upload};
+use qys_proto::{ApiError, Core, Error, Nonce, NonceSource, RandomNonce, Signer, SigningParams};
+use qys_sandbox::{Sandbox, SandboxBuilder};
 use serde_json::Value;
 
 /// What came back.
@@ -88,8 +92,25 @@ pub fn params_with(timestamp_ms: u64, nonce: &str) -> SigningParams {
     SigningParams::new(timestamp_ms, Nonce::new(nonce).unwrap())
 }
 
+/// A sandbox builder that refuses undocumented fields, so that a field the SDK misspells fails
+/// here.
+pub fn strict_builder() -> SandboxBuilder {
+    Sandbox::builder().strict(true)
+}
+
+/// A started [`strict_builder`] sandbox.
+pub fn strict() -> Sandbox {
+    strict_builder().start().unwrap()
+}
+
+/// A `Core` for the sandbox (plain HTTP allowed) signing as the sandbox's app.
 pub fn core(sandbox: &Sandbox) -> Core {
-    Core::builder(sandbox.environment(), sandbox.signer())
+    core_as(sandbox, sandbox.signer())
+}
+
+/// A `Core` for the sandbox signing with `signer` (another app, the agent, wrong secrets…).
+pub fn core_as(sandbox: &Sandbox, signer: impl Into<Signer>) -> Core {
+    Core::builder(sandbox.environment(), signer)
         .allow_http(true)
         .build()
         .unwrap()
@@ -207,4 +228,115 @@ pub fn assert_error(answer: &Answer, status: u16, code: i64, response_code: &str
         Some("application/json;charset=UTF-8")
     );
     v["message"].as_str().unwrap().to_owned()
+}
+
+/// Calls `endpoint` through qys-proto's `Core`, signed by the sandbox's signer.
+pub fn call<E: Endpoint>(sandbox: &Sandbox, endpoint: &E) -> Result<E::Response, Error> {
+    let core = core(sandbox);
+    let request = core.prepare(endpoint, &fresh_params()).unwrap();
+    let answer = send(sandbox, &request);
+    core.parse::<E>(answer.http_response())
+}
+
+/// Uploads `files` with `endpoint` (the framing's announced length checked against the body).
+pub fn upload<E: Upload>(
+    sandbox: &Sandbox,
+    endpoint: &E,
+    files: &[&[u8]],
+) -> Result<E::Response, Error> {
+    let core = core(sandbox);
+    let request = core.prepare_upload(endpoint, &fresh_params()).unwrap();
+    let (parts, framing) = request.into_parts();
+    let body = framing.to_bytes(files);
+    assert_eq!(body.len() as u64, framing.content_length());
+    let answer = send(sandbox, &Request::from_parts(parts, body));
+    core.parse::<E>(answer.http_response())
+}
+
+/// The raw answer of a download endpoint.
+pub fn download<E: Download>(sandbox: &Sandbox, endpoint: &E) -> Answer {
+    let core = core(sandbox);
+    let request = core.prepare_download(endpoint, &fresh_params()).unwrap();
+    send(sandbox, &request)
+}
+
+/// A signed GET of `path` with `query` (as given, already encoded; none when empty).
+pub fn get(sandbox: &Sandbox, path: &str, query: &str) -> Answer {
+    let mut request = signed_raw(sandbox, "GET", path, None, b"", &fresh_params());
+    if !query.is_empty() {
+        *request.uri_mut() = format!("{}{path}?{query}", sandbox.base_url())
+            .parse()
+            .unwrap();
+    }
+    send(sandbox, &request)
+}
+
+/// A part of a hand-made multipart body: `(name, file name, value)`; a file part (with a
+/// file name) is sent as `application/octet-stream`.
+pub type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A hand-made multipart body with boundary `XyZ`.
+pub fn form(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, value) in parts {
+        body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"");
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(b"\"");
+        if let Some(file) = file {
+            body.extend_from_slice(b"; filename=\"");
+            body.extend_from_slice(file.as_bytes());
+            body.extend_from_slice(b"\"\r\nContent-Type: application/octet-stream");
+        }
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--XyZ--\r\n");
+    body
+}
+
+/// A signed multipart POST of these parts.
+pub fn post_form(sandbox: &Sandbox, path: &str, parts: &[Part<'_>]) -> Answer {
+    let request = signed_raw(
+        sandbox,
+        "POST",
+        path,
+        Some("multipart/form-data; boundary=XyZ"),
+        &form(parts),
+        &fresh_params(),
+    );
+    send(sandbox, &request)
+}
+
+/// The API error of a call that must be refused (panics on success or another error).
+#[track_caller]
+pub fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> ApiError {
+    match result {
+        Err(Error::Api(e)) => e,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// Asserts a 1005 answer whose message names `field`; returns the message.
+#[track_caller]
+pub fn assert_1005(answer: &Answer, field: &str) -> String {
+    let message = assert_error(answer, 200, 1005, "11990005");
+    assert!(message.contains(field), "{message:?} should name {field}");
+    message
+}
+
+/// Asserts that each signed JSON POST `(path, body, field)` is refused with 1005 naming `field`.
+#[track_caller]
+pub fn refuse_json(sandbox: &Sandbox, cases: &[(&str, Value, &str)]) {
+    for (path, body, field) in cases {
+        assert_1005(&post_json(sandbox, path, body), field);
+    }
+}
+
+/// Asserts that each signed GET `(path, query, field)` is refused with 1005 naming `field`.
+#[track_caller]
+pub fn refuse_get(sandbox: &Sandbox, cases: &[(&str, &str, &str)]) {
+    for (path, query, field) in cases {
+        assert_1005(&get(sandbox, path, query), field);
+    }
 }

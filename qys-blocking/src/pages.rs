@@ -1,0 +1,91 @@
+//! Walking a paged list ([`Paged`]) one page at a time: [`Pages`] and [`Items`].
+
+use std::fmt;
+use std::iter::FusedIterator;
+
+use qys_proto::Result;
+use qys_proto::endpoint::Paged;
+pub use qys_proto::pages::DEFAULT_MAX_PAGES;
+use qys_proto::pages::PageWalk;
+
+use crate::client::Client;
+
+/// The pages of a list endpoint, one call per page: an [`Iterator`] of
+/// `Result<Vec<E::Item>>`, made by [`Client::pages`].
+///
+/// The walk is [`PageWalk`]'s (see there for when it stops: the last page, `totalCount`
+/// reached, an error, or the page cap); each page call is retried per the client's retry
+/// policy first. Empty pages are never yielded. Pages are fetched lazily, as the iterator is
+/// advanced. [`items`](Self::items) flattens the pages into items.
+pub struct Pages<'c, E: Paged> {
+    client: &'c Client,
+    walk: PageWalk<E>,
+}
+
+impl<'c, E: Paged> Pages<'c, E> {
+    pub(crate) fn new(client: &'c Client, first: E) -> Self {
+        Self {
+            client,
+            walk: PageWalk::new(first),
+        }
+    }
+
+    qys_proto::pages_methods!();
+}
+
+impl<E: Paged> Iterator for Pages<'_, E> {
+    type Item = Result<Vec<E::Item>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let request = match self.walk.next_request()? {
+            Ok(request) => request,
+            Err(e) => return Some(Err(e)),
+        };
+        let response = self.client.execute(&request);
+        self.walk.feed(request, response)
+    }
+}
+
+impl<E: Paged> FusedIterator for Pages<'_, E> {}
+
+impl<E: Paged> fmt::Debug for Pages<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("walk", &self.walk)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The items of a paged list, page after page: an [`Iterator`] of `Result<E::Item>`, made
+/// by [`Pages::items`]. Stops as [`Pages`] does.
+pub struct Items<'c, E: Paged> {
+    pages: Pages<'c, E>,
+    current: std::vec::IntoIter<E::Item>,
+}
+
+impl<E: Paged> Items<'_, E> {
+    /// How many pages were asked for so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages.pages_fetched()
+    }
+}
+
+impl<E: Paged> Iterator for Items<'_, E> {
+    type Item = Result<E::Item>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.current.next() {
+                return Some(Ok(item));
+            }
+            match self.pages.next()? {
+                Ok(page) => self.current = page.into_iter(),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+impl<E: Paged> FusedIterator for Items<'_, E> {}
+
+qys_proto::pages_items_debug!();

@@ -1,0 +1,130 @@
+//! JS SDK forwarding (JS SDK文档-对接方服务端接口): [`Client::forward_uniform`] and
+//! [`Client::forward_uniform_download`].
+//!
+//! The browser JS SDK never holds the app secret: it sends an opaque `requestData` (and, for
+//! uploads, a file) to a route of the integrator's server, which signs and forwards it to the
+//! platform's `/uniformapi` and hands the platform's answer back to the browser **unchanged**
+//! (the JS SDK reads the envelope itself, errors included). These two calls are that route's
+//! whole job; the protocol (request building, signing, multipart framing, which headers the
+//! reply keeps) is the core's ([`qys_proto::api::uniform`]).
+
+use bytes::Bytes;
+use http::Response;
+use qys_proto::api::uniform::{UniformApiDownloadRequest, UniformApiRequest, browser_reply};
+use qys_proto::download::DownloadHead;
+use qys_proto::multipart::UploadFile;
+
+use super::{Client, Deadlines, Download, DownloadMeta, Result, Source, read_capped};
+
+impl Client {
+    /// Forwards a browser JS SDK call: `POST /uniformapi` (multipart: the browser's
+    /// `requestData`, and its file as part `file`), signed, and returns the platform's answer
+    /// as the reply for the browser: the same status, `Content-Type` and
+    /// `Content-Disposition`, and the body verbatim, **whatever it says** (an error envelope
+    /// with code 1005 is an `Ok` reply here: the browser SDK interprets it).
+    ///
+    /// The file is streamed from its [`Source`] with an exact `Content-Length`, as by
+    /// [`upload`](Self::upload). The call inside `requestData` is opaque, so it is treated as
+    /// not idempotent: retried only when the policy says the request cannot have reached the
+    /// platform (and the file rewinds). The answer is read up to
+    /// [`Limits::max_json_body`](qys_proto::Limits).
+    ///
+    /// A forwarding route, framework aside:
+    ///
+    /// ```no_run
+    /// use std::io::Cursor;
+    /// use qys_blocking::{Client, UploadFile};
+    ///
+    /// /// `POST /proxy` of the integrator's server: the browser's form fields in, the reply out.
+    /// fn proxy_post(
+    ///     client: &Client,
+    ///     request_data: String,
+    ///     file: Option<(String, Vec<u8>)>,
+    /// ) -> qys_blocking::Result<http::Response<bytes::Bytes>> {
+    ///     let file = file.map(|(name, bytes)| {
+    ///         UploadFile::new(name, bytes.len() as u64, Cursor::new(bytes))
+    ///     });
+    ///     client.forward_uniform(request_data, file)
+    /// }
+    ///
+    /// /// `GET /proxy?requestData=...`: stream the platform's answer back.
+    /// fn proxy_get(
+    ///     client: &Client,
+    ///     request_data: String,
+    /// ) -> qys_blocking::Result<http::Response<qys_blocking::Download>> {
+    ///     client.forward_uniform_download(request_data)
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Build`](qys_proto::Error::Build) for an empty `requestData` (nothing is sent);
+    /// [`Error::Transport`](qys_proto::Error::Transport) when the platform cannot be reached,
+    /// times out or answers more than the JSON size limit; [`Error::Body`](qys_proto::Error::Body)
+    /// when the file's source fails or has another length than declared. Never
+    /// [`Error::Api`](qys_proto::Error::Api) or [`Error::Status`](qys_proto::Error::Status):
+    /// those answers are the reply.
+    pub fn forward_uniform<S: Source>(
+        &self,
+        request_data: impl Into<String>,
+        file: Option<UploadFile<S>>,
+    ) -> Result<Response<Bytes>> {
+        let mut endpoint = UniformApiRequest::new(request_data);
+        if let Some(file) = file {
+            endpoint = endpoint.file(file);
+        }
+        self.upload_with(&mut endpoint, false, |response| {
+            let (parts, mut body) = response.into_parts();
+            let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
+            Ok(browser_reply(
+                parts.status,
+                &parts.headers,
+                Bytes::from(bytes),
+            ))
+        })
+    }
+
+    /// Forwards a browser JS SDK download: `GET /uniformapi?requestData=...`, signed, and
+    /// returns the platform's answer as the reply for the browser: the same status,
+    /// `Content-Type` and `Content-Disposition`, and the body as a [`Download`] to stream
+    /// back unread. That is the file on success ([`Download::meta`] filled in), and the
+    /// platform's error envelope otherwise (status and headers as sent, `meta` empty): both
+    /// go to the browser as they are.
+    ///
+    /// Failures before the answer's head arrives are retried per the policy (a download only
+    /// reads); nothing is retried once the reply is returned. See
+    /// [`forward_uniform`](Self::forward_uniform) for a forwarding route.
+    ///
+    /// # Errors
+    /// [`Error::Build`](qys_proto::Error::Build) for an empty `requestData`;
+    /// [`Error::Transport`](qys_proto::Error::Transport) when the platform cannot be reached
+    /// or does not answer in time. Reading the returned body fails as [`Download`] reads do.
+    pub fn forward_uniform_download(
+        &self,
+        request_data: impl Into<String>,
+    ) -> Result<Response<Download>> {
+        let endpoint = UniformApiDownloadRequest::new(request_data);
+        self.retrying(true, || self.forward_download_once(&endpoint))
+    }
+
+    fn forward_download_once(
+        &self,
+        endpoint: &UniformApiDownloadRequest,
+    ) -> Result<Response<Download>> {
+        let request = self
+            .inner
+            .core
+            .prepare_download(endpoint, &self.inner.params())?;
+        let response = self.send_bytes(request, Deadlines::Streaming)?;
+        let (parts, body) = response.into_parts();
+        let meta = match self
+            .inner
+            .core
+            .classify_download(parts.status, &parts.headers)
+        {
+            DownloadHead::File(meta) | DownloadHead::Sniff(meta) => meta,
+            DownloadHead::Envelope => DownloadMeta::default(),
+        };
+        let download = Download::new(meta, body.into_reader());
+        Ok(browser_reply(parts.status, &parts.headers, download))
+    }
+}

@@ -1,0 +1,580 @@
+//! The identity side of the platform's data: authentication requests (company and personal),
+//! silent-signing authorizations, external customers, SaaS apps, privileges, access control and
+//! fees, and blockchain evidence; plus the sandbox controls that stand in for the humans who
+//! complete authentications and authorizations on the platform's pages.
+//!
+//! # The sandbox controls
+//!
+//! The platform's authentication and authorization pages are filled in by people; no API call
+//! completes them. The sandbox offers the missing step as methods of [`Sandbox`]:
+//!
+//! - [`Sandbox::complete_company_auth`] ends a company authentication request (from
+//!   `/companyauth/pcpage`, `/h5page`, the licence variants or `/saas/v2/companyauth/pageurl`):
+//!   on success the company becomes authenticated (company authentication tickets for it then
+//!   answer 1605 `COMPANY ALREADY AUTHED`); `/companyauth/result` reflects it; a §14.2 callback
+//!   is queued.
+//! - [`Sandbox::complete_personal_auth`] ends a personal authentication request (from
+//!   `/v2/personalauth` or `/saas/v2/personalauth`): `/v2/personalauth/result` reflects it; a
+//!   §14.3 callback is queued.
+//! - [`Sandbox::complete_personal_sign_auth`] grants a pending silent-signing authorization (from
+//!   `/v2/personalsign/authurl` or `/saas/v2/personalsign/authurl`): `/v2/personalsign/query`
+//!   lists it in effect; a §14.5 callback (`item` `AUTHORIZE`) is queued.
+//!   `/v2/personalsign/deauthorize` withdraws it and queues `item` `DEAUTHORIZE`.
+//!
+//! # Who the identity checks know
+//!
+//! `/v2/identity/verify` matches only the people of [`KNOWN_PEOPLE`] and
+//! `/v2/companyinfo/verify` only the companies of [`KNOWN_COMPANIES`]; anything else is
+//! answered as a mismatch (a success envelope whose `result` is `false`), never an error.
+
+use std::collections::BTreeMap;
+
+use qys_proto::types::User;
+use serde_json::{Map, Value, json};
+
+use crate::Sandbox;
+use crate::server::lock;
+use crate::state::{CallbackKind, Company, State};
+
+/// Where the sandbox's page links point: a reserved domain (RFC 2606) that never resolves, so
+/// nobody mistakes a sandbox link for a real page.
+pub(crate) const PAGE_BASE: &str = "https://qys-sandbox.invalid";
+
+/// The most records of each kind kept; beyond it the oldest are forgotten first.
+pub(crate) const RECORD_CAP: usize = 10_000;
+
+/// A person the sandbox's identity checks and OCR know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KnownPerson {
+    /// The name.
+    pub name: &'static str,
+    /// The ID card number.
+    pub id_card_no: &'static str,
+    /// The mobile number registered to the ID card.
+    pub mobile: &'static str,
+    /// The bank card registered to the ID card.
+    pub bank_card_no: &'static str,
+}
+
+/// A company the sandbox's company information check knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KnownCompany {
+    /// The full name.
+    pub name: &'static str,
+    /// The unified social credit code.
+    pub register_no: &'static str,
+    /// The legal representative.
+    pub legal_person: &'static str,
+}
+
+/// The people `/v2/identity/verify` matches: name and ID card number must both match one entry,
+/// and `mobile` (three factors) and `bankcardNo` (four factors), when given, must be that
+/// entry's. The first one is the fixture signer. `/v2/ocr/idcard` reads every ID card as the
+/// first one, `/v2/ocr/bankcard` every bank card as the first one's.
+pub const KNOWN_PEOPLE: &[KnownPerson] = &[
+    KnownPerson {
+        name: "张三",
+        id_card_no: "110101199003070011",
+        mobile: "13800000001",
+        bank_card_no: "6222020200000000011",
+    },
+    KnownPerson {
+        name: "李四",
+        id_card_no: "310101198507150022",
+        mobile: "13800000002",
+        bank_card_no: "6222020200000000022",
+    },
+];
+
+/// The companies `/v2/companyinfo/verify` matches: name and credit code must both match one
+/// entry, and `legalPerson`, when given, must be that entry's. The first is the fixture's
+/// authenticated company, the second the fixture SaaS tenant.
+pub const KNOWN_COMPANIES: &[KnownCompany] = &[
+    KnownCompany {
+        name: "契约锁沙箱科技有限公司",
+        register_no: "91110000MA00QYS001",
+        legal_person: "王五",
+    },
+    KnownCompany {
+        name: "沙箱SaaS租户有限公司",
+        register_no: "91310000MA00QYS002",
+        legal_person: "赵六",
+    },
+];
+
+/// Where an authentication request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthState {
+    /// The link was made; nobody finished the page.
+    Pending,
+    /// Authenticated.
+    Passed,
+    /// Refused.
+    Failed,
+}
+
+impl AuthState {
+    /// The state a pending request ends in.
+    pub(crate) fn ended(success: bool) -> Self {
+        if success { Self::Passed } else { Self::Failed }
+    }
+}
+
+/// A company authentication request.
+#[derive(Debug, Clone)]
+pub(crate) struct CompanyAuthRequest {
+    pub(crate) request_id: String,
+    pub(crate) company_name: String,
+    /// `None` for `/saas/v2/companyauth/url`, which names no applicant.
+    pub(crate) applicant: Option<User>,
+    pub(crate) register_no: Option<String>,
+    pub(crate) legal_person: Option<String>,
+    pub(crate) callback_url: Option<String>,
+    pub(crate) state: AuthState,
+}
+
+/// A personal authentication request.
+#[derive(Debug, Clone)]
+pub(crate) struct PersonalAuthRequest {
+    pub(crate) auth_id: String,
+    pub(crate) user: User,
+    /// The mode the person will use (the request's `mode`, or `FACE`).
+    pub(crate) mode: String,
+    pub(crate) callback_url: Option<String>,
+    pub(crate) state: AuthState,
+}
+
+/// Where a silent-signing authorization is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignAuthState {
+    /// The page was made; the person has not authorized yet.
+    Pending,
+    /// In effect.
+    Valid,
+    /// Withdrawn.
+    Cancelled,
+}
+
+impl SignAuthState {
+    /// The `authStatus` the query answers (⚠ the platform's values are undocumented).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Valid => "VALID",
+            Self::Cancelled => "CANCELLED",
+        }
+    }
+}
+
+/// A silent-signing authorization (授权管理).
+#[derive(Debug, Clone)]
+pub(crate) struct SignAuthorization {
+    pub(crate) auth_id: String,
+    pub(crate) user: User,
+    /// The company the person authorizes (a sub-company, a SaaS tenant, or the integrator).
+    pub(crate) company_name: String,
+    pub(crate) company_id: Option<String>,
+    pub(crate) auth_deadline: Option<String>,
+    pub(crate) remark: Option<String>,
+    pub(crate) callback_url: Option<String>,
+    pub(crate) state: SignAuthState,
+}
+
+/// An app of a SaaS tenant.
+#[derive(Debug, Clone)]
+pub(crate) struct SaasApp {
+    pub(crate) company_id: String,
+    pub(crate) app_id: String,
+    pub(crate) app_name: String,
+    pub(crate) access_token: String,
+    pub(crate) access_secret: String,
+}
+
+/// A privilege grant of a tenant to an app.
+#[derive(Debug, Clone)]
+pub(crate) struct Privilege {
+    pub(crate) app_id: String,
+    pub(crate) company_id: String,
+    pub(crate) modules: Vec<String>,
+}
+
+/// A tenant's fees.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fee {
+    pub(crate) balance: String,
+    pub(crate) price: String,
+    pub(crate) pay_mode: String,
+}
+
+/// A blockchain evidence report.
+#[derive(Debug, Clone)]
+pub(crate) struct EvidenceReport {
+    pub(crate) prove_id: String,
+    pub(crate) chain_id: String,
+    pub(crate) materials: Vec<String>,
+}
+
+/// The identity side of [`State`].
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    seq: u64,
+    pub(crate) company_auths: Vec<CompanyAuthRequest>,
+    pub(crate) personal_auths: Vec<PersonalAuthRequest>,
+    /// Contacts of authenticated people.
+    pub(crate) real_names: Vec<String>,
+    pub(crate) sign_auths: Vec<SignAuthorization>,
+    pub(crate) customers: Vec<Value>,
+    pub(crate) saas_apps: Vec<SaasApp>,
+    pub(crate) privileges: Vec<Privilege>,
+    /// `operate` of the access-control calls, by subject (`app:<company>`, ...).
+    pub(crate) access: BTreeMap<String, String>,
+    pub(crate) fees: BTreeMap<String, Fee>,
+    pub(crate) reports: Vec<EvidenceReport>,
+}
+
+/// Pushes into a bounded list.
+pub(crate) fn push_capped<T>(list: &mut Vec<T>, item: T) {
+    if list.len() >= RECORD_CAP {
+        list.remove(0);
+    }
+    list.push(item);
+}
+
+impl Identity {
+    /// Seeds the identity data: the fixture signer is authenticated, and the fixture tenant
+    /// has its app.
+    pub(crate) fn seed(&mut self, fixtures: &crate::Fixtures) {
+        self.real_names.push(fixtures.signer.contact.clone());
+        self.saas_apps.push(SaasApp {
+            company_id: fixtures.saas_company_id.to_string(),
+            app_id: fixtures.saas_app_id.clone(),
+            app_name: "沙箱租户应用".to_owned(),
+            access_token: "qys-sandbox-tenant-token".to_owned(),
+            access_secret: "qys-sandbox-tenant-secret".to_owned(),
+        });
+    }
+
+    /// A fresh 19-digit ID (deterministic: sequential per sandbox).
+    pub(crate) fn next_id(&mut self) -> String {
+        self.seq += 1;
+        format!("{}", 3_076_600_000_000_000_000u64 + self.seq)
+    }
+
+    /// Whether the person with this contact is authenticated.
+    pub(crate) fn is_real_name(&self, contact: &str) -> bool {
+        self.real_names.iter().any(|c| c == contact)
+    }
+}
+
+/// `userType` of the §14.5 callback: the platform spells mobile `MOBLIE`.
+fn callback_user_type(user: &User) -> &'static str {
+    if user.contact_type.as_str() == "EMAIL" {
+        "EMAIL"
+    } else {
+        "MOBLIE"
+    }
+}
+
+/// Ends the company authentication `request_id`; `false` when there is no pending one.
+pub(crate) fn complete_company_auth(state: &mut State, request_id: &str, success: bool) -> bool {
+    let Some(request) = state
+        .identity
+        .company_auths
+        .iter_mut()
+        .find(|r| r.request_id == request_id && r.state == AuthState::Pending)
+    else {
+        return false;
+    };
+    request.state = AuthState::ended(success);
+    let request = request.clone();
+    if success {
+        match state
+            .companies
+            .iter_mut()
+            .find(|c| c.name == request.company_name)
+        {
+            Some(company) => company.authenticated = true,
+            None => state.companies.push(Company {
+                name: request.company_name.clone(),
+                authenticated: true,
+            }),
+        }
+    }
+    let mut auth_info = json!({ "name": request.company_name });
+    if let Some(applicant) = &request.applicant {
+        auth_info["applicantName"] = json!(applicant.name.clone().unwrap_or_default());
+        auth_info["applicantPhone"] = json!(applicant.contact);
+    }
+    if let Some(r) = &request.register_no {
+        auth_info["registerNo"] = json!(r);
+    }
+    if let Some(l) = &request.legal_person {
+        auth_info["legalPerson"] = json!(l);
+    }
+    let mut fields = Map::new();
+    fields.insert("status".into(), json!(if success { 1 } else { 2 }));
+    fields.insert("actionEvent".into(), json!(if success { 7 } else { 2 }));
+    fields.insert("requestId".into(), json!(request.request_id));
+    fields.insert("authInfo".into(), json!(auth_info.to_string()));
+    state.emit(CallbackKind::CompanyAuth, request.callback_url, fields);
+    true
+}
+
+/// Ends the personal authentication `auth_id`; `false` when there is no pending one.
+pub(crate) fn complete_personal_auth(state: &mut State, auth_id: &str, success: bool) -> bool {
+    let Some(request) = state
+        .identity
+        .personal_auths
+        .iter_mut()
+        .find(|r| r.auth_id == auth_id && r.state == AuthState::Pending)
+    else {
+        return false;
+    };
+    request.state = AuthState::ended(success);
+    let request = request.clone();
+    if success && !state.identity.is_real_name(&request.user.contact) {
+        push_capped(&mut state.identity.real_names, request.user.contact.clone());
+    }
+    let mut fields = Map::new();
+    fields.insert("mode".into(), json!(request.mode));
+    fields.insert("status".into(), json!(if success { "1" } else { "2" }));
+    fields.insert("authId".into(), json!(request.auth_id));
+    state.emit(CallbackKind::PersonalAuth, request.callback_url, fields);
+    true
+}
+
+/// Queues the §14.5 callback of a silent-signing authorization: the event's fields, which the
+/// delivery sends as the signed `content` JSON.
+pub(crate) fn emit_sign_auth(state: &mut State, auth: &SignAuthorization, item: &str, date: &str) {
+    let mut fields = Map::new();
+    if let Some(id) = &auth.company_id {
+        fields.insert("companyId".into(), json!(id));
+    }
+    fields.insert("companyName".into(), json!(auth.company_name));
+    fields.insert("assignee".into(), json!(auth.company_name));
+    fields.insert("user".into(), json!(auth.user.contact));
+    fields.insert("userType".into(), json!(callback_user_type(&auth.user)));
+    if let Some(d) = &auth.auth_deadline {
+        fields.insert("authDeadline".into(), json!(d));
+    }
+    if let Some(r) = &auth.remark {
+        fields.insert("remark".into(), json!(r));
+    }
+    fields.insert("item".into(), json!(item));
+    if item == "DEAUTHORIZE" {
+        fields.insert("deauthorizeDate".into(), json!(date));
+    }
+    state.emit(
+        CallbackKind::PersonalSignAuth,
+        auth.callback_url.clone(),
+        fields,
+    );
+}
+
+/// Grants the latest pending silent-signing authorization of `contact`; `false` when there is
+/// none.
+pub(crate) fn complete_personal_sign_auth(state: &mut State, contact: &str) -> bool {
+    let Some(auth) = state
+        .identity
+        .sign_auths
+        .iter_mut()
+        .rev()
+        .find(|a| a.user.contact == contact && a.state == SignAuthState::Pending)
+    else {
+        return false;
+    };
+    auth.state = SignAuthState::Valid;
+    let auth = auth.clone();
+    emit_sign_auth(state, &auth, "AUTHORIZE", "");
+    true
+}
+
+/// Today's date, `yyyy-MM-dd` (UTC), for `deauthorizeDate`.
+pub(crate) fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    let (y, m, d) = civil_from_days(i64::try_from(days).unwrap_or(0));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Howard Hinnant's days-to-civil conversion.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Runs a control on the state, then hands the callbacks it owes to the delivery (as the
+/// server does after each request).
+fn control<R>(sandbox: &Sandbox, f: impl FnOnce(&mut State) -> R) -> R {
+    let mut state = lock(&sandbox.shared.state);
+    let result = f(&mut state);
+    let owed = std::mem::take(&mut state.outbox);
+    if !owed.is_empty() {
+        let settings = state.app.delivery_settings();
+        drop(state);
+        sandbox.shared.callbacks.submit(owed, &settings);
+    }
+    result
+}
+
+/// Sandbox controls: the steps people take on the platform's pages, which no API call takes.
+impl Sandbox {
+    /// **Sandbox control**: finishes the company authentication `request_id` (the `requestId`
+    /// of `/companyauth/pcpage`, `/companyauth/h5page`, their licence variants or
+    /// `/saas/v2/companyauth/pageurl`), as if the applicant had completed the page.
+    ///
+    /// With `success`, the company becomes authenticated: `/companyauth/result` answers
+    /// `status` 2 (`basicStatus` 3) and company authentication links and tickets for it answer
+    /// 1605 `COMPANY ALREADY AUTHED`. Otherwise the result answers `status` 3 (`basicStatus`
+    /// 2, with a `basicReason`). Either way a company-auth callback (§14.2: `status` 1 or 2,
+    /// `actionEvent` 7 or 2, `requestId`, `authInfo`) is delivered to the request's
+    /// `callbackUrl` (or the app's callback URL; see [`Sandbox::deliveries`]).
+    ///
+    /// Returns `false`, changing nothing, when no pending request has this ID.
+    pub fn complete_company_auth(&self, request_id: &str, success: bool) -> bool {
+        control(self, |s| complete_company_auth(s, request_id, success))
+    }
+
+    /// **Sandbox control**: finishes the personal authentication `auth_id` (the `authId` of
+    /// `/v2/personalauth` or `/saas/v2/personalauth`), as if the person had completed the page.
+    ///
+    /// With `success`, the person becomes authenticated: `/v2/personalauth/result` answers
+    /// `realName: true` (by `authId` with the `mode`, and by contact). Either way a
+    /// personal-auth callback (§14.3: `mode`, `status` `"1"` or `"2"`, `authId`) is queued.
+    ///
+    /// Returns `false`, changing nothing, when no pending request has this ID.
+    pub fn complete_personal_auth(&self, auth_id: &str, success: bool) -> bool {
+        control(self, |s| complete_personal_auth(s, auth_id, success))
+    }
+
+    /// **Sandbox control**: grants the latest pending silent-signing authorization of the
+    /// person whose contact (mobile or e-mail) is `contact` (made by
+    /// `/v2/personalsign/authurl` or `/saas/v2/personalsign/authurl`), as if they had
+    /// authorized on the page.
+    ///
+    /// `/v2/personalsign/query` then lists it with `authStatus` `VALID`, and a
+    /// personal-signature authorization callback (§14.5, `item` `AUTHORIZE`) is queued.
+    ///
+    /// Returns `false`, changing nothing, when the person has no pending authorization.
+    pub fn complete_personal_sign_auth(&self, contact: &str) -> bool {
+        control(self, |s| complete_personal_sign_auth(s, contact))
+    }
+
+    /// Whether the company called `name` is authenticated (the fixture's
+    /// [`authenticated_company`](crate::Fixtures::authenticated_company), or one authenticated
+    /// through [`complete_company_auth`](Self::complete_company_auth)).
+    pub fn company_authenticated(&self, name: &str) -> bool {
+        lock(&self.shared.state).company_authenticated(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Fixtures;
+
+    fn pending_company(state: &mut State, name: &str, url: Option<&str>) -> String {
+        let id = state.identity.next_id();
+        state.identity.company_auths.push(CompanyAuthRequest {
+            request_id: id.clone(),
+            company_name: name.to_owned(),
+            applicant: Some(User::mobile("13900000009").with_name("申请人")),
+            register_no: Some("91000000000000000X".into()),
+            legal_person: None,
+            callback_url: url.map(str::to_owned),
+            state: AuthState::Pending,
+        });
+        id
+    }
+
+    #[test]
+    fn company_auth_completion_authenticates_and_queues_a_callback() {
+        let mut state = State::seeded(&Fixtures::standard());
+        let id = pending_company(&mut state, "新公司", Some("http://cb.example/x"));
+        assert!(!state.company_authenticated("新公司"));
+        assert!(complete_company_auth(&mut state, &id, true));
+        assert!(state.company_authenticated("新公司"));
+        // Only once.
+        assert!(!complete_company_auth(&mut state, &id, false));
+        assert!(!complete_company_auth(&mut state, "nope", true));
+        let cb = state.outbox.last().unwrap();
+        assert_eq!(cb.kind, CallbackKind::CompanyAuth);
+        assert_eq!(cb.url.as_deref(), Some("http://cb.example/x"));
+        assert_eq!(cb.fields["status"], json!(1));
+        assert_eq!(cb.fields["actionEvent"], json!(7));
+        assert_eq!(cb.fields["requestId"], json!(id));
+        let info: Value = serde_json::from_str(cb.fields["authInfo"].as_str().unwrap()).unwrap();
+        assert_eq!(info["name"], json!("新公司"));
+        assert_eq!(info["registerNo"], json!("91000000000000000X"));
+    }
+
+    #[test]
+    fn failed_company_auth_leaves_the_company_unauthenticated() {
+        let mut state = State::seeded(&Fixtures::standard());
+        let id = pending_company(&mut state, "失败公司", None);
+        assert!(complete_company_auth(&mut state, &id, false));
+        assert!(!state.company_authenticated("失败公司"));
+        let cb = state.outbox.last().unwrap();
+        assert_eq!(cb.fields["status"], json!(2));
+        assert_eq!(cb.url, None);
+    }
+
+    #[test]
+    fn personal_auth_and_sign_auth_callbacks() {
+        let mut state = State::seeded(&Fixtures::standard());
+        let id = state.identity.next_id();
+        state.identity.personal_auths.push(PersonalAuthRequest {
+            auth_id: id.clone(),
+            user: User::email("a@example.com"),
+            mode: "BANK".into(),
+            callback_url: None,
+            state: AuthState::Pending,
+        });
+        assert!(!state.identity.is_real_name("a@example.com"));
+        assert!(complete_personal_auth(&mut state, &id, true));
+        assert!(state.identity.is_real_name("a@example.com"));
+        let cb = state.outbox.last().unwrap();
+        assert_eq!(cb.kind, CallbackKind::PersonalAuth);
+        assert_eq!(cb.fields["status"], json!("1"));
+        assert_eq!(cb.fields["mode"], json!("BANK"));
+
+        let auth_id = state.identity.next_id();
+        state.identity.sign_auths.push(SignAuthorization {
+            auth_id,
+            user: User::mobile("13700000000"),
+            company_name: "某公司".into(),
+            company_id: None,
+            auth_deadline: Some("2030-01-01".into()),
+            remark: None,
+            callback_url: Some("http://cb.example/s".into()),
+            state: SignAuthState::Pending,
+        });
+        assert!(!complete_personal_sign_auth(&mut state, "13700000001"));
+        assert!(complete_personal_sign_auth(&mut state, "13700000000"));
+        assert!(!complete_personal_sign_auth(&mut state, "13700000000"));
+        let cb = state.outbox.last().unwrap();
+        assert_eq!(cb.kind, CallbackKind::PersonalSignAuth);
+        assert_eq!(cb.fields["item"], json!("AUTHORIZE"));
+        assert_eq!(cb.fields["userType"], json!("MOBLIE"));
+        assert_eq!(cb.fields["authDeadline"], json!("2030-01-01"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(today().len(), 10);
+    }
+}
