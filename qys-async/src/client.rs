@@ -21,7 +21,7 @@ use qys_proto::{
     BodyError, BodyErrorKind, Core, Environment, Error, Result, Signer, SigningParams,
 };
 use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use crate::download::Download;
 use crate::pages::Pages;
@@ -30,13 +30,13 @@ use crate::source::Source;
 #[path = "uniform.rs"]
 mod uniform;
 use crate::transport::{
-    self, BoxError, ChannelBody, Http, ReqBody, TransportConfig, client_error, full_body,
+    self, BoxError, ChannelBody, Gate, Http, ReqBody, TransportConfig, client_error, full_body,
     read_limited, timeout_error,
 };
 
 pub use qys_proto::settings::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT,
-    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
 };
 
 /// The largest piece of an upload source read at once.
@@ -54,6 +54,10 @@ pub struct Client {
 struct Inner {
     state: ClientState,
     http: Http,
+    /// One permit per request in flight ([`ClientBuilder::max_connections`]); the connector
+    /// opens no more connections than there are requests holding one (hyper's pool has no
+    /// cap of its own).
+    gate: Arc<Gate>,
 }
 
 impl std::ops::Deref for Inner {
@@ -94,18 +98,21 @@ impl ClientBuilder {
     /// [`Error::Build`]: [`InsecureUrl`](qys_proto::BuildErrorKind::InsecureUrl) for an
     /// `http://` environment without [`allow_http`](Self::allow_http);
     /// [`InvalidArgument`](qys_proto::BuildErrorKind::InvalidArgument) for a user agent that
-    /// is not a header value, or a root certificate that is not a PEM certificate.
+    /// is not a header value, a root certificate that is not a PEM certificate, or a
+    /// [`max_connections`](Self::max_connections) of 0.
     pub fn build(self) -> Result<Client> {
         let settings = self.settings;
         let state = settings.state()?;
+        let gate = Arc::new(Gate::new(settings.max_connections));
         let http = transport::build_http(&TransportConfig {
             connect_timeout: settings.connect_timeout,
             pool_idle_timeout: settings.pool_idle_timeout,
             pool_max_idle_per_host: settings.pool_max_idle_per_host,
             extra_roots_pem: &settings.roots,
+            gate: Arc::clone(&gate),
         })?;
         Ok(Client {
-            inner: Arc::new(Inner { state, http }),
+            inner: Arc::new(Inner { state, http, gate }),
         })
     }
 }
@@ -118,7 +125,7 @@ impl Client {
     ///
     /// Defaults: [`SystemClock`](qys_proto::SystemClock), [`RandomNonce`](qys_proto::RandomNonce), [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default), whole-call timeout
     /// 30 s, connect timeout 10 s, idle timeout 60 s, pool idle timeout 30 s, 32 idle
-    /// connections per host, [`Limits::default`](qys_proto::Limits::default), Mozilla roots, plain http refused.
+    /// connections per host, at most 64 requests (connections) in flight, [`Limits::default`](qys_proto::Limits::default), Mozilla roots, plain http refused.
     pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
         ClientBuilder {
             settings: ClientSettings::new(environment, signer.into()),
@@ -239,8 +246,8 @@ impl Client {
         // Downloads only read: retried as idempotent calls.
         inner
             .retrying(true, |params| async move {
-                let response = inner.download_head(endpoint, &params).await?;
-                inner.open_download(response).await
+                let (response, slot) = inner.download_head(endpoint, &params).await?;
+                inner.open_download(response, slot).await
             })
             .await
     }
@@ -349,11 +356,25 @@ impl Inner {
         }
     }
 
-    /// Send and read the whole answer, within the whole-call timeout.
+    /// A slot for one request in flight, held until the permit is dropped. Waits as long as
+    /// it takes: callers bound the wait with their timeout.
+    async fn slot(&self) -> OwnedSemaphorePermit {
+        let permit = match Arc::clone(self.gate.slots()).acquire_owned().await {
+            Ok(permit) => permit,
+            // The semaphore is never closed.
+            Err(_) => unreachable!("the client's semaphore is never closed"),
+        };
+        self.gate.request_started();
+        permit
+    }
+
+    /// Send and read the whole answer, within the whole-call timeout (which includes the
+    /// wait for a free slot).
     async fn json_call(&self, request: Request<ReqBody>) -> Result<Answer> {
         let limit = self.core.limits().max_json_body;
         let host = host_of(&request);
         let call = async {
+            let _slot = self.slot().await;
             let response = self
                 .http
                 .request(request)
@@ -378,6 +399,10 @@ impl Inner {
         sources: Vec<&mut S>,
     ) -> Result<Answer> {
         let host = host_of(&request);
+        // The answer is read below while the slot is held.
+        let _slot = tokio::time::timeout(self.timeout, self.slot())
+            .await
+            .map_err(|_| timeout_error("waiting for a free connection slot", self.timeout))?;
         let send = self.http.request(request);
         let pump = pump(tx, segments, lengths, sources, self.idle_timeout);
         tokio::pin!(send);
@@ -410,28 +435,42 @@ impl Inner {
         Ok((parts.status, parts.headers, body))
     }
 
-    /// Sends a download and waits for the answer's head (within the whole-call timeout).
+    /// Sends a download and waits for the answer's head (within the whole-call timeout,
+    /// which includes the wait for a free slot). The slot comes back with the head: the
+    /// body still occupies the connection.
     async fn download_head<E: endpoint::Download>(
         &self,
         endpoint: &E,
         params: &SigningParams,
-    ) -> Result<Response<Incoming>> {
+    ) -> Result<(Response<Incoming>, OwnedSemaphorePermit)> {
         let request = self.core.prepare_download(endpoint, params)?.map(full_body);
         let host = host_of(&request);
-        tokio::time::timeout(self.timeout, self.http.request(request))
+        let head = async {
+            let slot = self.slot().await;
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| client_error(e, &host))?;
+            Ok((response, slot))
+        };
+        tokio::time::timeout(self.timeout, head)
             .await
             .map_err(|_| timeout_error("waiting for the download to start", self.timeout))?
-            .map_err(|e| client_error(e, &host))
     }
 
-    /// Looks at a download's head: the file, or the error envelope.
-    async fn open_download(&self, response: Response<Incoming>) -> Result<Download> {
+    /// Looks at a download's head: the file (holding `slot`), or the error envelope.
+    async fn open_download(
+        &self,
+        response: Response<Incoming>,
+        slot: OwnedSemaphorePermit,
+    ) -> Result<Download> {
         let (parts, body) = response.into_parts();
         match self.core.classify_download(parts.status, &parts.headers) {
-            DownloadHead::File(meta) => Ok(Download::new(meta, body, self.idle_timeout)),
+            DownloadHead::File(meta) => Ok(Download::new(meta, body, self.idle_timeout, slot)),
             DownloadHead::Sniff(meta) => {
                 let limit = self.core.limits().max_json_body;
-                let download = Download::new(meta, body, self.idle_timeout);
+                let download = Download::new(meta, body, self.idle_timeout, slot);
                 tokio::time::timeout(
                     self.timeout,
                     download.sniffed(parts.status, &parts.headers, limit),

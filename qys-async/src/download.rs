@@ -15,6 +15,7 @@ use hyper::body::Incoming;
 use qys_proto::download::{DownloadMeta, Sniffer};
 use qys_proto::{Error, Result};
 use tokio::io::{AsyncRead, ReadBuf};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
 
 use crate::transport::{hyper_error, timeout_error};
@@ -26,6 +27,10 @@ use crate::transport::{hyper_error, timeout_error};
 /// [`AsyncRead`] (errors then arrive as `io::Error`s wrapping the qys [`Error`]). Each wait
 /// for the next chunk is bounded by the client's idle timeout. A body cut short by the server
 /// (fewer bytes than its Content-Length) ends with a transport error, never silently.
+///
+/// A download holds one of the client's
+/// [`max_connections`](crate::ClientBuilder::max_connections) slots until it is read to its
+/// end, fails, or is dropped.
 pub struct Download {
     meta: DownloadMeta,
     body: Incoming,
@@ -36,6 +41,8 @@ pub struct Download {
     waiting: bool,
     done: bool,
     pending: Bytes,
+    /// The client's slot for this request; released once the body is over.
+    slot: Option<OwnedSemaphorePermit>,
 }
 
 impl fmt::Debug for Download {
@@ -49,7 +56,12 @@ impl fmt::Debug for Download {
 }
 
 impl Download {
-    pub(crate) fn new(meta: DownloadMeta, body: Incoming, idle: Duration) -> Self {
+    pub(crate) fn new(
+        meta: DownloadMeta,
+        body: Incoming,
+        idle: Duration,
+        slot: OwnedSemaphorePermit,
+    ) -> Self {
         Self {
             meta,
             body,
@@ -58,6 +70,7 @@ impl Download {
             waiting: false,
             done: false,
             pending: Bytes::new(),
+            slot: Some(slot),
         }
     }
 
@@ -80,6 +93,13 @@ impl Download {
         };
         self.pending = Bytes::from(prefix);
         Ok(self)
+    }
+
+    /// The body is over (its end or an error): the connection is free again, and so is the
+    /// slot.
+    fn finish(&mut self) {
+        self.done = true;
+        self.slot = None;
     }
 
     /// What the response head said about the file (name, media type, length).
@@ -123,16 +143,16 @@ impl Download {
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    self.done = true;
+                    self.finish();
                     return Poll::Ready(Some(Err(hyper_error(e))));
                 }
                 Poll::Ready(None) => {
-                    self.done = true;
+                    self.finish();
                     return Poll::Ready(None);
                 }
                 Poll::Pending => {
                     ready!(self.sleep.as_mut().poll(cx));
-                    self.done = true;
+                    self.finish();
                     return Poll::Ready(Some(Err(timeout_error(
                         "waiting for the next chunk of the download",
                         self.idle,

@@ -2,26 +2,27 @@
 //! here is public; no hyper, hyper-util or rustls type leaves this crate.
 
 use std::error::Error as StdError;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::HeaderMap;
+use http::{HeaderMap, Uri};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use http_body_util::combinators::UnsyncBoxBody;
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use qys_proto::{BuildError, BuildErrorKind, Error, TransportError, TransportErrorKind};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, Semaphore, mpsc};
 
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -29,7 +30,7 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 pub(crate) type ReqBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// The pooled HTTP client.
-pub(crate) type Http = LegacyClient<HttpsConnector<HttpConnector>, ReqBody>;
+pub(crate) type Http = LegacyClient<Gated<HttpsConnector<HttpConnector>>, ReqBody>;
 
 /// What the transport needs from the builder.
 pub(crate) struct TransportConfig<'a> {
@@ -37,6 +38,8 @@ pub(crate) struct TransportConfig<'a> {
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) pool_max_idle_per_host: usize,
     pub(crate) extra_roots_pem: &'a [Vec<u8>],
+    /// Admits new connections (see [`Gate`]).
+    pub(crate) gate: Arc<Gate>,
 }
 
 /// Builds the pooled client. Needs no runtime: nothing is spawned until the first request.
@@ -94,7 +97,189 @@ pub(crate) fn build_http(config: &TransportConfig<'_>) -> Result<Http, BuildErro
         .pool_timer(TokioTimer::new())
         .pool_idle_timeout(config.pool_idle_timeout)
         .pool_max_idle_per_host(config.pool_max_idle_per_host)
-        .build(connector))
+        .build(Gated {
+            inner: connector,
+            gate: Arc::clone(&config.gate),
+            wait: config.connect_timeout,
+        }))
+}
+
+/// Keeps a client's open connections within its requests in flight, hence within
+/// `max_connections`.
+///
+/// The request slots alone do not bound the connections: hyper-util's pool starts a new
+/// connection whenever a request finds no idle one, even when a connection is about to come
+/// back to the pool (it is returned in the background once its body is read), and finishes
+/// that connection in the background when the returning one wins. Under load those spare
+/// connections pile up. The gate lets a connection be opened only while there are fewer
+/// connections (open or being opened) than requests holding a slot; a connect that is not
+/// needed waits (at most the connect timeout) and is then given up.
+pub(crate) struct Gate {
+    /// The client's request slots: one permit per request in flight.
+    slots: Arc<Semaphore>,
+    max: usize,
+    /// Connections open or being opened.
+    open: Mutex<usize>,
+    /// Signalled when a request takes a slot or a connection closes.
+    changed: Notify,
+}
+
+impl Gate {
+    /// A gate for at most `max` requests (and connections) at once.
+    pub(crate) fn new(max: usize) -> Self {
+        let max = max.clamp(1, Semaphore::MAX_PERMITS);
+        Self {
+            slots: Arc::new(Semaphore::new(max)),
+            max,
+            open: Mutex::new(0),
+            changed: Notify::new(),
+        }
+    }
+
+    /// The request slots.
+    pub(crate) fn slots(&self) -> &Arc<Semaphore> {
+        &self.slots
+    }
+
+    /// To be called once a request took a slot: a waiting connect may now be needed.
+    pub(crate) fn request_started(&self) {
+        self.changed.notify_waiters();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, usize> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until a new connection is needed, and counts it.
+    async fn admit(self: Arc<Self>) -> Ticket {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let in_flight = self.max - self.slots.available_permits();
+                let mut open = self.lock();
+                if *open < in_flight {
+                    *open += 1;
+                    return Ticket(Arc::clone(&self));
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+/// One connection counted by the [`Gate`], uncounted when dropped (with the connection).
+struct Ticket(Arc<Gate>);
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        {
+            let mut open = self.0.lock();
+            *open = open.saturating_sub(1);
+        }
+        self.0.changed.notify_waiters();
+    }
+}
+
+/// A connector whose connections are admitted by a [`Gate`].
+#[derive(Clone)]
+pub(crate) struct Gated<C> {
+    inner: C,
+    gate: Arc<Gate>,
+    /// How long a connect waits to be admitted.
+    wait: Duration,
+}
+
+impl<C> tower_service::Service<Uri> for Gated<C>
+where
+    C: tower_service::Service<Uri> + Clone + Send + 'static,
+    C::Future: Send,
+    C::Error: Into<BoxError>,
+{
+    type Response = GatedIo<C::Response>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        // The clone takes the readiness `poll_ready` saw; `self` is left with a fresh clone.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let gate = Arc::clone(&self.gate);
+        let wait = self.wait;
+        Box::pin(async move {
+            let ticket =
+                tokio::time::timeout(wait, gate.admit())
+                    .await
+                    .map_err(|_| -> BoxError {
+                        Box::new(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "no connection was needed within the connect timeout",
+                        ))
+                    })?;
+            let io = inner.call(uri).await.map_err(Into::into)?;
+            Ok(GatedIo {
+                io,
+                _ticket: ticket,
+            })
+        })
+    }
+}
+
+/// A connection counted by the [`Gate`] while it is open.
+pub(crate) struct GatedIo<T> {
+    io: T,
+    _ticket: Ticket,
+}
+
+impl<T: Connection> Connection for GatedIo<T> {
+    fn connected(&self) -> Connected {
+        self.io.connected()
+    }
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for GatedIo<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for GatedIo<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
 }
 
 fn tls_build_error(e: rustls::Error) -> BuildError {

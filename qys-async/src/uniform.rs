@@ -14,7 +14,9 @@ use qys_proto::api::uniform::{UniformApiDownloadRequest, UniformApiRequest, brow
 use qys_proto::download::DownloadHead;
 use qys_proto::multipart::UploadFile;
 
-use super::{Client, Download, DownloadMeta, Incoming, Inner, Result, Source};
+use super::{
+    Client, Download, DownloadMeta, Incoming, Inner, OwnedSemaphorePermit, Result, Source,
+};
 
 impl Client {
     /// Forwards a browser JS SDK call: `POST /uniformapi` (multipart: the browser's
@@ -101,8 +103,8 @@ impl Client {
         let endpoint = &UniformApiDownloadRequest::new(request_data);
         inner
             .retrying(true, |params| async move {
-                let response = inner.download_head(endpoint, &params).await?;
-                Ok(inner.forward_reply(response))
+                let (response, slot) = inner.download_head(endpoint, &params).await?;
+                Ok(inner.forward_reply(response, slot))
             })
             .await
     }
@@ -110,13 +112,17 @@ impl Client {
 
 impl Inner {
     /// A forwarded download's answer, handed over unread, file or envelope.
-    fn forward_reply(&self, response: Response<Incoming>) -> Response<Download> {
+    fn forward_reply(
+        &self,
+        response: Response<Incoming>,
+        slot: OwnedSemaphorePermit,
+    ) -> Response<Download> {
         let (parts, body) = response.into_parts();
         let meta = match self.core.classify_download(parts.status, &parts.headers) {
             DownloadHead::File(meta) | DownloadHead::Sniff(meta) => meta,
             DownloadHead::Envelope => DownloadMeta::default(),
         };
-        let download = Download::new(meta, body, self.idle_timeout);
+        let download = Download::new(meta, body, self.idle_timeout, slot);
         browser_reply(parts.status, &parts.headers, download)
     }
 }

@@ -4,9 +4,9 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response};
 use qys_proto::download::{DownloadHead, DownloadMeta};
@@ -14,6 +14,7 @@ use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::settings::{ClientSettings, ClientState};
 use qys_proto::{
     BodyError, BodyErrorKind, BuildError, BuildErrorKind, Core, Environment, Error, Result, Signer,
+    TransportError, TransportErrorKind,
 };
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use ureq::{Agent, AsSendBody, SendBody};
@@ -27,8 +28,8 @@ use crate::transport::{from_io, map_ureq, read_capped};
 mod uniform;
 
 pub use qys_proto::settings::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_POOL_IDLE_TIMEOUT,
-    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
 };
 
 /// A blocking client of the Open Platform.
@@ -47,6 +48,78 @@ pub struct Client {
 struct Inner {
     state: ClientState,
     agent: Agent,
+    /// One slot per request in flight ([`ClientBuilder::max_connections`]).
+    slots: Arc<Slots>,
+}
+
+/// A counting semaphore: at most `max` requests of a client in flight at once.
+#[derive(Debug)]
+pub(crate) struct Slots {
+    in_use: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+impl Slots {
+    fn new(max: usize) -> Self {
+        Self {
+            in_use: Mutex::new(0),
+            freed: Condvar::new(),
+            max,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        // The count stays consistent whatever panicked while holding the lock.
+        self.in_use.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a slot, waiting at most `timeout` for one to be freed.
+    fn acquire(self: &Arc<Self>, timeout: Duration) -> Result<Slot> {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut in_use = self.lock();
+        while *in_use >= self.max {
+            let left = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => timeout,
+            };
+            if left.is_zero() {
+                return Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!(
+                        "no connection slot was free within {timeout:?} ({} requests in flight)",
+                        self.max
+                    ),
+                    None,
+                )
+                .into());
+            }
+            in_use = self
+                .freed
+                .wait_timeout(in_use, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        *in_use += 1;
+        Ok(Slot {
+            slots: Arc::clone(self),
+        })
+    }
+}
+
+/// One request's slot, given back when dropped.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    slots: Arc<Slots>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut in_use = self.slots.lock();
+        *in_use = in_use.saturating_sub(1);
+        drop(in_use);
+        self.slots.freed.notify_one();
+    }
 }
 
 impl std::ops::Deref for Inner {
@@ -96,7 +169,7 @@ impl Client {
 
     fn execute_once<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let request = self.inner.core.prepare(endpoint, &self.inner.params())?;
-        let response = self.send_bytes(request, Deadlines::Whole)?;
+        let (response, _slot) = self.send_bytes(request, Deadlines::Whole)?;
         self.finish::<E>(response)
     }
 
@@ -134,7 +207,11 @@ impl Client {
         let start = Instant::now();
         let mut attempt = 1;
         loop {
-            let error = match self.upload_once(endpoint).and_then(&finish) {
+            // The slot is held while `finish` reads the answer.
+            let error = match self
+                .upload_once(endpoint)
+                .and_then(|(response, _slot)| finish(response))
+            {
                 Ok(done) => return Ok(done),
                 Err(e) => e,
             };
@@ -149,7 +226,7 @@ impl Client {
         }
     }
 
-    fn upload_once<E: Upload>(&self, endpoint: &mut E) -> Result<Response<ureq::Body>>
+    fn upload_once<E: Upload>(&self, endpoint: &mut E) -> Result<(Response<ureq::Body>, Slot)>
     where
         E::Source: Source,
     {
@@ -190,15 +267,15 @@ impl Client {
             .inner
             .core
             .prepare_download(endpoint, &self.inner.params())?;
-        let response = self.send_bytes(request, Deadlines::Streaming)?;
+        let (response, slot) = self.send_bytes(request, Deadlines::Streaming)?;
         let (parts, mut body) = response.into_parts();
         match self
             .inner
             .core
             .classify_download(parts.status, &parts.headers)
         {
-            DownloadHead::File(meta) => Ok(Download::new(meta, body.into_reader())),
-            DownloadHead::Sniff(meta) => Download::new(meta, body.into_reader())
+            DownloadHead::File(meta) => Ok(Download::new(meta, body.into_reader(), slot)),
+            DownloadHead::Sniff(meta) => Download::new(meta, body.into_reader(), slot)
                 .sniffed(
                     parts.status,
                     &parts.headers,
@@ -304,7 +381,7 @@ impl Client {
         &self,
         request: Request<B>,
         deadlines: Deadlines,
-    ) -> Result<Response<ureq::Body>> {
+    ) -> Result<(Response<ureq::Body>, Slot)> {
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
         let carries_body =
@@ -316,22 +393,33 @@ impl Client {
         }
     }
 
+    /// Takes a slot (the wait counts against the timeout) and sends; the answer comes back
+    /// with its slot, to be dropped once its body is read.
     fn run<B: AsSendBody>(
         &self,
         request: Request<B>,
         deadlines: Deadlines,
-    ) -> Result<Response<ureq::Body>> {
+    ) -> Result<(Response<ureq::Body>, Slot)> {
+        let started = Instant::now();
+        let slot = self.inner.slots.acquire(self.inner.timeout)?;
+        // What the wait left of the timeout (never zero: ureq would read that as "now").
+        let left = self
+            .inner
+            .timeout
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_millis(1));
         let agent = &self.inner.agent;
         let configured = agent.configure_request(request);
         let request = match deadlines {
-            Deadlines::Whole => configured.timeout_global(Some(self.inner.timeout)),
+            Deadlines::Whole => configured.timeout_global(Some(left)),
             Deadlines::Streaming => configured
-                .timeout_recv_response(Some(self.inner.timeout))
+                .timeout_recv_response(Some(left))
                 .timeout_per_read(Some(self.inner.idle_timeout))
                 .timeout_per_write(Some(self.inner.idle_timeout)),
         }
         .build();
-        agent.run(request).map_err(map_ureq)
+        let response = agent.run(request).map_err(map_ureq)?;
+        Ok((response, slot))
     }
 
     fn finish<E: Endpoint>(&self, response: Response<ureq::Body>) -> Result<E::Response> {
@@ -445,7 +533,8 @@ fn sync_dir(dir: &Path) {
 ///
 /// Defaults: the system clock, random UUID nonces, [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default), a 30 s timeout
 /// for JSON calls, 10 s to connect, 60 s idle time between body reads and writes of uploads
-/// and downloads, up to 32 idle pooled connections per host kept 30 s, [`Limits::default`](qys_proto::Limits::default),
+/// and downloads, up to 32 idle pooled connections per host kept 30 s, at most 64 requests
+/// (connections) in flight at once, [`Limits::default`](qys_proto::Limits::default),
 /// no proxy (the environment's proxy variables are ignored), Mozilla's root certificates,
 /// `https://` only.
 pub struct ClientBuilder {
@@ -469,8 +558,9 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::Build`]: [`BuildErrorKind::InsecureUrl`] for an `http://` environment without
     /// [`allow_http`](Self::allow_http); [`BuildErrorKind::InvalidArgument`] for a user agent
-    /// that is not a header value, a proxy URL that does not parse, or a root certificate PEM
-    /// that does not parse or holds no certificate.
+    /// that is not a header value, a proxy URL that does not parse, a root certificate PEM
+    /// that does not parse or holds no certificate, or a
+    /// [`max_connections`](Self::max_connections) of 0.
     pub fn build(self) -> Result<Client> {
         let settings = self.settings;
         let state = settings.state()?;
@@ -521,8 +611,13 @@ impl ClientBuilder {
             ureq::unversioned::transport::DefaultConnector::default(),
             crate::resolve::CachingResolver::default(),
         );
+        let slots = Arc::new(Slots::new(settings.max_connections));
         Ok(Client {
-            inner: Arc::new(Inner { state, agent }),
+            inner: Arc::new(Inner {
+                state,
+                agent,
+                slots,
+            }),
         })
     }
 }

@@ -7,6 +7,7 @@ use http::{HeaderMap, StatusCode};
 use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, Sniffer};
 
+use crate::client::Slot;
 use crate::transport::{from_io, map_body_io, to_io};
 
 /// A file being downloaded: read it as any [`Read`]; [`meta`](Self::meta) has what the
@@ -17,19 +18,26 @@ use crate::transport::{from_io, map_body_io, to_io};
 /// is a [`qys_proto::Error`] (a [`qys_proto::TransportError`]: a timeout has kind
 /// [`io::ErrorKind::TimedOut`]; a connection that closes before the declared length is an
 /// error, not a silent end).
+///
+/// A download holds one of the client's
+/// [`max_connections`](crate::ClientBuilder::max_connections) slots until it is read to its
+/// end, fails, or is dropped.
 pub struct Download {
     meta: DownloadMeta,
     /// Bytes already read from the connection to sniff the body, handed out first.
     prefix: io::Cursor<Vec<u8>>,
     reader: ureq::BodyReader<'static>,
+    /// The client's slot for this request; released once the body is over.
+    slot: Option<Slot>,
 }
 
 impl Download {
-    pub(crate) fn new(meta: DownloadMeta, reader: ureq::BodyReader<'static>) -> Self {
+    pub(crate) fn new(meta: DownloadMeta, reader: ureq::BodyReader<'static>, slot: Slot) -> Self {
         Self {
             meta,
             prefix: io::Cursor::new(Vec::new()),
             reader,
+            slot: Some(slot),
         }
     }
 
@@ -71,13 +79,20 @@ impl Read for Download {
         if self.prefix.position() < self.prefix.get_ref().len() as u64 {
             return self.prefix.read(buf);
         }
-        self.reader.read(buf).map_err(|e| {
-            if e.kind() == io::ErrorKind::Interrupted {
-                e
-            } else {
-                to_io(map_body_io(e))
+        match self.reader.read(buf) {
+            Ok(n) => {
+                if n == 0 && !buf.is_empty() {
+                    // The end of the body: the request is over.
+                    self.slot = None;
+                }
+                Ok(n)
             }
-        })
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.slot = None;
+                Err(to_io(map_body_io(e)))
+            }
+        }
     }
 }
 

@@ -114,7 +114,7 @@ impl Client {
             .inner
             .core
             .prepare_download(endpoint, &self.inner.params())?;
-        let response = self.send_bytes(request, Deadlines::Streaming)?;
+        let (response, slot) = self.send_bytes(request, Deadlines::Streaming)?;
         let (parts, body) = response.into_parts();
         let meta = match self
             .inner
@@ -124,7 +124,7 @@ impl Client {
             DownloadHead::File(meta) | DownloadHead::Sniff(meta) => meta,
             DownloadHead::Envelope => DownloadMeta::default(),
         };
-        let download = Download::new(meta, body.into_reader());
+        let download = Download::new(meta, body.into_reader(), slot);
         Ok(browser_reply(parts.status, &parts.headers, download))
     }
 }

@@ -26,6 +26,9 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default number of idle connections kept per host (one per thread, or call in flight,
 /// of a typical load sharing the client).
 pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+/// The default number of requests of one client in flight at once (hence of connections in
+/// use at once); further calls wait for a free slot.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 
 /// What a frontend's `ClientBuilder` collects before `build()`, the same in both frontends.
 ///
@@ -51,6 +54,8 @@ pub struct ClientSettings {
     pub pool_idle_timeout: Duration,
     /// How many idle connections are kept per host.
     pub pool_max_idle_per_host: usize,
+    /// How many requests of the client may be in flight at once (at least 1).
+    pub max_connections: usize,
     /// When failed calls are retried.
     pub retry: RetryPolicy,
     /// Where timestamps come from.
@@ -69,7 +74,7 @@ impl ClientSettings {
     /// The defaults, for `environment` signing with `signer`: the system clock, random UUID
     /// nonces, [`RetryPolicy::default`], [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`],
     /// [`DEFAULT_IDLE_TIMEOUT`], [`DEFAULT_POOL_IDLE_TIMEOUT`],
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`], [`Limits::default`], no extra roots, the default
+    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`], [`DEFAULT_MAX_CONNECTIONS`], [`Limits::default`], no extra roots, the default
     /// user agent, `https://` only.
     pub fn new(environment: Environment, signer: Signer) -> Self {
         Self {
@@ -81,6 +86,7 @@ impl ClientSettings {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             nonces: Arc::new(RandomNonce),
@@ -117,8 +123,17 @@ impl ClientSettings {
     /// [`core`](Self::core)), the clock, the nonce source, the retry policy and the timeouts.
     ///
     /// # Errors
-    /// As [`core`](Self::core).
+    /// As [`core`](Self::core), plus [`Error::Build`] with
+    /// [`InvalidArgument`](crate::BuildErrorKind::InvalidArgument) for a
+    /// [`max_connections`](Self::max_connections) of 0.
     pub fn state(&self) -> Result<ClientState> {
+        if self.max_connections == 0 {
+            return Err(crate::error::BuildError::new(
+                crate::error::BuildErrorKind::InvalidArgument,
+                "max_connections must be at least 1",
+            )
+            .into());
+        }
         Ok(ClientState {
             core: self.core()?,
             clock: Arc::clone(&self.clock),
@@ -208,6 +223,7 @@ impl fmt::Debug for ClientSettings {
             .field("idle_timeout", &self.idle_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_connections", &self.max_connections)
             .field("retry", &self.retry)
             .field("clock", &self.clock)
             .field("nonces", &self.nonces)
@@ -271,6 +287,23 @@ macro_rules! client_builder_settings {
         #[must_use]
         pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
             self.settings.pool_max_idle_per_host = max;
+            self
+        }
+
+        /// At most `n` requests of this client (and its clones) in flight at once (default
+        /// 64), hence at most `n` connections in use, plus the idle ones the pool keeps (see
+        /// [`pool_max_idle_per_host`](Self::pool_max_idle_per_host)). Further calls wait for
+        /// a free slot; the wait counts against the call's [`timeout`](Self::timeout), so a
+        /// call that gets no slot in time fails with a transport error of kind `Timeout`
+        /// (retried as the retry policy says), never waits forever. A download holds its
+        /// slot until the `Download` is dropped or read to its end: keep at most `n - 1`
+        /// downloads open while making other calls.
+        ///
+        /// `n` must be at least 1: [`build`](Self::build) refuses 0 with
+        /// [`InvalidArgument`](qys_proto::BuildErrorKind::InvalidArgument).
+        #[must_use]
+        pub fn max_connections(mut self, n: usize) -> Self {
+            self.settings.max_connections = n;
             self
         }
 
@@ -339,6 +372,16 @@ mod tests {
         assert_eq!(settings.timeout, DEFAULT_TIMEOUT);
         assert_eq!(settings.user_agent(), crate::USER_AGENT);
         assert!(settings.core().is_ok());
+        assert_eq!(settings.max_connections, DEFAULT_MAX_CONNECTIONS);
+        let mut capped =
+            ClientSettings::new(Environment::test(), Credentials::new("t", "s").into());
+        capped.max_connections = 0;
+        assert!(matches!(
+            capped.state(),
+            Err(Error::Build(b)) if b.kind() == crate::error::BuildErrorKind::InvalidArgument
+        ));
+        capped.max_connections = 1;
+        assert!(capped.state().is_ok());
         let mut plain = ClientSettings::new(
             Environment::custom("http://127.0.0.1:9").unwrap(),
             Credentials::new("t", "s").into(),
