@@ -92,7 +92,8 @@ impl SigningParams {
 
 /// A request signature: 16 MD5 bytes, shown as 32 lowercase hex digits.
 ///
-/// `Debug` is redacted; `Display` gives the hex, which is what goes on the wire.
+/// `Debug` is redacted and there is no `Display`; [`Signature::to_hex`] gives the 32 lowercase
+/// hex digits that go on the wire.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Signature([u8; 16]);
 
@@ -115,15 +116,11 @@ pub fn signature(credentials: &Credentials, timestamp_ms: u64, nonce: Option<&No
     let mut md5 = Md5::new();
     md5.update(credentials.token().as_bytes());
     md5.update(credentials.secret().expose().as_bytes());
-    md5.update(itoa(timestamp_ms).as_bytes());
+    md5.update(timestamp_ms.to_string().as_bytes());
     if let Some(nonce) = nonce {
         md5.update(nonce.as_str().as_bytes());
     }
     Signature(md5.finalize().into())
-}
-
-fn itoa(n: u64) -> String {
-    n.to_string()
 }
 
 /// Which credentials a request is signed with.
