@@ -7,14 +7,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use http::Request;
 use qys_proto::api::category::*;
 use qys_proto::api::company::*;
 use qys_proto::api::employee::*;
 use qys_proto::api::org_types::{MemberOperate, Role, Toggle};
 use qys_proto::api::seal::*;
 use qys_proto::api::template::*;
-use qys_proto::endpoint::{Download, Endpoint, Upload};
 use qys_proto::multipart::UploadFile;
 use qys_proto::types::{TemplateParam, User};
 use qys_proto::{Error as QysError, ErrorCode, SealId};
@@ -22,101 +20,27 @@ use qys_sandbox::{CallbackKind, Sandbox};
 use serde_json::{Value, json};
 use support::*;
 
-/// A sandbox that refuses undocumented fields, so that a field the SDK misspells fails here.
-fn strict() -> Sandbox {
-    Sandbox::builder().strict(true).start().unwrap()
-}
-
-fn call<E: Endpoint>(sandbox: &Sandbox, endpoint: &E) -> Result<E::Response, QysError> {
-    let core = core(sandbox);
-    let request = core.prepare(endpoint, &fresh_params()).unwrap();
-    let answer = send(sandbox, &request);
-    core.parse::<E>(answer.http_response())
-}
-
-fn upload<E: Upload>(
-    sandbox: &Sandbox,
-    endpoint: &E,
-    files: &[&[u8]],
-) -> Result<E::Response, QysError> {
-    let core = core(sandbox);
-    let request = core.prepare_upload(endpoint, &fresh_params()).unwrap();
-    let (parts, framing) = request.into_parts();
-    let body = framing.to_bytes(files);
-    let answer = send(sandbox, &Request::from_parts(parts, body));
-    core.parse::<E>(answer.http_response())
-}
-
-fn download<E: Download>(sandbox: &Sandbox, endpoint: &E) -> Answer {
-    let core = core(sandbox);
-    let request = core.prepare_download(endpoint, &fresh_params()).unwrap();
-    send(sandbox, &request)
-}
-
-/// A signed GET of `path?query` (the query as given, already encoded).
-fn get(sandbox: &Sandbox, path: &str, query: &str) -> Answer {
-    let (mut parts, body) = Request::builder()
-        .method("GET")
-        .uri(format!("{}{path}?{query}", sandbox.base_url()))
-        .body(Vec::new())
-        .unwrap()
-        .into_parts();
-    sandbox
-        .signer()
-        .sign(&mut parts, path, &fresh_params())
-        .unwrap();
-    send(sandbox, &Request::from_parts(parts, body))
-}
-
-/// A signed multipart POST of text parts and one file part.
+/// A signed multipart POST of text parts and one file part (through `support::post_form`).
 fn multipart(
     sandbox: &Sandbox,
     path: &str,
     texts: &[(&str, &str)],
     file: Option<(&str, &str, &[u8])>,
 ) -> Answer {
-    let mut body = Vec::new();
-    for (name, value) in texts {
-        body.extend_from_slice(
-            format!(
-                "--BOUNDARY\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
+    let mut parts: Vec<Part<'_>> = texts
+        .iter()
+        .map(|(name, value)| (*name, None, value.as_bytes()))
+        .collect();
     if let Some((name, file_name, bytes)) = file {
-        body.extend_from_slice(
-            format!("--BOUNDARY\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
+        parts.push((name, Some(file_name), bytes));
     }
-    body.extend_from_slice(b"--BOUNDARY--\r\n");
-    let request = signed_raw(
-        sandbox,
-        "POST",
-        path,
-        Some("multipart/form-data; boundary=BOUNDARY"),
-        &body,
-        &fresh_params(),
-    );
-    send(sandbox, &request)
-}
-
-#[track_caller]
-fn invalid_param(answer: &Answer, field: &str) -> String {
-    let message = assert_error(answer, 200, 1005, "11990005");
-    assert!(message.contains(field), "{message} should name {field}");
-    message
+    post_form(sandbox, path, &parts)
 }
 
 #[track_caller]
 fn api_code<T: std::fmt::Debug>(result: Result<T, QysError>) -> (ErrorCode, String) {
-    match result {
-        Err(QysError::Api(e)) => (e.kind(), e.response_code().unwrap_or_default().to_owned()),
-        other => panic!("expected an API error, got {other:?}"),
-    }
+    let e = api_error(result);
+    (e.kind(), e.response_code().unwrap_or_default().to_owned())
 }
 
 fn person(mobile: &str, name: &str) -> User {
@@ -153,7 +77,7 @@ fn platform_info_and_company_detail() {
     );
     assert_eq!(unknown.id, None);
     // Neither field: the rule of the table.
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/company/detail", ""),
         "companyName or registerNo",
     );
@@ -194,13 +118,13 @@ fn sub_companies_are_invited_and_removed() {
         "/v2/subcompany/invite",
         &json!({"companyName": f.invitable_company}),
     );
-    invalid_param(&again, "already a sub-company");
+    assert_1005(&again, "already a sub-company");
     let me = post_json(
         &sandbox,
         "/v2/subcompany/invite",
         &json!({"companyName": f.authenticated_company}),
     );
-    invalid_param(&me, "platform company");
+    assert_1005(&me, "platform company");
     let (code, rc) = api_code(call(
         &sandbox,
         &SubCompanyInviteRequest::new("没有认证的公司"),
@@ -209,7 +133,7 @@ fn sub_companies_are_invited_and_removed() {
         (code, rc.as_str()),
         (ErrorCode::CompanyNotFound, "11041801")
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/subcompany/invite",
@@ -237,7 +161,7 @@ fn sub_companies_are_invited_and_removed() {
         &EmployeeListRequest::new().tenant_name(&f.invitable_company),
     ));
     assert_eq!(code, ErrorCode::CompanyPermissionDenied);
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/subcompany/remove", ""),
         "companyName is required",
     );
@@ -275,14 +199,14 @@ fn change_info_links_and_fees() {
         "/v2/company/changeinfo",
         &json!({"applicant": {"contact": "1", "contactType": "EMPLOYEEID"}, "companyName": f.authenticated_company}),
     );
-    invalid_param(&bad, "applicant.contactType");
+    assert_1005(&bad, "applicant.contactType");
     let none = post_json(
         &sandbox,
         "/v2/company/changeinfo",
         &json!({"applicant": {"contact": "13900000000", "contactType": "MOBILE"}}),
     );
-    invalid_param(&none, "companyName or companyId or registerNo");
-    invalid_param(
+    assert_1005(&none, "companyName or companyId or registerNo");
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/company/changeinfo",
@@ -466,18 +390,18 @@ fn employee_field_tables() {
         "/v2/employee/create",
         &json!({"user": {"contact": "13700000009", "contactType": "MOBILE"}}),
     );
-    invalid_param(&no_name, "user.name is required");
+    assert_1005(&no_name, "user.name is required");
     let by_number = post_json(
         &sandbox,
         "/v2/employee/create",
         &json!({"user": {"contact": "9", "contactType": "NUMBER", "name": "x"}}),
     );
-    invalid_param(&by_number, "user.contactType");
-    invalid_param(
+    assert_1005(&by_number, "user.contactType");
+    assert_1005(
         &post_json(&sandbox, "/v2/employee/detail", &json!({})),
         "user is required",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/employee/update",
@@ -490,36 +414,36 @@ fn employee_field_tables() {
         "/v2/employee/remove",
         &json!({"contact": "9", "contactType": "NUMBER"}),
     );
-    invalid_param(&remove, "contactType");
+    assert_1005(&remove, "contactType");
     let role = post_json(
         &sandbox,
         "/v2/role/manage",
         &json!({"role": "SYSTEM_ADMIN", "users": [{"contact": "1", "contactType": "MOBILE"}]}),
     );
-    invalid_param(&role, "role must be one of SEAL_ADMIN, TEMPLATE_ADMIN");
+    assert_1005(&role, "role must be one of SEAL_ADMIN, TEMPLATE_ADMIN");
     let empty = post_json(
         &sandbox,
         "/v2/role/manage",
         &json!({"role": "SEAL_ADMIN", "users": []}),
     );
-    invalid_param(&empty, "users must not be empty");
-    invalid_param(
+    assert_1005(&empty, "users must not be empty");
+    assert_1005(
         &get(&sandbox, "/v2/employee/list", "selectLimit=0"),
         "selectLimit",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/employee/list", "selectLimit=1001"),
         "selectLimit",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/employee/list", "selectOffset=abc"),
         "selectOffset",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/employee/list", "selectOffset=-1"),
         "selectOffset",
     );
-    invalid_param(&get(&sandbox, "/v2/employee/list", "role=BOSS"), "role");
+    assert_1005(&get(&sandbox, "/v2/employee/list", "role=BOSS"), "role");
 }
 
 #[test]
@@ -685,20 +609,20 @@ fn seal_edit_renames_and_changes_users() {
 #[test]
 fn seal_field_tables() {
     let sandbox = strict();
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/seal/sealdetail", "sealId=abc"),
         "sealId must be an ID",
     );
-    invalid_param(&get(&sandbox, "/v2/seal/image", ""), "sealId is required");
-    invalid_param(&get(&sandbox, "/v2/seal/remove", ""), "sealId is required");
-    invalid_param(&get(&sandbox, "/v2/seal/list", "status=BROKEN"), "status");
-    invalid_param(
+    assert_1005(&get(&sandbox, "/v2/seal/image", ""), "sealId is required");
+    assert_1005(&get(&sandbox, "/v2/seal/remove", ""), "sealId is required");
+    assert_1005(&get(&sandbox, "/v2/seal/list", "status=BROKEN"), "status");
+    assert_1005(
         &get(&sandbox, "/v2/seal/list", "modifyTimeStart=2024-01-01"),
         "modifyTimeStart",
     );
     let unknown = get(&sandbox, "/v2/seal/sealdetail", "sealId=1");
     assert_error(&unknown, 200, 1201, "11011201");
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/autocreate",
@@ -706,7 +630,7 @@ fn seal_field_tables() {
         ),
         "sealImageInfo.foot",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/autocreate",
@@ -714,11 +638,11 @@ fn seal_field_tables() {
         ),
         "sealImageInfo.spec",
     );
-    invalid_param(
+    assert_1005(
         &post_json(&sandbox, "/v2/seal/autocreate", &json!({"name": "x"})),
         "sealImageInfo is required",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/autocreate",
@@ -726,7 +650,7 @@ fn seal_field_tables() {
         ),
         "name is longer than 100",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/status",
@@ -734,7 +658,7 @@ fn seal_field_tables() {
         ),
         "operate",
     );
-    invalid_param(
+    assert_1005(
         &post_json(&sandbox, "/v2/seal/edit", &json!({"sealName": "x"})),
         "sealId is required",
     );
@@ -743,8 +667,8 @@ fn seal_field_tables() {
         "/v2/seal/createbyimage",
         &json!({"sealName": "x", "sealImage": "data:image/png;base64,iVBO"}),
     );
-    invalid_param(&image, "sealImage must be plain Base64");
-    invalid_param(
+    assert_1005(&image, "sealImage must be plain Base64");
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/createbyimage",
@@ -752,7 +676,7 @@ fn seal_field_tables() {
         ),
         "sealImage is not valid Base64",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/createbyimage",
@@ -760,7 +684,7 @@ fn seal_field_tables() {
         ),
         "lpLetter is required",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/createbyimage",
@@ -768,7 +692,7 @@ fn seal_field_tables() {
         ),
         "only allowed with sealSpec DIY_SPEC",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/seal/createbyimage",
@@ -997,7 +921,7 @@ fn templates_are_created_from_word_and_downloaded_back() {
     ] {
         assert_eq!(api_code(r).0, ErrorCode::InvalidParam);
     }
-    invalid_param(
+    assert_1005(
         &download(&sandbox, &TemplateDownloadRequest::new(id)),
         "templateId",
     );
@@ -1018,15 +942,15 @@ fn templates_are_created_from_word_and_downloaded_back() {
 fn template_field_tables() {
     let sandbox = strict();
     let path = "/v3/template/createbyword";
-    invalid_param(
+    assert_1005(
         &multipart(&sandbox, path, &[], Some(("file", "a.docx", b"x"))),
         "title is required",
     );
-    invalid_param(
+    assert_1005(
         &multipart(&sandbox, path, &[("title", "t")], None),
         "file is required",
     );
-    invalid_param(
+    assert_1005(
         &multipart(
             &sandbox,
             path,
@@ -1035,7 +959,7 @@ fn template_field_tables() {
         ),
         "status",
     );
-    invalid_param(
+    assert_1005(
         &multipart(
             &sandbox,
             path,
@@ -1044,7 +968,7 @@ fn template_field_tables() {
         ),
         "allUser",
     );
-    invalid_param(
+    assert_1005(
         &multipart(
             &sandbox,
             path,
@@ -1073,23 +997,23 @@ fn template_field_tables() {
         Some(("file", "a.docx", b"x")),
     );
     assert_error(&stranger, 200, 1701, "11041701");
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/template/detail", "templateId=x"),
         "templateId must be an ID",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/template/download", ""),
         "templateId is required",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/template/list", "modifyTimeEnd=yesterday"),
         "modifyTimeEnd",
     );
-    invalid_param(
+    assert_1005(
         &post_json(&sandbox, "/v2/template/status", &json!({"templateId": "1"})),
         "operate is required",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/template/edit",
@@ -1097,7 +1021,7 @@ fn template_field_tables() {
         ),
         "templateParams[0].name is required",
     );
-    invalid_param(
+    assert_1005(
         &post_json(
             &sandbox,
             "/v2/template/edit",
@@ -1175,15 +1099,15 @@ fn categories_are_seeded_listed_and_read() {
         .0,
         ErrorCode::InvalidParam
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/category/detail", ""),
         "one of categoryId or categoryName",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/category/detail", "categoryId=abc"),
         "categoryId must be an ID",
     );
-    invalid_param(
+    assert_1005(
         &get(&sandbox, "/v2/category/list", "selectLimit=x"),
         "selectLimit",
     );
