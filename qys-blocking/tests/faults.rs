@@ -255,34 +255,13 @@ fn redirects_are_not_followed() {
 
 #[test]
 fn the_user_agent_and_headers_are_the_cores() {
-    // A raw server that echoes nothing, but records what it saw: check the head ureq sends.
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let handle = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut head = Vec::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-            head.push(line.trim_end().to_ascii_lowercase());
-        }
-        let body = br#"{"code":0,"message":"SUCCESS","result":{"ticket":"tk"}}"#;
-        let mut stream = reader.into_inner();
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(answer.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        head
-    });
+    // A raw server that records what it saw: check the head ureq sends.
+    let server = common::RawServer::start(vec![common::http_answer(
+        "200 OK",
+        &[("content-type", "application/json")],
+        br#"{"code":0,"message":"SUCCESS","result":{"ticket":"tk"}}"#,
+    )]);
+    let base = server.base_url.clone();
     let env = qys_blocking::Environment::custom(&base).unwrap();
     let client = qys_blocking::Client::builder(env, qys_blocking::Credentials::new("tok", "sec"))
         .allow_http(true)
@@ -292,7 +271,11 @@ fn the_user_agent_and_headers_are_the_cores() {
     client
         .execute(&ContractViewTicketRequest::by_id("1".into()))
         .expect("ticket");
-    let head = handle.join().unwrap();
+    let head: Vec<String> = server.received()[0]
+        .head
+        .iter()
+        .map(|l| l.to_ascii_lowercase())
+        .collect();
     let has = |prefix: &str| head.iter().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(has("user-agent: qys-test/1"), 1, "{head:?}");
     assert_eq!(has("user-agent:"), 1, "{head:?}");

@@ -255,44 +255,12 @@ fn an_upload_is_retried_only_when_its_source_rewinds() {
 
 #[test]
 fn an_upload_goes_with_the_cores_exact_content_length_never_chunked() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut head = Vec::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                break;
-            }
-            head.push(line.trim_end().to_owned());
-        }
-        let length: usize = head
-            .iter()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body).unwrap();
-        let answer = br#"{"code":0,"message":"SUCCESS","result":{"ticket":"tk"}}"#;
-        let mut stream = reader.into_inner();
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            answer.len()
-        )
-        .unwrap();
-        stream.write_all(answer).unwrap();
-        (head, body)
-    });
+    let server = common::RawServer::start(vec![common::http_answer(
+        "200 OK",
+        &[("content-type", "application/json")],
+        br#"{"code":0,"message":"SUCCESS","result":{"ticket":"tk"}}"#,
+    )]);
+    let base = server.base_url.clone();
     let client = Client::builder(
         Environment::custom(&base).unwrap(),
         qys_blocking::Credentials::new("tok", "sec"),
@@ -307,7 +275,7 @@ fn an_upload_goes_with_the_cores_exact_content_length_never_chunked() {
         UploadFile::new("营业执照.png", file.len() as u64, Cursor::new(file.clone())),
     );
     client.upload(&mut request).expect("upload");
-    let (head, body) = server.join().unwrap();
+    let common::Received { head, body } = server.received().remove(0);
     let lower: Vec<String> = head.iter().map(|l| l.to_ascii_lowercase()).collect();
     assert!(lower[0].starts_with("post /companyauth/miniappexchangewithlicense "));
     assert!(

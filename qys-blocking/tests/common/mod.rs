@@ -4,8 +4,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -32,7 +32,16 @@ pub fn client(sandbox: &Sandbox) -> Client {
 pub struct RawServer {
     pub base_url: String,
     pub hits: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Received>>>,
     handle: Option<JoinHandle<()>>,
+}
+
+/// A request as the raw server read it: the head's lines (request line first, without CRLF)
+/// and the body announced by Content-Length.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub head: Vec<String>,
+    pub body: Vec<u8>,
 }
 
 impl RawServer {
@@ -42,20 +51,30 @@ impl RawServer {
         let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
         let hits = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&hits);
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
         let handle = thread::spawn(move || {
             for answer in answers {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
                 counter.fetch_add(1, Ordering::SeqCst);
-                serve_one(stream, &answer);
+                if let Some(request) = serve_one(stream, &answer) {
+                    log.lock().expect("log").push(request);
+                }
             }
         });
         Self {
             base_url,
             hits,
+            received,
             handle: Some(handle),
         }
+    }
+
+    /// The requests read so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("log").clone()
     }
 
     pub fn environment(&self) -> Environment {
@@ -80,14 +99,15 @@ impl Drop for RawServer {
     }
 }
 
-fn serve_one(stream: TcpStream, answer: &[u8]) {
+fn serve_one(stream: TcpStream, answer: &[u8]) -> Option<Received> {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(stream);
     let mut content_length = 0usize;
+    let mut head = Vec::new();
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(_) => {}
         }
         if line == "\r\n" {
@@ -98,6 +118,7 @@ fn serve_one(stream: TcpStream, answer: &[u8]) {
         {
             content_length = v.trim().parse().unwrap_or(0);
         }
+        head.push(line.trim_end().to_owned());
     }
     let mut body = vec![0u8; content_length];
     let _ = reader.read_exact(&mut body);
@@ -105,6 +126,7 @@ fn serve_one(stream: TcpStream, answer: &[u8]) {
     let _ = stream.write_all(answer);
     let _ = stream.flush();
     // Dropping the stream closes the connection: a short body is then truncated.
+    Some(Received { head, body })
 }
 
 /// A complete HTTP/1.1 answer.
