@@ -29,8 +29,11 @@
 //! the body within 10 s more, at most 256 connections are served at once (more are closed
 //! unanswered), only `POST` is answered (405 otherwise).
 
+#[path = "../../qys-blocking/examples/support/receiver_env.rs"]
+mod receiver_env;
+
 use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +53,7 @@ use qys_async::proto::callback::{
 };
 use qys_async::{Client, Clock, Secret, SystemClock};
 use qys_sandbox::Sandbox;
+use receiver_env::{BoxError, listen_addr, var, verifier_from_env};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
@@ -212,40 +216,6 @@ async fn handle(
         Err(error) => eprintln!("rejected callback: {error}"),
     }
     Ok(response.map(|body| Full::new(Bytes::from(body))))
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// The verifier the environment describes (standalone mode).
-fn verifier_from_env(key: String) -> Result<CallbackVerifier, BoxError> {
-    // AES_ECB and AES_CBC are the platform's names (`Cipher::from_encrypt_type`); PLAIN is
-    // this receiver's, for signed callbacks whose content is in the clear.
-    let encrypt_type = var("QYS_CALLBACK_ENCRYPT_TYPE").unwrap_or_else(|| "AES_ECB".to_owned());
-    let iv = var("QYS_CALLBACK_IV");
-    let cipher = match encrypt_type.as_str() {
-        "PLAIN" => Cipher::Plain,
-        platform => Cipher::from_encrypt_type(platform, iv.as_deref().map(str::as_bytes))
-            .map_err(|e| format!("QYS_CALLBACK_ENCRYPT_TYPE={platform:?}: {e}"))?,
-    };
-    let allow_unsigned =
-        var("QYS_CALLBACK_ALLOW_UNSIGNED").is_some_and(|v| v == "1" || v == "true");
-    Ok(CallbackVerifier::new(Secret::new(key))
-        .with_cipher(cipher)
-        .allow_unsigned(allow_unsigned))
-}
-
-fn listen_addr() -> Result<SocketAddr, BoxError> {
-    let port = match var("QYS_CALLBACK_PORT") {
-        Some(p) => p
-            .parse::<u16>()
-            .map_err(|_| format!("QYS_CALLBACK_PORT must be a port number, not {p:?}"))?,
-        None => 0,
-    };
-    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }
 
 /// The demo: an embedded sandbox delivers the callbacks of a contract signed to completion to

@@ -37,8 +37,11 @@
 //! proxy (TLS, HTTP/2) you would use your web framework instead; the verification is the same
 //! one call.
 
+#[path = "support/receiver_env.rs"]
+mod receiver_env;
+
 use std::io::{self, Read, Write};
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -53,6 +56,7 @@ use qys_blocking::proto::callback::{
 };
 use qys_blocking::{Client, Clock, Secret, SystemClock};
 use qys_sandbox::Sandbox;
+use receiver_env::{BoxError, listen_addr, var, verifier_from_env};
 
 /// The largest request head (request line and headers).
 pub(crate) const MAX_HEAD: usize = 16 * 1024;
@@ -344,40 +348,6 @@ fn respond(stream: &mut TcpStream, status: u16, content_type: &str, body: &str) 
         body.len()
     )?;
     stream.flush()
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// The verifier the environment describes (standalone mode).
-fn verifier_from_env(key: String) -> Result<CallbackVerifier, BoxError> {
-    // AES_ECB and AES_CBC are the platform's names (`Cipher::from_encrypt_type`); PLAIN is
-    // this receiver's, for signed callbacks whose content is in the clear.
-    let encrypt_type = var("QYS_CALLBACK_ENCRYPT_TYPE").unwrap_or_else(|| "AES_ECB".to_owned());
-    let iv = var("QYS_CALLBACK_IV");
-    let cipher = match encrypt_type.as_str() {
-        "PLAIN" => Cipher::Plain,
-        platform => Cipher::from_encrypt_type(platform, iv.as_deref().map(str::as_bytes))
-            .map_err(|e| format!("QYS_CALLBACK_ENCRYPT_TYPE={platform:?}: {e}"))?,
-    };
-    let allow_unsigned =
-        var("QYS_CALLBACK_ALLOW_UNSIGNED").is_some_and(|v| v == "1" || v == "true");
-    Ok(CallbackVerifier::new(Secret::new(key))
-        .with_cipher(cipher)
-        .allow_unsigned(allow_unsigned))
-}
-
-fn listen_addr() -> Result<SocketAddr, BoxError> {
-    let port = match var("QYS_CALLBACK_PORT") {
-        Some(p) => p
-            .parse::<u16>()
-            .map_err(|_| format!("QYS_CALLBACK_PORT must be a port number, not {p:?}"))?,
-        None => 0,
-    };
-    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }
 
 /// Whether `callback` says the contract `id` completed (`contractStatus` and `callbackType`
