@@ -59,6 +59,7 @@
 //! - [`Core`]: prepare requests and parse answers.
 //! - [`Error`]: the one error type of qys.
 //! - [`retry`]: the pure retry policy the frontends consult.
+//! - [`verify`]: the gateway's check of a signed request, as a pure function.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -81,6 +82,7 @@ pub mod retry;
 pub mod settings;
 mod sign;
 pub mod types;
+pub mod verify;
 
 pub use crate::callback::{CallbackError, CallbackErrorKind};
 pub use crate::clock::{Clock, FixedClock, Nonce, NonceSource, SequentialNonce};
