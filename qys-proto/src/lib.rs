@@ -65,6 +65,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer;
 pub mod api;
 pub mod callback;
 mod clock;
