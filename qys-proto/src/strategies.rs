@@ -11,6 +11,8 @@
 //!   header set, time, nonce and an unsigned request to a path of the right kind — with the
 //!   [`Gateway`] that must accept the signed result. Hand it to the checks of
 //!   [`crate::properties`].
+//! - [`endpoint_case_for`] and the [`endpoints`] module: a valid request of every endpoint
+//!   type, as a typed value or as the unsigned request qys sends.
 //! - [`tamper`]: one change to a signed request head.
 //!
 //! Every strategy shrinks towards short, plain values.
@@ -26,6 +28,8 @@ use crate::credentials::{Credentials, Secret};
 use crate::environment::Environment;
 use crate::sign::{Scheme, Signer, SigningParams};
 use crate::verify::{Gateway, HeaderSet};
+
+pub mod endpoints;
 
 /// Characters that could separate or join fields if a signer added separators or trimmed.
 const SEPARATORS: &str = r#"-_:;,.|+=/\&?#@!~*'"()[]{}<>%$^`"#;
@@ -321,6 +325,13 @@ pub fn signing_case_with(
         SigningCase::new(header_set, app, agent, params, request)
             .expect("the request's path is of the header set's realm")
     })
+}
+
+/// A [`SigningCase`] of `header_set` for a request of a real endpoint of its realm, from
+/// [`endpoints::endpoint_request_for`].
+pub fn endpoint_case_for(header_set: HeaderSet) -> impl Strategy<Value = SigningCase> {
+    let requests = endpoints::endpoint_request_for(header_set).prop_map(|e| e.request);
+    signing_case_with(header_set, requests)
 }
 
 /// One change to a signed request head: a byte of one of the header set's headers replaced,
