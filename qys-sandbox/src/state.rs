@@ -100,6 +100,9 @@ pub(crate) struct State {
     pub(crate) contract_book: crate::state_contract::ContractBook,
     /// Companies' details, sub-companies, employees, seals, templates, categories.
     pub(crate) org: crate::state_org::OrgState,
+    /// The sandbox's clock (a handle on the one the builder was given): every "now" of the
+    /// handlers comes from it.
+    pub(crate) clock: crate::SandboxClock,
 }
 
 /// Which kind of callback the platform sends (spec §14): it decides the form fields, how the
@@ -147,8 +150,11 @@ impl State {
     }
 
     /// The state seeded with `fixtures`.
-    pub(crate) fn seeded(fixtures: &Fixtures) -> Self {
-        let mut state = Self::default();
+    pub(crate) fn seeded(fixtures: &Fixtures, clock: crate::SandboxClock) -> Self {
+        let mut state = Self {
+            clock,
+            ..Self::default()
+        };
         state.identity.seed(fixtures);
         crate::state_contract::seed(&mut state, fixtures);
         crate::state_org::seed(&mut state, fixtures);

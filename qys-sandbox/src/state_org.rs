@@ -11,7 +11,7 @@
 //! images the sandbox draws.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -425,8 +425,13 @@ impl OrgState {
 
     /// Counts a request for the documented repeat limits; `Err` (1006 / `11990006`) while
     /// the request is locked.
-    pub(crate) fn limit(&mut self, key: String, lock: Duration) -> Result<(), Failure> {
-        self.limiter.check(key, Instant::now(), lock)
+    pub(crate) fn limit(
+        &mut self,
+        key: String,
+        lock: Duration,
+        now: Duration,
+    ) -> Result<(), Failure> {
+        self.limiter.check(key, now, lock)
     }
 }
 
@@ -439,7 +444,7 @@ const REPEAT_MAX: usize = 5;
 const LIMITER_CAP: usize = 10_000;
 
 /// The platform's "same request N times within an hour locks it" rules (employee create: 6 h,
-/// seal edit: 18 h, accumulating).
+/// seal edit: 18 h, accumulating). Times are the sandbox clock's time since the epoch.
 #[derive(Debug, Default)]
 struct Limiter {
     entries: HashMap<String, Repeats>,
@@ -447,13 +452,13 @@ struct Limiter {
 
 #[derive(Debug, Default)]
 struct Repeats {
-    hits: VecDeque<Instant>,
-    locked_until: Option<Instant>,
+    hits: VecDeque<Duration>,
+    locked_until: Option<Duration>,
     locks: u32,
 }
 
 impl Limiter {
-    fn check(&mut self, key: String, now: Instant, lock: Duration) -> Result<(), Failure> {
+    fn check(&mut self, key: String, now: Duration, lock: Duration) -> Result<(), Failure> {
         if self.entries.len() >= LIMITER_CAP && !self.entries.contains_key(&key) {
             self.entries
                 .retain(|_, r| r.locked_until.is_some_and(|until| until > now));
@@ -468,14 +473,14 @@ impl Limiter {
         while entry
             .hits
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= REPEAT_WINDOW)
+            .is_some_and(|t| now.saturating_sub(*t) >= REPEAT_WINDOW)
         {
             entry.hits.pop_front();
         }
         entry.hits.push_back(now);
         if entry.hits.len() >= REPEAT_MAX {
             entry.locks = entry.locks.saturating_add(1);
-            entry.locked_until = Some(now + lock.saturating_mul(entry.locks));
+            entry.locked_until = Some(now.saturating_add(lock.saturating_mul(entry.locks)));
             entry.hits.clear();
         }
         Ok(())
@@ -710,38 +715,6 @@ pub(crate) fn employee_ids(
     Ok(ids)
 }
 
-// --- time ---------------------------------------------------------------------------------------
-
-/// Now as the platform writes times: `yyyy-MM-dd HH:mm:ss`, China Standard Time (UTC+8).
-pub(crate) fn now_text() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format_time(secs + 8 * 3600)
-}
-
-/// Unix seconds as `yyyy-MM-dd HH:mm:ss` (no zone shift).
-pub(crate) fn format_time(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 // --- images -------------------------------------------------------------------------------------
 
 /// The PNG file signature.
@@ -899,7 +872,7 @@ pub(crate) const FIXTURE_TEMPLATE_FILE: &[u8] =
 /// categories; one sub-company with its own administrator and default category; one
 /// authenticated company that can be invited as a sub-company.
 pub(crate) fn seed(state: &mut State, f: &Fixtures) {
-    let now = now_text();
+    let now = state.clock.text();
     let org = &mut state.org;
     org.platform = f.authenticated_company.clone();
     org.companies.push(CompanyRecord::new(
@@ -1020,14 +993,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_are_formatted_as_the_platform_writes_them() {
-        assert_eq!(format_time(0), "1970-01-01 00:00:00");
-        assert_eq!(format_time(951_782_400), "2000-02-29 00:00:00");
-        assert_eq!(format_time(1_704_067_199), "2023-12-31 23:59:59");
-        assert!(is_datetime(&now_text()));
-    }
-
-    #[test]
     fn crc_and_adler_known_answers() {
         let mut c = Crc32::default();
         c.update(b"123456789");
@@ -1128,7 +1093,7 @@ mod tests {
     #[test]
     fn repeats_lock_after_five_and_accumulate() {
         let mut l = Limiter::default();
-        let t = Instant::now();
+        let t = Duration::from_secs(1_767_225_600);
         let lock = Duration::from_secs(6 * 3600);
         for _ in 0..5 {
             assert!(l.check("k".into(), t, lock).is_ok());
