@@ -366,10 +366,6 @@ impl StoredDocument {
 pub(crate) struct ContractBook {
     last_id: u64,
     pub(crate) documents: BTreeMap<DocumentId, StoredDocument>,
-    /// Seals the platform company (and its sub-companies) may use, by ID.
-    pub(crate) seals: Vec<String>,
-    /// The platform company's name.
-    pub(crate) platform_company: String,
     /// `http://127.0.0.1:PORT` of the sandbox, for the links it mints.
     pub(crate) base_url: String,
     /// Download counts per document, for the platform's download lock.
@@ -429,11 +425,6 @@ impl ContractBook {
         Ok(())
     }
 
-    /// The default seal of the platform company.
-    pub(crate) fn default_seal(&self) -> &str {
-        self.seals.first().map_or("", String::as_str)
-    }
-
     /// Counts a download of `document`: the platform locks a document for 12 hours (24 after
     /// a second lock, ...) after 10 downloads less than 25 minutes apart. Answers whether
     /// this download may go ahead.
@@ -486,10 +477,7 @@ impl ContractBook {
 pub(crate) fn seed(state: &mut crate::state::State, fixtures: &crate::Fixtures) {
     let stamp = state.clock.text();
     let book = &mut state.contract_book;
-    book.platform_company
-        .clone_from(&fixtures.authenticated_company);
-    book.seals.push(fixtures.company_seal_id.to_string());
-    let now = state.clock.text();
+    let now = stamp.clone();
     let id = fixtures.contract_id.clone();
     let pdf = pdf::text_pdf(&["qys-sandbox fixture contract", id.as_str()]);
     book.documents.insert(

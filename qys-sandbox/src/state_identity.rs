@@ -34,7 +34,7 @@ use serde_json::{Map, Value, json};
 
 use crate::Sandbox;
 use crate::server::lock;
-use crate::state::{CallbackKind, Company, State};
+use crate::state::{CallbackKind, State};
 
 /// Where the sandbox's page links point: a reserved domain (RFC 2606) that never resolves, so
 /// nobody mistakes a sandbox link for a real page.
@@ -290,17 +290,7 @@ pub(crate) fn complete_company_auth(state: &mut State, request_id: &str, success
     request.state = AuthState::ended(success);
     let request = request.clone();
     if success {
-        match state
-            .companies
-            .iter_mut()
-            .find(|c| c.name == request.company_name)
-        {
-            Some(company) => company.authenticated = true,
-            None => state.companies.push(Company {
-                name: request.company_name.clone(),
-                authenticated: true,
-            }),
-        }
+        state.org.add_company(&request.company_name);
     }
     let mut auth_info = json!({ "name": request.company_name });
     if let Some(applicant) = &request.applicant {

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use crate::Fixtures;
 use crate::api::{Input, text_of};
 use crate::reply::Failure;
-use crate::state::{Company, State};
+use crate::state::State;
 
 /// The first ID the sandbox gives to things created by org calls (19 digits, like the
 /// platform's IDs); each new thing takes the next one.
@@ -302,7 +302,9 @@ pub(crate) struct OrgState {
     /// The platform company's name (the integrator).
     pub(crate) platform: String,
     next_id: u64,
-    /// Company details by name.
+    /// The authenticated companies the platform knows (the platform company, its
+    /// sub-companies, and every company whose authentication passed), with their details:
+    /// the one list of companies.
     pub(crate) companies: Vec<CompanyRecord>,
     /// The sub-companies' names, in invitation order.
     pub(crate) sub_companies: Vec<String>,
@@ -368,8 +370,34 @@ impl OrgState {
         self.templates.iter().position(|t| t.id == id)
     }
 
+    /// The platform company's first seal (what API signing uses when no seal is named), or
+    /// `""` when it has none.
+    pub(crate) fn default_seal(&self) -> &str {
+        self.seals
+            .iter()
+            .find(|s| s.owner == self.platform)
+            .map_or("", |s| s.id.as_str())
+    }
+
+    /// Records company `name` as authenticated (a company authentication passed), with a
+    /// fresh ID and a made-up credit code unless [`KNOWN_COMPANIES`](crate::KNOWN_COMPANIES)
+    /// lists it; answers its record.
+    pub(crate) fn add_company(&mut self, name: &str) -> &CompanyRecord {
+        if let Some(at) = self.companies.iter().position(|c| c.name == name) {
+            return &self.companies[at];
+        }
+        let id = self.new_id();
+        let n = self.companies.len();
+        self.companies.push(CompanyRecord::new(
+            id,
+            name,
+            &format!("91330100MA2SA{n:05}"),
+            0.0,
+        ));
+        &self.companies[n]
+    }
+
     /// Whether seal `id` exists and is `NORMAL` (for the signing endpoints).
-    #[allow(dead_code)] // for the contract and signing route groups
     pub(crate) fn seal_usable(&self, id: &str) -> bool {
         self.seals
             .iter()
@@ -570,9 +598,7 @@ pub(crate) fn owner(state: &State, tenant: Option<String>) -> Result<String, Fai
 
 /// Whether the platform knows a company of this name at all.
 pub(crate) fn known_company(state: &State, name: &str) -> bool {
-    state.org.company(name).is_some()
-        || state.companies.iter().any(|c| c.name == name)
-        || state.tenants.iter().any(|t| t.name == name)
+    state.org.company(name).is_some() || state.tenants.iter().any(|t| t.name == name)
 }
 
 /// `selectOffset` / `selectLimit` of a list (defaults 0 and 1000), and the page of `items`
@@ -887,10 +913,6 @@ pub(crate) fn seed(state: &mut State, f: &Fixtures) {
     ] {
         let id = org.new_id();
         org.companies.push(CompanyRecord::new(id, name, reg, 500.0));
-        state.companies.push(Company {
-            name: name.clone(),
-            authenticated: true,
-        });
     }
     org.sub_companies.push(f.sub_company_name.clone());
     let admin_mobile = f.admin.contact.clone();

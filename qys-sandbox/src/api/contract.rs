@@ -529,10 +529,10 @@ pub(super) fn seal_not_found(seal: &str) -> Failure {
 /// # Errors
 /// 1201 or 1203.
 pub(super) fn check_seal(state: &State, seal: &str) -> Result<(), Failure> {
-    if !state.contract_book.seals.iter().any(|s| s == seal) {
+    if state.org.seal_index(seal).is_none() {
         return Err(seal_not_found(seal));
     }
-    if state.org.seal_index(seal).is_some() && !state.org.seal_usable(seal) {
+    if !state.org.seal_usable(seal) {
         return Err(Failure::business(
             1203,
             "11011203",
@@ -658,12 +658,7 @@ pub(super) fn emit(
     let Some(c) = state.contracts.get(id) else {
         return;
     };
-    let fields = callback_fields(
-        c,
-        callback_type,
-        signatory,
-        &state.contract_book.platform_company,
-    );
+    let fields = callback_fields(c, callback_type, signatory, &state.org.platform);
     let url = c.callback_url.clone();
     state.emit(CallbackKind::ContractStatus, url, fields);
 }
@@ -676,8 +671,8 @@ pub(super) fn settle(
     events: Vec<(&'static str, Option<usize>)>,
 ) {
     let stamp = state.clock.text();
-    let seal = state.contract_book.default_seal().to_owned();
-    let platform = state.contract_book.platform_company.clone();
+    let seal = state.org.default_seal().to_owned();
+    let platform = state.org.platform.clone();
     let Some(c) = state.contracts.get_mut(id) else {
         return;
     };
@@ -715,7 +710,7 @@ pub(super) fn api_operator(state: &State, id: &ContractId) -> String {
     state
         .contracts
         .get(id)
-        .map(|c| c.owner(&state.contract_book.platform_company).to_owned())
+        .map(|c| c.owner(&state.org.platform).to_owned())
         .unwrap_or_default()
 }
 
@@ -1033,13 +1028,12 @@ pub(super) fn signatory_json(s: &Signatory, with_operators: bool) -> Value {
 
 /// The contract as draft, detail and list answer it.
 pub(super) fn contract_json(state: &State, c: &Contract, full: bool, operators: bool) -> Value {
-    let book = &state.contract_book;
     let mut m = Map::new();
     m.insert("id".into(), json!(c.id.as_str()));
     if let Some(b) = &c.biz_id {
         m.insert("bizId".into(), json!(b));
     }
-    m.insert("tenantName".into(), json!(c.owner(&book.platform_company)));
+    m.insert("tenantName".into(), json!(c.owner(&state.org.platform)));
     m.insert("subject".into(), json!(c.subject));
     if let Some(d) = &c.description {
         m.insert("description".into(), json!(d));
@@ -1079,7 +1073,10 @@ pub(super) fn contract_json(state: &State, c: &Contract, full: bool, operators: 
                 .collect(),
         ),
     );
-    m.insert("documents".into(), Value::Array(documents_json(book, c)));
+    m.insert(
+        "documents".into(),
+        Value::Array(documents_json(&state.contract_book, c)),
+    );
     if let Some(t) = &c.comments {
         m.insert("comments".into(), json!(t));
     }
@@ -2068,7 +2065,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if old.status == ContractStatus::Draft {
         return Err(bad_status(old.status, "a sent contract"));
     }
-    let owner = old.owner(&state.contract_book.platform_company).to_owned();
+    let owner = old.owner(&state.org.platform).to_owned();
     if let Some(biz) = input.text("newBizId")
         && state
             .find_contract(None, Some(&biz), old.tenant_name.as_deref())

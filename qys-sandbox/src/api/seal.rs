@@ -233,9 +233,8 @@ fn seal_admins(state: &State, owner: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds a new seal (and tells the contract group it may be used).
-/// Adds a `NORMAL` seal of `owner` made now, usable by `users`, with a fresh ID (also
-/// known to the contract book); answers the ID.
+/// Adds a `NORMAL` seal of `owner` made now, usable by `users`, with a fresh ID; answers the
+/// ID.
 fn add_seal(
     state: &mut State,
     owner: String,
@@ -247,7 +246,6 @@ fn add_seal(
 ) -> String {
     let now = state.clock.text();
     let id = state.org.new_id();
-    state.contract_book.seals.push(id.clone());
     state.org.seals.push(Seal {
         id: id.clone(),
         owner,
@@ -511,7 +509,6 @@ fn remove(state: &mut State, input: Input) -> Result<Answer, Failure> {
             state.org.seals[at].id
         )));
     }
-    let seal = state.org.seals.remove(at);
-    state.contract_book.seals.retain(|s| *s != seal.id);
+    state.org.seals.remove(at);
     Ok(Answer::Result(Value::Null))
 }

@@ -102,7 +102,7 @@ fn add(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if !matches!(c.status, ContractStatus::Signing | ContractStatus::Complete) {
         return Err(bad_status(c.status, "SIGNING or COMPLETE"));
     }
-    let owner = c.owner(&state.contract_book.platform_company).to_owned();
+    let owner = c.owner(&state.org.platform).to_owned();
     let position = c.signatories.len();
     let value = input
         .fields

@@ -251,7 +251,7 @@ fn sign_action(
     check_stampers(state, c, input.fields.get("stampers"), allowed)?;
     let company = input
         .text("tenantName")
-        .unwrap_or_else(|| c.owner(&state.contract_book.platform_company).to_owned());
+        .unwrap_or_else(|| c.owner(&state.org.platform).to_owned());
     // Only the platform company and its sub-companies sign by API (§4), with their own seals.
     if !state.org.is_member(&company) {
         return Err(crate::state_org::company_no_permission(&company));
@@ -262,7 +262,7 @@ fn sign_action(
     {
         return Err(seal_not_found(&format!("{s} (not a seal of {company})")));
     }
-    let default_seal = state.contract_book.default_seal().to_owned();
+    let default_seal = state.org.default_seal().to_owned();
     let c = contract_mut(state, &id)?;
     let (index, signatory) = c
         .signatories
