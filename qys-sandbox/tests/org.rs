@@ -462,6 +462,33 @@ fn the_same_create_request_five_times_in_an_hour_is_locked() {
         post_json(&sandbox, "/v2/employee/create", &other).json()["code"],
         0
     );
+    // The lock lasts six hours by the sandbox's clock.
+    let at_sandbox_time = |sandbox: &Sandbox| {
+        let params = qys_proto::SigningParams::new(
+            sandbox.clock().unix_ms(),
+            qys_proto::Nonce::new(uuid_like()).unwrap(),
+        );
+        let request = signed_raw(
+            sandbox,
+            "POST",
+            "/v2/employee/create",
+            Some("application/json"),
+            body.to_string().as_bytes(),
+            &params,
+        );
+        send(sandbox, &request)
+    };
+    sandbox.clock().advance(Duration::from_secs(6 * 3600 - 60));
+    assert_error(&at_sandbox_time(&sandbox), 200, 1006, "11990006");
+    sandbox.clock().advance(Duration::from_secs(61));
+    assert_eq!(at_sandbox_time(&sandbox).json()["code"], 0);
+}
+
+/// A nonce unlike any other in this test process.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("org-test-{}-{}", now_ms(), N.fetch_add(1, Ordering::SeqCst))
 }
 
 // --- seals ---------------------------------------------------------------------------------------
