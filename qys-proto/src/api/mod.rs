@@ -29,6 +29,7 @@ use http::Method;
 
 pub mod app;
 pub mod attachment;
+pub mod catalogue;
 pub mod auth;
 pub mod authorization;
 pub mod category;
