@@ -22,10 +22,12 @@
 //! | [`uniform`] | JS SDK forwarding (`/uniformapi`) |
 //! | [`org_types`] | types shared by the groups above (pages, links, roles) |
 //!
-//! [`catalogue`] lists every endpoint type with its method and path, read from the trait
-//! constants; `ENDPOINTS.md` at the repository root is checked against it.
+//! [`catalogue`] lists every endpoint type with its method and path, read from the
+//! [`Route`] constants; `ENDPOINTS.md` at the repository root is checked against it.
 
 use http::Method;
+
+use crate::endpoint::Route;
 
 pub mod app;
 pub mod attachment;
@@ -48,18 +50,7 @@ pub mod template;
 pub mod tools;
 pub mod uniform;
 
-/// How an endpoint travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// A JSON body.
-    Json,
-    /// A query string (or nothing).
-    Query,
-    /// A `multipart/form-data` body with files.
-    Multipart,
-    /// A download.
-    Download,
-}
+pub use crate::endpoint::Shape;
 
 /// One endpoint as the catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +61,7 @@ pub struct EndpointInfo {
     pub method: Method,
     /// The path.
     pub path: &'static str,
-    /// How it travels.
+    /// How it travels, read from the type ([`Route::SHAPE`]).
     pub shape: Shape,
 }
 
@@ -80,21 +71,12 @@ fn short_name<T: ?Sized>() -> &'static str {
     no_generics.rsplit("::").next().unwrap_or(no_generics)
 }
 
-fn call<E: crate::endpoint::Endpoint>(shape: Shape) -> EndpointInfo {
+fn entry<E: Route>() -> EndpointInfo {
     EndpointInfo {
         type_name: short_name::<E>(),
         method: E::METHOD,
         path: E::PATH,
-        shape,
-    }
-}
-
-fn download<E: crate::endpoint::Download>() -> EndpointInfo {
-    EndpointInfo {
-        type_name: short_name::<E>(),
-        method: E::METHOD,
-        path: E::PATH,
-        shape: Shape::Download,
+        shape: E::SHAPE,
     }
 }
 
@@ -102,150 +84,150 @@ fn download<E: crate::endpoint::Download>() -> EndpointInfo {
 pub fn catalogue() -> Vec<EndpointInfo> {
     use miniapp::*;
     vec![
-        call::<ContractSignTicketRequest>(Shape::Json),
-        call::<ContractViewTicketRequest>(Shape::Json),
-        call::<PersonalAuthTicketRequest>(Shape::Json),
-        call::<CompanyAuthTicketRequest>(Shape::Json),
-        call::<CompanyAuthLicenseTicketRequest<()>>(Shape::Multipart),
-        call::<PersonalSignAuthTicketRequest>(Shape::Json),
-        call::<SaasPersonalSignAuthTicketRequest>(Shape::Json),
-        call::<SaasSealSignAuthTicketRequest>(Shape::Json),
-        call::<SaasCompanyAuthTicketRequest<()>>(Shape::Multipart),
-        call::<SaasPersonalAuthTicketRequest>(Shape::Json),
-        call::<SaasPrivilegeTicketRequest>(Shape::Json),
+        entry::<ContractSignTicketRequest>(),
+        entry::<ContractViewTicketRequest>(),
+        entry::<PersonalAuthTicketRequest>(),
+        entry::<CompanyAuthTicketRequest>(),
+        entry::<CompanyAuthLicenseTicketRequest<()>>(),
+        entry::<PersonalSignAuthTicketRequest>(),
+        entry::<SaasPersonalSignAuthTicketRequest>(),
+        entry::<SaasSealSignAuthTicketRequest>(),
+        entry::<SaasCompanyAuthTicketRequest<()>>(),
+        entry::<SaasPersonalAuthTicketRequest>(),
+        entry::<SaasPrivilegeTicketRequest>(),
         // 组织架构 (company)
-        call::<company::SubCompanyListRequest>(Shape::Query),
-        call::<company::SubCompanyInviteRequest>(Shape::Json),
-        call::<company::SubCompanyRemoveRequest>(Shape::Query),
-        call::<company::PlatformInfoRequest>(Shape::Query),
-        call::<company::CompanyDetailRequest>(Shape::Query),
-        call::<company::CompanyChangeInfoRequest>(Shape::Json),
-        call::<company::CompanyFeeInfoRequest>(Shape::Query),
+        entry::<company::SubCompanyListRequest>(),
+        entry::<company::SubCompanyInviteRequest>(),
+        entry::<company::SubCompanyRemoveRequest>(),
+        entry::<company::PlatformInfoRequest>(),
+        entry::<company::CompanyDetailRequest>(),
+        entry::<company::CompanyChangeInfoRequest>(),
+        entry::<company::CompanyFeeInfoRequest>(),
         // 组织架构 (employees)
-        call::<employee::EmployeeListRequest>(Shape::Query),
-        call::<employee::EmployeeCreateRequest>(Shape::Json),
-        call::<employee::EmployeeUpdateRequest>(Shape::Json),
-        call::<employee::EmployeeDetailRequest>(Shape::Json),
-        call::<employee::RoleManageRequest>(Shape::Json),
-        call::<employee::EmployeeRemoveRequest>(Shape::Json),
+        entry::<employee::EmployeeListRequest>(),
+        entry::<employee::EmployeeCreateRequest>(),
+        entry::<employee::EmployeeUpdateRequest>(),
+        entry::<employee::EmployeeDetailRequest>(),
+        entry::<employee::RoleManageRequest>(),
+        entry::<employee::EmployeeRemoveRequest>(),
         // 印章管理
-        call::<seal::SealListRequest>(Shape::Query),
-        download::<seal::SealImageRequest>(),
-        call::<seal::SealAutoCreateRequest>(Shape::Json),
-        call::<seal::SealDetailRequest>(Shape::Query),
-        call::<seal::SealEditRequest>(Shape::Json),
-        call::<seal::SealCreateByImageRequest>(Shape::Json),
-        call::<seal::SealStatusRequest>(Shape::Json),
-        call::<seal::SealRemoveRequest>(Shape::Query),
+        entry::<seal::SealListRequest>(),
+        entry::<seal::SealImageRequest>(),
+        entry::<seal::SealAutoCreateRequest>(),
+        entry::<seal::SealDetailRequest>(),
+        entry::<seal::SealEditRequest>(),
+        entry::<seal::SealCreateByImageRequest>(),
+        entry::<seal::SealStatusRequest>(),
+        entry::<seal::SealRemoveRequest>(),
         // 模板管理
-        call::<template::TemplateListRequest>(Shape::Query),
-        call::<template::TemplateDetailRequest>(Shape::Query),
-        call::<template::TemplatePageUrlRequest>(Shape::Query),
-        call::<template::TemplateCreateByWordRequest<()>>(Shape::Multipart),
-        call::<template::TemplateEditRequest>(Shape::Json),
-        call::<template::TemplateStatusRequest>(Shape::Json),
-        download::<template::TemplateDownloadRequest>(),
-        call::<template::TemplateRemoveRequest>(Shape::Query),
+        entry::<template::TemplateListRequest>(),
+        entry::<template::TemplateDetailRequest>(),
+        entry::<template::TemplatePageUrlRequest>(),
+        entry::<template::TemplateCreateByWordRequest<()>>(),
+        entry::<template::TemplateEditRequest>(),
+        entry::<template::TemplateStatusRequest>(),
+        entry::<template::TemplateDownloadRequest>(),
+        entry::<template::TemplateRemoveRequest>(),
         // 业务分类
-        call::<category::CategoryListRequest>(Shape::Query),
-        call::<category::CategoryDetailRequest>(Shape::Query),
+        entry::<category::CategoryListRequest>(),
+        entry::<category::CategoryDetailRequest>(),
         // 个人认证 / 企业认证
-        call::<auth::PersonalAuthPageRequest>(Shape::Json),
-        call::<auth::PersonalAuthResultRequest>(Shape::Query),
-        call::<auth::CompanyAuthPcPageRequest>(Shape::Json),
-        call::<auth::CompanyAuthH5PageRequest>(Shape::Json),
-        call::<auth::CompanyAuthLicensePcPageRequest<()>>(Shape::Multipart),
-        call::<auth::CompanyAuthLicenseH5PageRequest<()>>(Shape::Multipart),
-        call::<auth::CompanyAuthResultRequest>(Shape::Query),
+        entry::<auth::PersonalAuthPageRequest>(),
+        entry::<auth::PersonalAuthResultRequest>(),
+        entry::<auth::CompanyAuthPcPageRequest>(),
+        entry::<auth::CompanyAuthH5PageRequest>(),
+        entry::<auth::CompanyAuthLicensePcPageRequest<()>>(),
+        entry::<auth::CompanyAuthLicenseH5PageRequest<()>>(),
+        entry::<auth::CompanyAuthResultRequest>(),
         // 外部客户
-        call::<customer::CustomerAddRequest>(Shape::Json),
+        entry::<customer::CustomerAddRequest>(),
         // 授权管理
-        call::<authorization::SsoPrivilegeUrlRequest>(Shape::Json),
-        call::<authorization::PersonalSignAuthUrlRequest>(Shape::Json),
-        call::<authorization::PersonalSignDeauthorizeRequest>(Shape::Json),
-        call::<authorization::PersonalSignQueryRequest>(Shape::Json),
+        entry::<authorization::SsoPrivilegeUrlRequest>(),
+        entry::<authorization::PersonalSignAuthUrlRequest>(),
+        entry::<authorization::PersonalSignDeauthorizeRequest>(),
+        entry::<authorization::PersonalSignQueryRequest>(),
         // 辅助工具 / 信息校验 / 区块链存证
-        call::<tools::FileVerifyRequest<()>>(Shape::Multipart),
-        call::<tools::IdentityVerifyRequest>(Shape::Json),
-        call::<tools::CompanyInfoVerifyRequest>(Shape::Json),
-        call::<tools::IdCardOcrRequest<()>>(Shape::Multipart),
-        call::<tools::BankCardOcrRequest<()>>(Shape::Multipart),
-        call::<tools::ElectronicProveApplyRequest>(Shape::Multipart),
-        call::<tools::CompleteReportApplyRequest<()>>(Shape::Multipart),
-        call::<tools::CompleteReportStatusRequest>(Shape::Query),
-        download::<tools::CompleteReportDownloadRequest>(),
-        call::<tools::ChainNotaryRequest<()>>(Shape::Multipart),
+        entry::<tools::FileVerifyRequest<()>>(),
+        entry::<tools::IdentityVerifyRequest>(),
+        entry::<tools::CompanyInfoVerifyRequest>(),
+        entry::<tools::IdCardOcrRequest<()>>(),
+        entry::<tools::BankCardOcrRequest<()>>(),
+        entry::<tools::ElectronicProveApplyRequest>(),
+        entry::<tools::CompleteReportApplyRequest<()>>(),
+        entry::<tools::CompleteReportStatusRequest>(),
+        entry::<tools::CompleteReportDownloadRequest>(),
+        entry::<tools::ChainNotaryRequest<()>>(),
         // 应用设置
-        call::<app::AppInfoRequest>(Shape::Query),
-        call::<app::AppCallbackUpdateRequest>(Shape::Json),
+        entry::<app::AppInfoRequest>(),
+        entry::<app::AppCallbackUpdateRequest>(),
         // SaaS
-        call::<saas::SaasApplyAppRequest>(Shape::Json),
-        call::<saas::SaasResetTokenRequest>(Shape::Json),
-        call::<saas::SaasCompanyDetailRequest>(Shape::Query),
-        call::<saas::SaasCompanyAuthUrlRequest>(Shape::Json),
-        call::<saas::SaasCompanyAuthPageUrlRequest<()>>(Shape::Multipart),
-        call::<saas::SaasCompanyAuthResultRequest>(Shape::Query),
-        call::<saas::SaasPersonalAuthPageRequest>(Shape::Json),
-        call::<saas::SaasPersonalAuthResultRequest>(Shape::Query),
-        call::<saas::SaasPersonalSignAuthUrlRequest>(Shape::Json),
-        call::<saas::SaasPersonalSignDeauthorizeRequest>(Shape::Json),
-        call::<saas::SaasSealSignAuthUrlRequest>(Shape::Json),
-        call::<saas::SaasPrivilegeUrlRequest>(Shape::Json),
-        call::<saas::SaasPrivilegeQueryRequest>(Shape::Query),
-        call::<saas::SaasAppAccessControlRequest>(Shape::Json),
-        call::<saas::SaasCompanyAccessControlRequest>(Shape::Json),
-        call::<saas::SaasPersonalAccessControlRequest>(Shape::Json),
-        call::<saas::SaasBindingRequest>(Shape::Query),
-        call::<saas::SaasCheckHealthRequest>(Shape::Query),
-        call::<saas::SaasPlatformFeeRequest>(Shape::Query),
-        call::<saas::SaasFeeInfoRequest>(Shape::Query),
-        call::<saas::SaasFeeInitRequest>(Shape::Json),
-        call::<saas::SaasFeeUpdateRequest>(Shape::Json),
+        entry::<saas::SaasApplyAppRequest>(),
+        entry::<saas::SaasResetTokenRequest>(),
+        entry::<saas::SaasCompanyDetailRequest>(),
+        entry::<saas::SaasCompanyAuthUrlRequest>(),
+        entry::<saas::SaasCompanyAuthPageUrlRequest<()>>(),
+        entry::<saas::SaasCompanyAuthResultRequest>(),
+        entry::<saas::SaasPersonalAuthPageRequest>(),
+        entry::<saas::SaasPersonalAuthResultRequest>(),
+        entry::<saas::SaasPersonalSignAuthUrlRequest>(),
+        entry::<saas::SaasPersonalSignDeauthorizeRequest>(),
+        entry::<saas::SaasSealSignAuthUrlRequest>(),
+        entry::<saas::SaasPrivilegeUrlRequest>(),
+        entry::<saas::SaasPrivilegeQueryRequest>(),
+        entry::<saas::SaasAppAccessControlRequest>(),
+        entry::<saas::SaasCompanyAccessControlRequest>(),
+        entry::<saas::SaasPersonalAccessControlRequest>(),
+        entry::<saas::SaasBindingRequest>(),
+        entry::<saas::SaasCheckHealthRequest>(),
+        entry::<saas::SaasPlatformFeeRequest>(),
+        entry::<saas::SaasFeeInfoRequest>(),
+        entry::<saas::SaasFeeInitRequest>(),
+        entry::<saas::SaasFeeUpdateRequest>(),
         // JS SDK
-        call::<uniform::UniformApiRequest<()>>(Shape::Multipart),
-        download::<uniform::UniformApiDownloadRequest>(),
+        entry::<uniform::UniformApiRequest<()>>(),
+        entry::<uniform::UniformApiDownloadRequest>(),
         // 合同管理
-        call::<contract::ContractDraftRequest>(Shape::Json),
-        call::<document::DocumentAddByFileRequest<()>>(Shape::Multipart),
-        call::<document::DocumentAddByFilesRequest<()>>(Shape::Multipart),
-        call::<document::DocumentAddByTemplateRequest>(Shape::Json),
-        call::<contract::ContractSendRequest>(Shape::Json),
-        call::<contract::ContractCopySendRequest>(Shape::Json),
-        call::<signatory::SignatoryEditRequest>(Shape::Json),
-        call::<signatory::SignatoryEditV2Request>(Shape::Json),
-        call::<signatory::SignatoryOperatorsEditRequest>(Shape::Json),
-        call::<signatory::SignatoryAddRequest>(Shape::Json),
-        call::<signatory::SignatoryIdentityRequest>(Shape::Query),
-        call::<contract::ContractViewUrlRequest>(Shape::Query),
-        call::<contract::ContractDetailRequest>(Shape::Query),
-        call::<contract::ContractListRequest>(Shape::Query),
-        download::<contract::ContractDownloadRequest>(),
-        download::<document::DocumentDownloadRequest>(),
-        download::<attachment::AttachmentDownloadRequest>(),
-        call::<contract::ContractForceEndRequest>(Shape::Json),
-        call::<contract::ContractForceEndAttachmentRequest<()>>(Shape::Multipart),
-        call::<contract::ContractWatermarkRequest>(Shape::Json),
-        call::<contract::ContractDelayRequest>(Shape::Json),
-        call::<contract::ContractStreamRequest>(Shape::Query),
-        call::<contract::ContractDownloadUrlRequest>(Shape::Query),
-        call::<contract::ContractResendRequest>(Shape::Json),
-        call::<contract::ContractModifyRequest>(Shape::Json),
-        call::<contract::ContractRequiredDetailRequest>(Shape::Json),
-        call::<contract::ContractJoinUrlRequest>(Shape::Query),
-        call::<contract::ContractPersonalJoinUrlRequest>(Shape::Query),
-        call::<contract::CheckHealthRequest>(Shape::Query),
+        entry::<contract::ContractDraftRequest>(),
+        entry::<document::DocumentAddByFileRequest<()>>(),
+        entry::<document::DocumentAddByFilesRequest<()>>(),
+        entry::<document::DocumentAddByTemplateRequest>(),
+        entry::<contract::ContractSendRequest>(),
+        entry::<contract::ContractCopySendRequest>(),
+        entry::<signatory::SignatoryEditRequest>(),
+        entry::<signatory::SignatoryEditV2Request>(),
+        entry::<signatory::SignatoryOperatorsEditRequest>(),
+        entry::<signatory::SignatoryAddRequest>(),
+        entry::<signatory::SignatoryIdentityRequest>(),
+        entry::<contract::ContractViewUrlRequest>(),
+        entry::<contract::ContractDetailRequest>(),
+        entry::<contract::ContractListRequest>(),
+        entry::<contract::ContractDownloadRequest>(),
+        entry::<document::DocumentDownloadRequest>(),
+        entry::<attachment::AttachmentDownloadRequest>(),
+        entry::<contract::ContractForceEndRequest>(),
+        entry::<contract::ContractForceEndAttachmentRequest<()>>(),
+        entry::<contract::ContractWatermarkRequest>(),
+        entry::<contract::ContractDelayRequest>(),
+        entry::<contract::ContractStreamRequest>(),
+        entry::<contract::ContractDownloadUrlRequest>(),
+        entry::<contract::ContractResendRequest>(),
+        entry::<contract::ContractModifyRequest>(),
+        entry::<contract::ContractRequiredDetailRequest>(),
+        entry::<contract::ContractJoinUrlRequest>(),
+        entry::<contract::ContractPersonalJoinUrlRequest>(),
+        entry::<contract::CheckHealthRequest>(),
         // 签署服务
-        call::<signing::CompanySignRequest>(Shape::Json),
-        call::<signing::LegalPersonSignRequest>(Shape::Json),
-        call::<signing::ContractAuditRequest>(Shape::Json),
-        call::<signing::ContractNoticeRequest>(Shape::Json),
-        call::<signing::ContractPageUrlRequest>(Shape::Json),
-        call::<signing::ContractAppointUrlRequest>(Shape::Json),
-        call::<contract::ContractShortUrlRequest>(Shape::Query),
-        call::<signing::ContractInvalidRequest>(Shape::Json),
-        call::<signing::ContractInvalidByFileRequest<()>>(Shape::Multipart),
-        call::<signing::ContractInvalidByTemplateRequest>(Shape::Json),
-        call::<signing::ContractInvalidSignRequest>(Shape::Json),
-        call::<signing::PersonalSignRequest>(Shape::Json),
+        entry::<signing::CompanySignRequest>(),
+        entry::<signing::LegalPersonSignRequest>(),
+        entry::<signing::ContractAuditRequest>(),
+        entry::<signing::ContractNoticeRequest>(),
+        entry::<signing::ContractPageUrlRequest>(),
+        entry::<signing::ContractAppointUrlRequest>(),
+        entry::<contract::ContractShortUrlRequest>(),
+        entry::<signing::ContractInvalidRequest>(),
+        entry::<signing::ContractInvalidByFileRequest<()>>(),
+        entry::<signing::ContractInvalidByTemplateRequest>(),
+        entry::<signing::ContractInvalidSignRequest>(),
+        entry::<signing::PersonalSignRequest>(),
     ]
 }
