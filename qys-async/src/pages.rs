@@ -14,11 +14,7 @@ use qys_proto::pages::PageWalk;
 use crate::client::Client;
 
 type PageFuture<'c, E> = Pin<
-    Box<
-        dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Endpoint>::Response>)>
-            + Send
-            + 'c,
-    >,
+    Box<dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Call>::Response>)> + Send + 'c>,
 >;
 
 #[doc = qys_proto::frontend_doc!(pages_type)]

@@ -29,9 +29,16 @@ fn assert_send<T: Send>(_: &T) {}
 
 struct Pdf;
 
+impl endpoint::Check for Pdf {}
+
 impl endpoint::Download for Pdf {
-    const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/v2/contract/download";
+    fn method(&self) -> http::Method {
+        http::Method::GET
+    }
+
+    fn path(&self) -> &str {
+        "/v2/contract/download"
+    }
 
     fn payload(&self) -> Result<endpoint::Payload, qys_async::BuildError> {
         Ok(endpoint::Payload::Empty)

@@ -304,7 +304,7 @@ impl Client {
     }
 
     /// Reads a whole answer (refusing one over the limit) and parses it for `E`.
-    fn read_parse<E: Endpoint>(
+    fn read_parse<E: endpoint::Call>(
         &self,
         call: &mut Call<'_>,
         (response, _slot): Answer,

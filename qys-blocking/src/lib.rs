@@ -82,3 +82,9 @@ pub use crate::download::Download;
 pub use crate::pages::{Items, Pages};
 pub use crate::source::{OneShot, Source, open_file};
 pub use qys_proto::frontend::*;
+
+/// This crate's README (its code blocks are also the workspace README's blocking examples),
+/// compiled as doctests so that they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -222,19 +222,29 @@ impl Engine {
     }
 
     /// [`call`](Self::call) for a JSON or query endpoint.
-    pub fn call_endpoint<E: Endpoint>(&self, _endpoint: &E, now: Instant) -> Call<'_> {
-        self.call(E::METHOD, E::PATH, E::IDEMPOTENT, now)
+    pub fn call_endpoint<E: Endpoint + ?Sized>(&self, endpoint: &E, now: Instant) -> Call<'_> {
+        self.call(
+            endpoint.method(),
+            endpoint.path(),
+            endpoint.idempotent(),
+            now,
+        )
     }
 
     /// [`call`](Self::call) for an upload endpoint.
-    pub fn call_upload<E: Upload>(&self, _endpoint: &E, now: Instant) -> Call<'_> {
-        self.call(E::METHOD, E::PATH, E::IDEMPOTENT, now)
+    pub fn call_upload<E: Upload + ?Sized>(&self, endpoint: &E, now: Instant) -> Call<'_> {
+        self.call(
+            endpoint.method(),
+            endpoint.path(),
+            endpoint.idempotent(),
+            now,
+        )
     }
 
     /// [`call`](Self::call) for a download: downloads only read, so they are retried as
     /// idempotent calls (until the body starts).
-    pub fn call_download<E: Download>(&self, _endpoint: &E, now: Instant) -> Call<'_> {
-        self.call(E::METHOD, E::PATH, true, now)
+    pub fn call_download<E: Download + ?Sized>(&self, endpoint: &E, now: Instant) -> Call<'_> {
+        self.call(endpoint.method(), endpoint.path(), true, now)
     }
 }
 
@@ -316,7 +326,7 @@ impl Call<'_> {
     ///
     /// # Errors
     /// [`Error::Build`] as [`Core::prepare`].
-    pub fn prepare<E: Endpoint>(
+    pub fn prepare<E: Endpoint + ?Sized>(
         &mut self,
         endpoint: &E,
         now: Instant,
@@ -329,7 +339,7 @@ impl Call<'_> {
     ///
     /// # Errors
     /// [`Error::Build`] as [`Core::prepare_download`].
-    pub fn prepare_download<E: Download>(
+    pub fn prepare_download<E: Download + ?Sized>(
         &mut self,
         endpoint: &E,
         now: Instant,
@@ -343,7 +353,7 @@ impl Call<'_> {
     ///
     /// # Errors
     /// [`Error::Build`] as [`Core::prepare_upload`].
-    pub fn prepare_upload<E: Upload>(
+    pub fn prepare_upload<E: Upload + ?Sized>(
         &mut self,
         endpoint: &E,
         now: Instant,
@@ -405,7 +415,7 @@ impl Call<'_> {
     ///
     /// # Errors
     /// As [`Core::parse_parts`].
-    pub fn parse<E: Endpoint>(
+    pub fn parse<E: crate::endpoint::Call>(
         &mut self,
         status: StatusCode,
         headers: &HeaderMap,
