@@ -96,6 +96,7 @@ pub mod settings;
 mod sign;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod trace;
 pub mod types;
 pub mod verify;
 
