@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, ContractRef, PersonalField, User, comma_joined, lenient, string_enum};
+use super::{Category, ContractRef, PersonalField, User, lenient, string_enum};
 use crate::api::org_types::invalid;
 
 string_enum! {
@@ -244,8 +244,11 @@ pub struct Stamper {
     /// The document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<crate::id::DocumentId>,
-    /// Several documents, comma-separated (vendor Go model).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Several documents, comma-separated (vendor Go model; one ID may come as a number).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::answer::opt_text"
+    )]
     pub document_ids: Option<String>,
     /// The seal to use.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -305,6 +308,9 @@ pub struct Stamper {
         deserialize_with = "lenient::opt_f64"
     )]
     pub rotation_degrees: Option<f64>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Stamper {
@@ -483,6 +489,9 @@ pub struct Action {
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Action {
@@ -534,6 +543,9 @@ pub struct Attachment {
         deserialize_with = "lenient::opt_bool"
     )]
     pub need_sign: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Real-name data a personal signer is checked against (`userAuthInfo`).
@@ -555,6 +567,9 @@ pub struct UserAuthInfo {
         deserialize_with = "lenient::vec"
     )]
     pub modify_fields: Vec<PersonalField>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A signatory (签署方) of a contract.
@@ -633,6 +648,9 @@ pub struct Signatory {
         deserialize_with = "lenient::opt_bool"
     )]
     pub sponsor: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Signatory {
@@ -745,6 +763,9 @@ pub struct TemplateParam {
     /// A description (template edit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl TemplateParam {
@@ -782,6 +803,9 @@ pub struct CopySendReceiver {
     /// ⚠ Undocumented (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CopySendReceiver {
@@ -817,6 +841,9 @@ pub struct Document {
     /// `CONTRACT` or an attachment kind (⚠ values not retrieved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 string_enum! {
@@ -979,46 +1006,14 @@ pub struct CustomField {
     /// The value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Contract labels: sent as one comma-joined string (as the vendor Go SDK sends them), read
-/// from a string or a list (detail returns a list).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Tags(pub Vec<String>);
-
-impl Tags {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for Tags {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        comma_joined(&self.0, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Tags {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            List(Vec<String>),
-            Text(String),
-        }
-        Ok(match Option::<Shape>::deserialize(d)? {
-            Some(Shape::List(l)) => Self(l),
-            Some(Shape::Text(t)) => Self(
-                t.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            None => Self::default(),
-        })
-    }
-}
+/// Contract labels: sent as one comma-joined text (as the vendor Go SDK sends them), read
+/// from a text or a list (detail returns a list), and written back in the form they came in.
+pub type Tags = crate::api::org_types::TextList;
 
 /// A contract (合同): the body of `/v2/contract/draft` and the `result` of draft, detail and
 /// list. Fields the platform fills are `None` in a request.
@@ -1151,8 +1146,8 @@ pub struct Contract {
     /// Why an invalidation failed (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_fail_type: Option<InvalidFailType>,
-    /// Fields qys does not model yet, as sent (responses only; never serialized).
-    #[serde(flatten, skip_serializing)]
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -75,100 +75,20 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
 pub(crate) mod lenient {
     use serde::{Deserialize, Deserializer};
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        Bool(bool),
-        Int(i64),
-        Float(f64),
-        Text(String),
-    }
+    pub(crate) use crate::answer::{opt_bool, opt_f64, opt_i64, vec};
 
-    /// `true`, `"true"`, `1`, `"1"` (and their opposites); `null` or other text is `None`.
-    pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Bool(b)) => Some(b),
-            Some(Loose::Int(i)) => Some(i != 0),
-            Some(Loose::Float(f)) => Some(f != 0.0),
-            Some(Loose::Text(s)) => match s.trim() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            None => None,
-        })
-    }
-
-    /// An integer, or an integer in a string; `null` or other text is `None`.
-    pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A non-negative integer, or one in a string; `null` or other text is `None`.
-    pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Ok(opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
-    }
-
-    /// A number, or a number in a string; `null` or other text is `None`.
-    pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i as f64),
-            Some(Loose::Float(f)) => Some(f),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A list, with `null` read as empty.
-    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-    }
-
-    /// A person as responses carry it: `contactType` may be missing (it is then empty) and
-    /// the contact may come as `mobile`; an object with no contact at all is `None`.
+    /// A person as responses carry them: every field may be missing (a person known only by
+    /// name is kept), and fields such as `mobile` are kept in the person's `extra`.
     pub(crate) fn opt_user<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Loose {
-            #[serde(default)]
-            contact: Option<String>,
-            #[serde(default)]
-            mobile: Option<String>,
-            #[serde(default)]
-            contact_type: Option<crate::types::ContactType>,
-            #[serde(default)]
-            name: Option<String>,
-        }
-        let Some(u) = Option::<Loose>::deserialize(d)? else {
-            return Ok(None);
-        };
-        let Some(contact) = u.contact.or(u.mobile) else {
-            return Ok(None);
-        };
-        Ok(Some(crate::types::User {
-            contact,
-            contact_type: u
-                .contact_type
-                .unwrap_or_else(|| crate::types::ContactType::Other(String::new())),
-            name: u.name,
-        }))
+        Option::<crate::types::User>::deserialize(d)
     }
 
-    /// A list of persons as responses carry them (see [`opt_user`]).
+    /// A list of persons as responses carry them (see [`opt_user`]); `null` is empty.
     pub(crate) fn users<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(deserialize_with = "opt_user")] Option<crate::types::User>);
-        let list: Vec<One> = vec(d)?;
-        Ok(list.into_iter().filter_map(|o| o.0).collect())
+        vec(d)
     }
 }
