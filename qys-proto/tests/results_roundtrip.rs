@@ -127,7 +127,7 @@ fn samples() -> BTreeMap<&'static str, Value> {
             "Value",
             json!({"free": {"form": [1, 2.5, "三", true, null]}}),
         ),
-        ("Link", link.clone()),
+        ("Link", link),
         ("TicketResult", json!({"ticket": "tk-1", "expireTime": 600})),
         (
             "DocumentIdResult",
