@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, ContractRef, PersonalField, User, lenient, string_enum};
+use super::{Category, ContractRef, PersonalField, User, string_enum};
 use crate::api::org_types::invalid;
 
 string_enum! {
@@ -259,25 +259,25 @@ pub struct Stamper {
     /// Which occurrence of the keyword: 1 the first (default), 0 all, -1 the last, n the n-th.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub keyword_index: Option<i64>,
     /// The page (1-based; 0 all pages, -1 the last).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page: Option<i64>,
     /// The horizontal position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_x: Option<f64>,
     /// The vertical position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_y: Option<f64>,
     /// The date format of a `TIMESTAMP` position (signing endpoints).
@@ -287,25 +287,25 @@ pub struct Stamper {
     /// the vendor's skill notes only, not in the Go model).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub date_patterns: Vec<DatePattern>,
     /// The width of a personal signature or date, 10–120.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub width: Option<i64>,
     /// The height of a personal signature or date, 4–48.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub height: Option<i64>,
     /// Clockwise rotation in degrees, 0–360.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub rotation_degrees: Option<f64>,
     /// Fields qys does not know, kept as sent (and sent back as they are).
@@ -441,19 +441,19 @@ pub struct Action {
     /// The order inside the signatory, from 0.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The seals the operators may use (at most 9; sponsor and internal receivers only).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_seal_ids: Vec<crate::id::SealId>,
     /// The operators (mandatory for `AUDIT`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_operators: Vec<User>,
     /// The seal (older name, returned by detail).
@@ -462,25 +462,25 @@ pub struct Action {
     /// The seals (older name).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub seal_ids: Vec<crate::id::SealId>,
     /// The operators (older name, returned by detail with `queryActionOperator`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub operators: Vec<User>,
     /// Sign automatically (sponsor `COMPANY` actions; default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub auto_sign: Option<bool>,
     /// Positions for this action.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// The integrator's unique number for the action.
@@ -534,13 +534,13 @@ pub struct Attachment {
     /// Whether it must be uploaded (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// Whether it must be signed too (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub need_sign: Option<bool>,
     /// Fields qys does not know, kept as sent (and sent back as they are).
@@ -564,7 +564,7 @@ pub struct UserAuthInfo {
     /// The prefilled fields the signer may edit.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub modify_fields: Vec<PersonalField>,
     /// Fields qys does not know, kept as sent (and sent back as they are).
@@ -586,33 +586,30 @@ pub struct Signatory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// The receiver (经办人/接收人): required for persons and external companies.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// The signing order among signatories.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The actions of a company signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub actions: Vec<Action>,
     /// Positions of a personal signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// Attachments the signer must upload.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub attachments: Vec<Attachment>,
     /// Real-name data of a personal signer.
@@ -624,13 +621,13 @@ pub struct Signatory {
     /// Whether the signatory is named later through a join URL (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub delay_set: Option<bool>,
     /// Use the actions exactly as given, ignoring the category's presets.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub fixed_flow: Option<bool>,
     /// The integrator's unique number for the signatory.
@@ -645,7 +642,7 @@ pub struct Signatory {
     /// Whether this is the sponsor (returned).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub sponsor: Option<bool>,
     /// Fields qys does not know, kept as sent (and sent back as they are).
@@ -748,13 +745,13 @@ pub struct TemplateParam {
     /// Whether it is read-only on the page.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub read_only: Option<bool>,
     /// Whether it is required (template edit).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// The default value (template edit).
@@ -786,10 +783,7 @@ pub struct CopySendReceiver {
     /// The receiver's name (required).
     pub name: String,
     /// How to reach them.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// ⚠ Undocumented values (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -832,7 +826,7 @@ pub struct Document {
     /// The number of pages.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page_count: Option<i64>,
     /// When it was added.
@@ -1047,23 +1041,20 @@ pub struct Contract {
     /// Sequential signing (default true).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub ordinal: Option<bool>,
     /// Send at once (draft).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub send: Option<bool>,
     /// The business category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The creator (an employee of the platform company).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<User>,
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1071,7 +1062,7 @@ pub struct Contract {
     /// The signatories.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub signatories: Vec<Signatory>,
     /// When the contract counts as complete.
@@ -1083,13 +1074,13 @@ pub struct Contract {
     /// Values of the category templates' parameters.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub template_params: Vec<TemplateParam>,
     /// The documents (returned).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub documents: Vec<Document>,
     /// When copy receivers are notified.
@@ -1098,7 +1089,7 @@ pub struct Contract {
     /// The copy receivers.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub copy_send_receivers: Vec<CopySendReceiver>,
     /// Labels.
@@ -1107,13 +1098,13 @@ pub struct Contract {
     /// Related contracts (≤ 50).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub related_contract_ids: Vec<crate::id::ContractId>,
     /// Custom form fields of the category.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub custom_fields: Vec<CustomField>,
     /// Echoed in contract callbacks (≤ 100 chars).
@@ -1125,7 +1116,7 @@ pub struct Contract {
     /// Notify the sponsor's operator on sending (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub notify_sponsor: Option<bool>,
     /// Why it was recalled or rejected (returned).

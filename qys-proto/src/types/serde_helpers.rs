@@ -1,5 +1,5 @@
-//! Serde helpers of the domain types: open string enums, comma-joined lists, and lenient
-//! readers for fields the platform sends in more than one JSON type.
+//! Serde helpers of the domain types: open string enums and comma-joined lists. Answers are
+//! read with the loss-free readers of `crate::answer`.
 
 /// Defines an enum of documented platform values that still accepts values it does not know:
 /// they land in `Other(String)` and serialize back unchanged.
@@ -70,25 +70,3 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
     s.serialize_str(&out)
 }
 
-/// Lenient deserializers for response fields the platform sends in more than one JSON type
-/// (numbers and booleans as strings, lists as `null`).
-pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer};
-
-    pub(crate) use crate::answer::{opt_bool, opt_f64, opt_i64, vec};
-
-    /// A person as responses carry them: every field may be missing (a person known only by
-    /// name is kept), and fields such as `mobile` are kept in the person's `extra`.
-    pub(crate) fn opt_user<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<crate::types::User>, D::Error> {
-        Option::<crate::types::User>::deserialize(d)
-    }
-
-    /// A list of persons as responses carry them (see [`opt_user`]); `null` is empty.
-    pub(crate) fn users<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<crate::types::User>, D::Error> {
-        vec(d)
-    }
-}
