@@ -69,4 +69,3 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
     }
     s.serialize_str(&out)
 }
-
