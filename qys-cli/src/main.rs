@@ -57,13 +57,28 @@ a terminal.
 )]
 struct Cli {
     /// Use this profile of the configuration file.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
     profile: Option<String>,
     /// The platform: test or prod (overrides QYS_ENV and the profile's).
-    #[arg(long = "env", global = true, value_name = "ENV")]
+    #[arg(
+        long = "env",
+        global = true,
+        value_name = "ENV",
+        help_heading = "Global options"
+    )]
     env: Option<String>,
     /// Any base URL (overrides QYS_BASE_URL and the profile's).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
     base_url: Option<String>,
     #[command(subcommand)]
     command: Command,

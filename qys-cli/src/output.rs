@@ -8,14 +8,78 @@ use serde::Serialize;
 
 use crate::fail::Failure;
 
-/// Prints `value` as pretty JSON and a newline on stdout.
+/// Prints `value` as pretty JSON and a newline on stdout; keys and strings in colour when
+/// stdout is a terminal and `NO_COLOR` is not set.
 ///
 /// # Errors
 /// A file failure when stdout is closed (a broken pipe is not worth a panic).
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::usage(format!("the answer does not encode as JSON: {e}")))?;
-    print_line(&text)
+    let mut text = Vec::new();
+    let encoded = if io::stdout().is_terminal() && no_color_unset() {
+        let mut serializer = serde_json::Serializer::with_formatter(&mut text, Colours::default());
+        value.serialize(&mut serializer)
+    } else {
+        value.serialize(&mut serde_json::Serializer::pretty(&mut text))
+    };
+    encoded.map_err(|e| Failure::usage(format!("the answer does not encode as JSON: {e}")))?;
+    print_line(&String::from_utf8_lossy(&text))
+}
+
+/// Pretty JSON with keys in blue and string values in green (ANSI).
+#[derive(Default)]
+struct Colours {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+    in_key: bool,
+}
+
+impl serde_json::ser::Formatter for Colours {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.pretty.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.pretty.begin_object_key(w, first)?;
+        self.in_key = true;
+        w.write_all(b"\x1b[34m")
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.in_key = false;
+        w.write_all(b"\x1b[0m")?;
+        self.pretty.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+    fn begin_string<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if !self.in_key {
+            w.write_all(b"\x1b[32m")?;
+        }
+        w.write_all(b"\"")
+    }
+    fn end_string<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"\"")?;
+        if !self.in_key {
+            w.write_all(b"\x1b[0m")?;
+        }
+        Ok(())
+    }
 }
 
 /// Prints a line on stdout.
@@ -37,7 +101,11 @@ fn stderr_is_terminal() -> bool {
 /// Whether messages get colour: stderr is a terminal and `NO_COLOR` is unset or empty
 /// (<https://no-color.org>).
 fn colour() -> bool {
-    stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    stderr_is_terminal() && no_color_unset()
+}
+
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Prints the failure on stderr: `qys: error: …`, the prefix in red on a terminal.
@@ -222,6 +290,28 @@ pub(crate) fn open_upload(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coloured_json_is_the_same_json() {
+        let value = serde_json::json!({"a": "x", "b": [1, {"c": null}], "d": true});
+        let mut text = Vec::new();
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut text,
+                Colours::default(),
+            ))
+            .unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.contains("\x1b[34m\"a\"\x1b[0m: \x1b[32m\"x\"\x1b[0m"),
+            "{text}"
+        );
+        let plain = text
+            .replace("\x1b[34m", "")
+            .replace("\x1b[32m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(plain, serde_json::to_string_pretty(&value).unwrap());
+    }
 
     #[test]
     fn byte_counts() {

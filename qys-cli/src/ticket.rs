@@ -146,10 +146,10 @@ pub(crate) struct CompanyAuthArgs {
 #[derive(Debug, Args)]
 pub(crate) struct TicketCommand {
     /// Adds `hasCb=true`: the mini-program handles the plugin's success and failure events.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     with_callbacks: bool,
     /// Prints {ticket, page, type, env, pluginUrl} as JSON instead of the URL alone.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     json: bool,
     #[command(subcommand)]
     kind: TicketKind,

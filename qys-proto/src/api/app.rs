@@ -6,9 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{invalid, is_set};
-use crate::endpoint::{endpoint, setters};
+use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
-use crate::types::{lenient, string_enum};
+use crate::answer;
+use crate::types::string_enum;
 
 string_enum! {
     /// How callbacks are encrypted (`encryptType`).
@@ -24,7 +25,7 @@ string_enum! {
 /// encryptType}`).
 ///
 /// `Debug` leaves out the callback secret key.
-#[derive(Clone, PartialEq, Default, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AppInfo {
     /// The app's name.
@@ -34,7 +35,7 @@ pub struct AppInfo {
     /// Where callbacks go.
     pub callback_url: Option<String>,
     /// Whether callbacks are encrypted.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub encrypt: Option<bool>,
     /// The key that signs and encrypts callbacks (a secret).
     pub callback_secret_key: Option<String>,
@@ -71,12 +72,14 @@ impl AppInfoRequest {
     pub fn new() -> Self {
         Self {}
     }
+}
 
+impl Check for AppInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(AppInfoRequest: GET "/company/token/get", check empty, idempotent = true => AppInfo);
+endpoint!(AppInfoRequest: GET "/company/token/get", empty, idempotent = true => AppInfo);
 
 /// 应用设置-修改回调 — `POST /company/token/update/callback`: changes the callback URL and
 /// encryption (at least one of them), answering the new settings.
@@ -107,7 +110,9 @@ impl AppCallbackUpdateRequest {
         /// How callbacks are encrypted.
         encrypt_type: EncryptType;
     }
+}
 
+impl Check for AppCallbackUpdateRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.callback_url.as_deref())
             && self.encrypt.is_none()
@@ -120,4 +125,4 @@ impl AppCallbackUpdateRequest {
         Ok(())
     }
 }
-endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", check json, idempotent = false => AppInfo);
+endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", json, idempotent = false => AppInfo);

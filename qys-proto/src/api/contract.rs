@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{invalid, require_non_empty};
-use crate::endpoint::{endpoint, list_setters, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
@@ -85,65 +85,41 @@ pub(crate) fn check_suffix(suffix: &str) -> Result<(), BuildError> {
 // --- results ---
 
 /// The `result` of the page-link calls (`viewurl`, `pageurl`, `appointurl`, `shorturl`): a
-/// link, read from `pageUrl`, `viewUrl`, `shortUrl`, `url` or a bare string.
+/// link, read from `pageUrl`, `viewUrl`, `shortUrl`, `url` or a bare string, with the
+/// answer's other fields (e.g. `pageurl`'s `status`) kept.
 ///
 /// ⚠ Only `pageUrl` is documented (for `pageurl`); the other names are presumed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlResult {
-    /// The link.
-    pub url: String,
-}
-
-impl<'de> Deserialize<'de> for UrlResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Fields {
-            page_url: Option<String>,
-            view_url: Option<String>,
-            short_url: Option<String>,
-            url: Option<String>,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Bare(String),
-            Object(Fields),
-        }
-        let url = match Shape::deserialize(d)? {
-            Shape::Bare(s) => Some(s),
-            Shape::Object(f) => f.page_url.or(f.view_url).or(f.short_url).or(f.url),
-        };
-        match url {
-            Some(url) if !url.is_empty() => Ok(Self { url }),
-            _ => Err(serde::de::Error::custom("the answer carries no link")),
-        }
-    }
-}
+pub type UrlResult = crate::api::org_types::Link;
 
 /// One page of [`ContractListRequest`].
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContractPage {
     /// How many contracts match (a string or a number on the wire).
-    #[serde(deserialize_with = "lenient::opt_u64")]
+    #[serde(deserialize_with = "crate::answer::opt_u64")]
     pub total_count: Option<u64>,
     /// The contracts of this page.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub list: Vec<Contract>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `result` of [`ContractDownloadUrlRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DownloadUrls {
     /// The links (valid 60 minutes).
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub download_urls: Vec<DownloadUrl>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One download link.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DownloadUrl {
     /// The contract (ZIP links and non-document items).
@@ -152,44 +128,39 @@ pub struct DownloadUrl {
     pub document_id: Option<DocumentId>,
     /// The file title.
     pub title: Option<String>,
-    /// The item kind(s) (⚠ a string or a list on the wire; kept as text).
-    #[serde(deserialize_with = "items_text")]
-    pub download_items: Option<String>,
+    /// The item kind(s) (⚠ a string or a list on the wire; written back as it came).
+    pub download_items: crate::api::org_types::TextList,
     /// The link.
     pub download_url: Option<String>,
-}
-
-fn items_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Text(String),
-        List(Vec<String>),
-    }
-    Ok(Option::<Shape>::deserialize(d)?.map(|s| match s {
-        Shape::Text(t) => t,
-        Shape::List(l) => l.join(","),
-    }))
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `result` of the join-link calls.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct JoinUrls {
     /// One link per signatory still to be named.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub join_urls: Vec<JoinUrl>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A link a signatory follows to join a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct JoinUrl {
     /// The signatory's order.
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(deserialize_with = "crate::answer::opt_i64")]
     pub serial_no: Option<i64>,
     /// The link.
     pub url: Option<String>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 // --- enums ---
@@ -278,12 +249,14 @@ impl ContractDraftRequest {
     pub fn new(contract: Contract) -> Self {
         Self { contract }
     }
+}
 
+impl Check for ContractDraftRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.contract.validate()
     }
 }
-endpoint!(ContractDraftRequest: POST "/v2/contract/draft", check json, idempotent = false => Contract);
+endpoint!(ContractDraftRequest: POST "/v2/contract/draft", json, idempotent = false => Contract);
 
 /// 合同管理-发起合同 — `POST /v2/contract/send`: sends a draft, optionally setting positions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -322,13 +295,15 @@ impl ContractSendRequest {
         /// true (default): every keyword must be found; false: any one suffices.
         locate_all_stamper_keywords: bool;
     }
+}
 
+impl Check for ContractSendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(ContractSendRequest: POST "/v2/contract/send", check json, idempotent = false => Ack);
+endpoint!(ContractSendRequest: POST "/v2/contract/send", json, idempotent = false => Ack);
 
 /// 合同管理-抄送合同 — `POST /v2/contract/copysend`: sends a copy of a contract to receivers.
 ///
@@ -352,7 +327,9 @@ impl ContractCopySendRequest {
             receivers: receivers.into_iter().collect(),
         }
     }
+}
 
+impl Check for ContractCopySendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.receivers.is_empty() {
@@ -361,7 +338,7 @@ impl ContractCopySendRequest {
         check_receivers(&self.receivers, "receivers")
     }
 }
-endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", check json, idempotent = false => Ack);
+endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", json, idempotent = false => Ack);
 
 /// The contract a viewing page or ticket opens, and how: the fields both share, flattened
 /// into each.
@@ -438,12 +415,14 @@ impl ContractViewUrlRequest {
         /// Whether a print button is shown.
         print_button: bool;
     }
+}
 
+impl Check for ContractViewUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.view.contract)
     }
 }
-endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", check query, idempotent = true => UrlResult);
+endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", query, idempotent = true => UrlResult);
 
 /// 合同管理-合同详情 — `GET /v2/contract/detail`: a contract with its signatories, actions and
 /// documents.
@@ -489,12 +468,14 @@ impl ContractDetailRequest {
         /// Include operators' real-name data (⚠ from the vendor's skill notes only).
         query_operator_real_info: bool;
     }
+}
 
+impl Check for ContractDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDetailRequest: GET "/v2/contract/detail", check query, idempotent = true => Contract);
+endpoint!(ContractDetailRequest: GET "/v2/contract/detail", query, idempotent = true => Contract);
 
 /// The largest page [`ContractListRequest`] asks for (the platform's default page size).
 pub const MAX_SELECT_LIMIT: u64 = 1000;
@@ -582,7 +563,9 @@ impl ContractListRequest {
         /// Sent, received, or both.
         signatory_type: SignatoryRole;
     }
+}
 
+impl Check for ContractListRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !(1..=MAX_SELECT_LIMIT).contains(&self.select_limit) {
             return Err(invalid(format!(
@@ -593,7 +576,7 @@ impl ContractListRequest {
         Ok(())
     }
 }
-endpoint!(ContractListRequest: GET "/v2/contract/list", check query, idempotent = true => ContractPage);
+endpoint!(ContractListRequest: GET "/v2/contract/list", query, idempotent = true => ContractPage);
 
 impl crate::endpoint::Paged for ContractListRequest {
     type Item = Contract;
@@ -634,13 +617,15 @@ impl ContractForceEndRequest {
             reason: reason.into(),
         }
     }
+}
 
+impl Check for ContractForceEndRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.reason, "reason")
     }
 }
-endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", check json, idempotent = false => Ack);
+endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", json, idempotent = false => Ack);
 
 /// 合同管理-上传强制结束附件 — `POST /v2/contract/forceend/addattachment` (multipart, file part
 /// `file`): attaches a document to a force-ended contract (downloaded later as
@@ -680,15 +665,16 @@ impl<S> ContractForceEndAttachmentRequest<S> {
         self.file_suffix = suffix.into();
         self
     }
+}
 
+impl<S> Check for ContractForceEndAttachmentRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.title, "title")?;
         check_suffix(&self.file_suffix)
     }
 }
-endpoint!(ContractForceEndAttachmentRequest<S>: POST "/v2/contract/forceend/addattachment", check multipart, idempotent = false => Ack);
-upload!(ContractForceEndAttachmentRequest, file: "file");
+upload!(ContractForceEndAttachmentRequest: POST "/v2/contract/forceend/addattachment", file: "file", idempotent = false => Ack);
 
 /// 合同管理-合同文档添加水印 — `POST /v2/contract/addwartermark` (the platform's spelling):
 /// adds watermarks to a contract's documents.
@@ -722,7 +708,9 @@ impl ContractWatermarkRequest {
         /// Removes the existing watermarks first.
         delete_old_data: bool;
     }
+}
 
+impl Check for ContractWatermarkRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.watermarks.is_empty() {
@@ -734,7 +722,7 @@ impl ContractWatermarkRequest {
         Ok(())
     }
 }
-endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", check json, idempotent = false => Ack);
+endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", json, idempotent = false => Ack);
 
 /// 合同管理-合同延期 — `POST /v2/contract/delay`: moves the signing deadline of a `SIGNING` or
 /// `EXPIRED` contract (at most two years after sending).
@@ -771,7 +759,9 @@ impl ContractDelayRequest {
             expire_date: Some(expire_date.into()),
         }
     }
+}
 
+impl Check for ContractDelayRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.days == Some(0) {
@@ -783,7 +773,7 @@ impl ContractDelayRequest {
         Ok(())
     }
 }
-endpoint!(ContractDelayRequest: POST "/v2/contract/delay", check json, idempotent = false => Ack);
+endpoint!(ContractDelayRequest: POST "/v2/contract/delay", json, idempotent = false => Ack);
 
 /// `yyyy-MM-dd`, shape only.
 pub(crate) fn check_date(value: &str, field: &str) -> Result<(), BuildError> {
@@ -829,12 +819,14 @@ impl ContractStreamRequest {
         /// Only these operations (sent comma-joined).
         operation: ContractOperation;
     }
+}
 
+impl Check for ContractStreamRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractStreamRequest: GET "/v2/contract/stream", check query, idempotent = true => serde_json::Value);
+endpoint!(ContractStreamRequest: GET "/v2/contract/stream", query, idempotent = true => serde_json::Value);
 
 /// 合同管理-获取合同与附属文件下载链接 — `GET /v2/contract/downloadurl`: links (valid 60 minutes)
 /// to a contract's files, one per file or one ZIP.
@@ -871,12 +863,14 @@ impl ContractDownloadUrlRequest {
         /// One ZIP link instead of one link per file (default false).
         compress: bool;
     }
+}
 
+impl Check for ContractDownloadUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", check query, idempotent = true => DownloadUrls);
+endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", query, idempotent = true => DownloadUrls);
 
 /// 签署服务-获取短链接 — `GET /v2/contract/shorturl`: a short signing link of a sent contract
 /// for one login account.
@@ -900,13 +894,15 @@ impl ContractShortUrlRequest {
             contact: contact.into(),
         }
     }
+}
 
+impl Check for ContractShortUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.contact, "contact")
     }
 }
-endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", check query, idempotent = true => UrlResult);
+endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempotent = true => UrlResult);
 
 /// 重新发起合同 — `POST /v2/contract/resend`: sends a new contract made from an old one.
 ///
@@ -939,7 +935,9 @@ impl ContractResendRequest {
         /// The new contract's business ID.
         new_biz_id: String;
     }
+}
 
+impl Check for ContractResendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.body.id.is_some() || self.body.biz_id.is_some() || self.body.tenant_name.is_some() {
@@ -954,7 +952,7 @@ impl ContractResendRequest {
         Ok(())
     }
 }
-endpoint!(ContractResendRequest: POST "/v2/contract/resend", check json, idempotent = false => Ack);
+endpoint!(ContractResendRequest: POST "/v2/contract/resend", json, idempotent = false => Ack);
 
 /// 修改合同 — `POST /v2/contract/contractModify`: changes a contract's subject, deadlines,
 /// documents or template parameters.
@@ -1019,7 +1017,9 @@ impl ContractModifyRequest {
         /// New template parameter values.
         template_params: TemplateParam;
     }
+}
 
+impl Check for ContractModifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         match (&self.id, &self.biz_id) {
             (Some(id), _) => require_non_empty(id.as_str(), "id"),
@@ -1028,7 +1028,7 @@ impl ContractModifyRequest {
         }
     }
 }
-endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", check json, idempotent = false => Ack);
+endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", json, idempotent = false => Ack);
 
 /// 必填项填写详情 — `POST /v2/contract/required/detail`: which required parameters of a
 /// contract are filled.
@@ -1049,12 +1049,14 @@ impl ContractRequiredDetailRequest {
             contract: contract.into(),
         }
     }
+}
 
+impl Check for ContractRequiredDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", check json, idempotent = true => serde_json::Value);
+endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", json, idempotent = true => serde_json::Value);
 
 /// 签署方待加入链接 — `GET /v2/contract/joinurl`: links for signatories created with
 /// `delaySet` to join the contract.
@@ -1077,7 +1079,9 @@ impl ContractJoinUrlRequest {
             tenant_type,
         }
     }
+}
 
+impl Check for ContractJoinUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         match self.tenant_type {
@@ -1086,7 +1090,7 @@ impl ContractJoinUrlRequest {
         }
     }
 }
-endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", check query, idempotent = true => JoinUrls);
+endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", query, idempotent = true => JoinUrls);
 
 /// 未知个人签署方链接 — `GET /v2/contract/personal/joinurl`: join links for personal
 /// signatories not named yet.
@@ -1107,12 +1111,14 @@ impl ContractPersonalJoinUrlRequest {
             contract: contract.into(),
         }
     }
+}
 
+impl Check for ContractPersonalJoinUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", check query, idempotent = true => JoinUrls);
+endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", query, idempotent = true => JoinUrls);
 
 /// 健康检查 — `GET /v2/checkhealth`: whether the platform answers and accepts the credentials.
 ///
@@ -1126,13 +1132,15 @@ impl CheckHealthRequest {
     pub fn new() -> Self {
         Self
     }
+}
 
+impl Check for CheckHealthRequest {
     #[allow(clippy::unnecessary_wraps, clippy::unused_self)]
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(CheckHealthRequest: GET "/v2/checkhealth", check empty, idempotent = true => Ack);
+endpoint!(CheckHealthRequest: GET "/v2/checkhealth", empty, idempotent = true => Ack);
 
 /// 合同管理-下载合同与附属文件 — `GET /v2/contract/download` (download): a contract's files as a
 /// ZIP (or the single file when `needCompressForOneFile` is false).
@@ -1175,9 +1183,9 @@ impl ContractDownloadRequest {
     }
 }
 
-impl ContractDownloadRequest {
+impl Check for ContractDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDownloadRequest: GET "/v2/contract/download", check query => download);
+endpoint!(ContractDownloadRequest: GET "/v2/contract/download", query => download);

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::api::org_types::{
     Link, ListQuery, Page, Toggle, invalid, non_blank_if_set, require_non_empty, require_user,
 };
-use crate::endpoint::{endpoint, list_setters, paged, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, paged, setters, upload};
 use crate::error::BuildError;
 use crate::id::TemplateId;
 use crate::multipart::UploadFile;
-use crate::types::{Ack, TemplateParam, User, lenient, string_enum};
+use crate::answer::{self, Carrier};
+use crate::types::{Ack, TemplateParam, User, string_enum};
 
 string_enum! {
     /// The state a Word template is created in (`status`).
@@ -26,7 +27,7 @@ string_enum! {
 }
 
 /// A parameter of a template (`parameters[]`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TemplateParameter {
     /// The name (written `{{name}}` in the Word file).
@@ -35,10 +36,10 @@ pub struct TemplateParameter {
     #[serde(rename = "type")]
     pub param_type: Option<String>,
     /// Whether it must be filled.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub required: Option<bool>,
     /// The choices of an option parameter.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub options: Vec<serde_json::Value>,
     /// The default value.
     pub default_value: Option<String>,
@@ -48,19 +49,21 @@ pub struct TemplateParameter {
 }
 
 /// A template as the template calls describe it.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Template {
     /// The template ID.
     pub id: Option<TemplateId>,
-    /// The name (`name`, or `title`).
-    #[serde(alias = "title")]
+    /// The name, when the answer names it `name`.
     pub name: Option<String>,
-    /// The state, as sent (`status`, or `state`).
-    #[serde(alias = "state")]
+    /// The name, when the answer names it `title`.
+    pub title: Option<String>,
+    /// The state, as sent, when the answer names it `status`.
     pub status: Option<String>,
+    /// The state, as sent, when the answer names it `state`.
+    pub state: Option<String>,
     /// The parameters.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub parameters: Vec<TemplateParameter>,
     /// When it was created.
     pub create_time: Option<String>,
@@ -78,7 +81,7 @@ pub struct TemplateListRequest {
     page: ListQuery,
 }
 
-endpoint!(TemplateListRequest: GET "/v2/template/list", check query, idempotent = true => Page<Template>);
+endpoint!(TemplateListRequest: GET "/v2/template/list", query, idempotent = true => Page<Template>);
 paged!(TemplateListRequest => Template, "templates", modified);
 
 /// Declares a request whose only field is `templateId`.
@@ -98,7 +101,9 @@ macro_rules! by_template_id {
                     template_id: template_id.into(),
                 }
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(self.template_id.as_str(), "templateId")
             }
@@ -110,7 +115,7 @@ by_template_id! {
     /// 模板管理-模板详情 — `GET /v2/template/detail`: one template with its parameters.
     TemplateDetailRequest
 }
-endpoint!(TemplateDetailRequest: GET "/v2/template/detail", check query, idempotent = true => Template);
+endpoint!(TemplateDetailRequest: GET "/v2/template/detail", query, idempotent = true => Template);
 
 by_template_id! {
     /// 模板管理-模版预览页面 — `GET /v2/template/pageurl`: a link to preview a template.
@@ -118,13 +123,13 @@ by_template_id! {
     /// ⚠ The answer's field is not documented; [`Link`] reads `pageUrl`, `url` and the like.
     TemplatePageUrlRequest
 }
-endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", check query, idempotent = true => Link);
+endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", query, idempotent = true => Link);
 
 by_template_id! {
     /// 模板管理-下载模板 — `GET /v2/template/download` (download): the template's file.
     TemplateDownloadRequest
 }
-endpoint!(TemplateDownloadRequest: GET "/v2/template/download", check query => download);
+endpoint!(TemplateDownloadRequest: GET "/v2/template/download", query => download);
 
 by_template_id! {
     /// 模板管理-删除模板 — `GET /v2/template/remove`: deletes a template.
@@ -132,7 +137,7 @@ by_template_id! {
     /// A GET that changes state: qys marks it not idempotent so it is never retried blindly.
     TemplateRemoveRequest
 }
-endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", check query, idempotent = false => Ack);
+endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", query, idempotent = false => Ack);
 
 /// 模板管理-编辑模板 — `POST /v2/template/edit`: renames a template, sets its parameters'
 /// rules, and replaces its managers and users (empty fields are left unchanged).
@@ -175,7 +180,9 @@ impl TemplateEditRequest {
         /// Replaces who may use the template.
         range: User;
     }
+}
 
+impl Check for TemplateEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")?;
         non_blank_if_set(self.title.as_deref(), "title")?;
@@ -191,7 +198,7 @@ impl TemplateEditRequest {
         Ok(())
     }
 }
-endpoint!(TemplateEditRequest: POST "/v2/template/edit", check json, idempotent = false => Ack);
+endpoint!(TemplateEditRequest: POST "/v2/template/edit", json, idempotent = false => Ack);
 
 /// 模板管理-管理模板状态 — `POST /v2/template/status`: enables or disables a template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,44 +216,43 @@ impl TemplateStatusRequest {
             operate,
         }
     }
+}
 
+impl Check for TemplateStatusRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
     }
 }
-endpoint!(TemplateStatusRequest: POST "/v2/template/status", check json, idempotent = false => Ack);
+endpoint!(TemplateStatusRequest: POST "/v2/template/status", json, idempotent = false => Ack);
 
 /// The `result` of [`TemplateCreateByWordRequest`]: the new template's ID.
 ///
-/// ⚠ The field name is not documented: `templateId` and `id` are both read (a bare ID too).
+/// ⚠ The field name is not documented: `templateId` and `id` are both read (a bare ID too);
+/// the object's other fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedTemplate {
     /// The template ID.
     pub template_id: TemplateId,
+    /// Fields qys does not know, kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    carrier: Carrier,
 }
 
 impl<'de> Deserialize<'de> for CreatedTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Fields {
-            #[serde(default)]
-            template_id: Option<TemplateId>,
-            #[serde(default)]
-            id: Option<TemplateId>,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Bare(TemplateId),
-            Object(Fields),
-        }
-        let id = match Shape::deserialize(d)? {
-            Shape::Bare(id) => Some(id),
-            Shape::Object(f) => f.template_id.or(f.id),
-        };
-        id.map(|template_id| Self { template_id })
-            .ok_or_else(|| serde::de::Error::custom("the answer carries no template ID"))
+        let (template_id, carrier, extra) =
+            answer::read_one(d, &["templateId", "id"], "template ID")?;
+        Ok(Self {
+            template_id,
+            extra,
+            carrier,
+        })
+    }
+}
+
+impl Serialize for CreatedTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        answer::write_one(s, &self.template_id, &self.carrier, &self.extra, "templateId")
     }
 }
 
@@ -307,7 +313,9 @@ impl<S> TemplateCreateByWordRequest<S> {
         /// Who may use the template (sent as the JSON text part `rangeInfo`).
         range: User;
     }
+}
 
+impl<S> Check for TemplateCreateByWordRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.title, "title")?;
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
@@ -328,6 +336,4 @@ impl<S> TemplateCreateByWordRequest<S> {
         Ok(())
     }
 }
-endpoint!(TemplateCreateByWordRequest<S>: POST "/v3/template/createbyword", check multipart, idempotent = false => CreatedTemplate);
-
-upload!(TemplateCreateByWordRequest, file: "file");
+upload!(TemplateCreateByWordRequest: POST "/v3/template/createbyword", file: "file", idempotent = false => CreatedTemplate);
