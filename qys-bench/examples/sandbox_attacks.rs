@@ -9,7 +9,8 @@
 //!
 //! - `nonce`: 2,000 unauthenticated requests, each with a 100 KB `x-qys-open-nonce`;
 //! - `path`: 2,000 unauthenticated requests, each to a 60 KB path;
-//! - `signatories`: drafts with 10k, 20k and 40k signatories (time to answer, probe stall);
+//! - `signatories`: drafts with 1k, 8k, 10k, 20k and 40k signatories (time to answer, probe
+//!   stall);
 //! - `json`: one 16 MiB JSON body to `/v2/contract/draft`;
 //! - `trickle`: 8 connections, each sending a 4,000-byte body one byte per TCP segment;
 //! - `slow`: 4,500 connections that send a head announcing a 1,000-byte body, then 1 byte, then
@@ -270,7 +271,7 @@ fn heavy_draft(target: &Target, body: &str) -> (String, Duration, u64, u64) {
 }
 
 fn signatories(bin: &str) {
-    for n in [10_000usize, 20_000, 40_000] {
+    for n in [1_000usize, 8_000, 10_000, 20_000, 40_000] {
         let target = Target::start(bin);
         let before = target.rss_mib();
         let list: Vec<String> = (0..n)
