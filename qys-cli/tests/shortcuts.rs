@@ -589,3 +589,23 @@ fn sandbox_prints_its_banner_and_serves() {
     );
     assert!(text.contains("callback key"), "{text}");
 }
+
+#[test]
+fn endpoints_lists_the_catalogue() {
+    let dir = temp_dir();
+    let all = run(qys_bare(dir.path()), &["endpoints"]).ok().json();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), qys_proto::api::catalogue::catalogue().len());
+    let tickets = run(qys_bare(dir.path()), &["endpoints", "MiniAppExchange"])
+        .ok()
+        .json();
+    let tickets = tickets.as_array().unwrap();
+    assert_eq!(tickets.len(), 11, "{tickets:?}");
+    assert!(
+        tickets
+            .iter()
+            .any(|t| t["path"] == "/v2/contract/miniappexchange"
+                && t["method"] == "POST"
+                && t["type"] == "ContractSignTicketRequest")
+    );
+}
