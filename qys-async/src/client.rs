@@ -149,7 +149,7 @@ impl Client {
     pub async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let inner = &*self.inner;
         inner
-            .retrying(E::IDEMPOTENT, |params| async move {
+            .retrying(endpoint.idempotent(), |params| async move {
                 let request = inner.core.prepare(endpoint, &params)?.map(full_body);
                 let (status, headers, body) = inner.json_call(request).await?;
                 inner
@@ -176,12 +176,16 @@ impl Client {
     where
         E::Source: Source,
     {
-        self.upload_with(endpoint, E::IDEMPOTENT, |inner, (status, headers, body)| {
-            inner
-                .core
-                .parse_parts::<E>(status, &headers, &body)
-                .map_err(|e| e.with_retry_after(inner.retry_after(&headers)))
-        })
+        self.upload_with(
+            endpoint,
+            endpoint.idempotent(),
+            |inner, (status, headers, body)| {
+                inner
+                    .core
+                    .parse_parts::<E>(status, &headers, &body)
+                    .map_err(|e| e.with_retry_after(inner.retry_after(&headers)))
+            },
+        )
         .await
     }
 
@@ -738,9 +742,16 @@ mod tests {
 
     struct Pdf;
 
+    impl endpoint::Check for Pdf {}
+
     impl endpoint::Download for Pdf {
-        const METHOD: http::Method = http::Method::GET;
-        const PATH: &'static str = "/v2/contract/download";
+        fn method(&self) -> http::Method {
+            http::Method::GET
+        }
+
+        fn path(&self) -> &str {
+            "/v2/contract/download"
+        }
 
         fn payload(&self) -> Result<endpoint::Payload, qys_proto::BuildError> {
             Ok(endpoint::Payload::Empty)

@@ -15,11 +15,7 @@ use qys_proto::pages::PageWalk;
 use crate::client::Client;
 
 type PageFuture<'c, E> = Pin<
-    Box<
-        dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Endpoint>::Response>)>
-            + Send
-            + 'c,
-    >,
+    Box<dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Call>::Response>)> + Send + 'c>,
 >;
 
 /// The pages of a list endpoint, one call per page: a [`Stream`] of

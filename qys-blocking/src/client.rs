@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response};
 use qys_proto::download::{DownloadHead, DownloadMeta};
-use qys_proto::endpoint::{self, Endpoint, Upload};
+use qys_proto::endpoint::{self, Call, Endpoint, Upload};
 use qys_proto::settings::{ClientSettings, ClientState};
 use qys_proto::{
     BodyError, BodyErrorKind, BuildError, BuildErrorKind, Core, Environment, Error, Result, Signer,
@@ -164,7 +164,7 @@ impl Client {
     /// [`Error::Status`] for a non-2xx answer without one, [`Error::Decode`] for a result of
     /// another shape. Retryable failures are retried per the policy first.
     pub fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
-        self.retrying(E::IDEMPOTENT, || self.execute_once(endpoint))
+        self.retrying(endpoint.idempotent(), || self.execute_once(endpoint))
     }
 
     fn execute_once<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
@@ -188,7 +188,7 @@ impl Client {
     where
         E::Source: Source,
     {
-        self.upload_with(endpoint, E::IDEMPOTENT, |response| {
+        self.upload_with(endpoint, endpoint.idempotent(), |response| {
             self.finish::<E>(response)
         })
     }
@@ -422,7 +422,7 @@ impl Client {
         Ok((response, slot))
     }
 
-    fn finish<E: Endpoint>(&self, response: Response<ureq::Body>) -> Result<E::Response> {
+    fn finish<E: Call>(&self, response: Response<ureq::Body>) -> Result<E::Response> {
         let (parts, mut body) = response.into_parts();
         let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
         self.inner

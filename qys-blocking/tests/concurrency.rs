@@ -179,9 +179,22 @@ fn the_default_cap_bounds_the_connections_of_many_threads() {
 /// A download endpoint defined by the test (the sandbox answers it with an injected file).
 struct Pdf;
 
-impl Download for Pdf {
+impl Pdf {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = "/v2/contract/download";
+}
+
+impl qys_proto::endpoint::Check for Pdf {}
+
+impl Download for Pdf {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query("contractId=1".to_owned()))

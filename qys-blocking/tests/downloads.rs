@@ -19,9 +19,22 @@ struct FileDownload {
 
 const PATH: &str = "/v2/contract/download";
 
-impl Download for FileDownload {
+impl FileDownload {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = PATH;
+}
+
+impl qys_proto::endpoint::Check for FileDownload {}
+
+impl Download for FileDownload {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query(format!("contractId={}", self.id)))

@@ -92,13 +92,14 @@ fn every_endpoint_type_is_catalogued() {
     for file in std::fs::read_dir(dir).unwrap() {
         let path = file.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        // `impl ... Endpoint for Type` / `impl ... Download for Type`, or a stamping macro
-        // (`endpoint!(Type: ...)`, `ticket_endpoint!(Type, ...)`, `download_endpoint!(Type ...)`).
+        // `impl ... Endpoint for Type` (or `Upload`, `Download`), or a stamping macro
+        // (`endpoint!(Type: ...)`, `upload!(Type: ...)`).
         for marker in [
             " Endpoint for ",
+            " Upload for ",
             " Download for ",
             "endpoint!(",
-            "download_endpoint!(",
+            "upload!(",
         ] {
             for (at, _) in text.match_indices(marker) {
                 let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);

@@ -588,12 +588,11 @@ fn file_verification_and_information_checks() {
 #[test]
 fn blockchain_evidence() {
     let sandbox = strict();
-    let applied = upload(
+    let applied = call(
         &sandbox,
         &ElectronicProveApplyRequest::new("chain-1")
             .prove_data_id("data-1")
             .operator_info(User::mobile("13800000001")),
-        &[],
     )
     .unwrap();
     let first = applied["proveId"].as_str().unwrap().to_owned();

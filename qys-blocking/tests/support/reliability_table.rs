@@ -529,15 +529,35 @@ pub fn check_against_document(frontend: &str, mut observed: Vec<Observed>) {
 /// The view-ticket call declared idempotent, to watch retries of a JSON call.
 pub struct IdempotentView(pub ContractViewTicketRequest);
 
-impl Endpoint for IdempotentView {
-    type Result = TicketResult;
-    type Response = Ticket;
-    const METHOD: http::Method = <ContractViewTicketRequest as Endpoint>::METHOD;
-    const PATH: &'static str = <ContractViewTicketRequest as Endpoint>::PATH;
-    const IDEMPOTENT: bool = true;
+impl IdempotentView {
+    const METHOD: http::Method = <ContractViewTicketRequest as qys_proto::endpoint::Route>::METHOD;
 
-    fn payload(&self) -> Result<Payload, BuildError> {
-        self.0.payload()
+    const PATH: &'static str = <ContractViewTicketRequest as qys_proto::endpoint::Route>::PATH;
+
+    const IDEMPOTENT: bool = true;
+}
+
+impl qys_proto::endpoint::Check for IdempotentView {
+    fn check(&self) -> Result<(), BuildError> {
+        qys_proto::endpoint::Check::check(&self.0)
+    }
+}
+
+impl qys_proto::endpoint::Call for IdempotentView {
+    type Result = TicketResult;
+
+    type Response = Ticket;
+
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
+
+    fn idempotent(&self) -> bool {
+        Self::IDEMPOTENT
     }
 
     fn response(result: TicketResult, context: &Context) -> Ticket {
@@ -545,12 +565,31 @@ impl Endpoint for IdempotentView {
     }
 }
 
+impl Endpoint for IdempotentView {
+    fn payload(&self) -> Result<Payload, BuildError> {
+        self.0.payload()
+    }
+}
+
 /// A contract download (`GET /v2/contract/download?contractId=…`).
 pub struct FileDownload;
 
-impl Download for FileDownload {
+impl FileDownload {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = DOWNLOAD;
+}
+
+impl qys_proto::endpoint::Check for FileDownload {}
+
+impl Download for FileDownload {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query("contractId=3076583214958469120".to_owned()))

@@ -17,9 +17,32 @@ macro_rules! sniffing_tests {
         /// The download route the faults are injected on.
         struct FileDownload;
 
-        impl Download for FileDownload {
+        impl FileDownload {
+
             const METHOD: http::Method = http::Method::GET;
+
             const PATH: &'static str = PATH;
+
+        }
+
+
+        impl qys_proto::endpoint::Check for FileDownload {}
+
+
+        impl Download for FileDownload {
+
+            fn method(&self) -> http::Method {
+
+                Self::METHOD
+
+            }
+
+
+            fn path(&self) -> &str {
+
+                Self::PATH
+
+            }
 
             fn payload(&self) -> Result<Payload, BuildError> {
                 Ok(Payload::Query("contractId=1".to_owned()))
