@@ -124,7 +124,10 @@ fn ids(sandbox: Option<&Sandbox>) -> Result<Ids, Error> {
 
 type Line = (&'static str, String);
 
-async fn mint<E: Endpoint<Response = Ticket> + Route>(client: &Client, endpoint: E) -> Result<Line, Error> {
+async fn mint<E: Endpoint<Response = Ticket> + Route>(
+    client: &Client,
+    endpoint: E,
+) -> Result<Line, Error> {
     let ticket = client.execute(&endpoint).await?;
     Ok((E::PATH, ticket.plugin_url().to_string()))
 }

@@ -76,7 +76,7 @@ pub use qys_proto::{
     self as proto, ApiError, BodyError, BodyErrorKind, BuildError, BuildErrorKind, Clock, Core,
     Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits, Nonce,
     NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
-    StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint, types,
+    StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint, generic, types,
 };
 pub use qys_proto::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,

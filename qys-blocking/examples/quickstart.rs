@@ -153,7 +153,10 @@ fn print_ticket<E: Route>(ticket: &Ticket, callbacks: bool) {
     );
 }
 
-fn mint<E: Endpoint<Response = Ticket> + Route>(client: &Client, endpoint: &E) -> Result<(), Error> {
+fn mint<E: Endpoint<Response = Ticket> + Route>(
+    client: &Client,
+    endpoint: &E,
+) -> Result<(), Error> {
     let ticket = client.execute(endpoint)?;
     print_ticket::<E>(&ticket, false);
     Ok(())

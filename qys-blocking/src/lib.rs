@@ -106,7 +106,7 @@ pub use qys_proto::{
     Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits, Nonce,
     NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
     SigningParams, StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint,
-    multipart, retry, types,
+    generic, multipart, retry, types,
 };
 pub use qys_proto::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
