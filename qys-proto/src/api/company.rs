@@ -14,10 +14,11 @@ use crate::api::org_types::{
 use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::id::CompanyId;
-use crate::types::{Ack, User, lenient};
+use crate::answer;
+use crate::types::{Ack, User};
 
 /// A company as the organization calls describe it (`{id, name, registerNo, status, ...}`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompanyInfo {
     /// The company ID.
@@ -251,11 +252,11 @@ impl Check for CompanyChangeInfoRequest {
 endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", json, idempotent = false => Link);
 
 /// The `result` of [`CompanyFeeInfoRequest`] (⚠ undocumented: every field is kept).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct FeeInfo {
     /// The balance, when the answer names it `balance` (a string or a number on the wire).
-    #[serde(deserialize_with = "lenient::opt_f64")]
+    #[serde(deserialize_with = "answer::opt_f64")]
     pub balance: Option<f64>,
     /// Every other field, kept as sent.
     #[serde(flatten)]

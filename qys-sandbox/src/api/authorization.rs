@@ -16,7 +16,6 @@ use crate::reply::Failure;
 use crate::state::State;
 use crate::state_identity::{
     KNOWN_COMPANIES, PAGE_BASE, SignAuthState, SignAuthorization, emit_sign_auth, push_capped,
-    today,
 };
 
 /// `POST /v2/ssoprivilege/url` (§10.1). ⚠ Required flags are undocumented; `company` and
@@ -120,7 +119,7 @@ pub(super) fn withdraw_sign_auth(
     };
     auth.state = SignAuthState::Cancelled;
     let auth = auth.clone();
-    emit_sign_auth(state, &auth, "DEAUTHORIZE", &today());
+    emit_sign_auth(state, &auth, "DEAUTHORIZE", &state.clock.date());
     Ok(Answer::Result(serde_json::Value::Null))
 }
 

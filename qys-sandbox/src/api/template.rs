@@ -226,7 +226,7 @@ fn create_by_word(state: &mut State, mut input: Input) -> Result<Answer, Failure
     } else {
         "ENABLED"
     };
-    let now = state_org::now_text();
+    let now = state.clock.text();
     let id = state.org.new_id();
     state.org.templates.push(Template {
         id: id.clone(),
@@ -316,7 +316,7 @@ fn edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if let Some(r) = range {
         t.range = r;
     }
-    t.modify_time = state_org::now_text();
+    t.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 
@@ -328,7 +328,7 @@ fn status(state: &mut State, input: Input) -> Result<Answer, Failure> {
         Some("DISABLE") => "DISABLE",
         _ => return Err(Failure::invalid_param("operate must be ENABLE or DISABLE")),
     };
-    t.modify_time = state_org::now_text();
+    t.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 
