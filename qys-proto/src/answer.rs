@@ -216,7 +216,9 @@ pub(crate) fn read_one<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::Object(mut map) => {
             let Some(key) = keys.iter().find(|k| map.get(**k).is_some_and(found)) else {
-                return Err(de::Error::custom(format_args!("the answer carries no {what}")));
+                return Err(de::Error::custom(format_args!(
+                    "the answer carries no {what}"
+                )));
             };
             let value = map.remove(*key).unwrap_or_default();
             let value = T::deserialize(value).map_err(de::Error::custom)?;
@@ -225,7 +227,9 @@ pub(crate) fn read_one<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         bare if found(&bare) => T::deserialize(bare)
             .map(|v| (v, Carrier::Bare, Extra::new()))
             .map_err(de::Error::custom),
-        _ => Err(de::Error::custom(format_args!("the answer carries no {what}"))),
+        _ => Err(de::Error::custom(format_args!(
+            "the answer carries no {what}"
+        ))),
     }
 }
 
@@ -278,8 +282,10 @@ mod tests {
 
     #[test]
     fn scalars_are_read_in_either_form_and_garbage_is_an_error() {
-        let f = read(r#"{"b":"1","i":"-5","u":18446744073709551615,"f":"2.50","t":2591540368898105360}"#)
-            .unwrap();
+        let f = read(
+            r#"{"b":"1","i":"-5","u":18446744073709551615,"f":"2.50","t":2591540368898105360}"#,
+        )
+        .unwrap();
         assert_eq!(f.b, Some(true));
         assert_eq!(f.i, Some(-5));
         assert_eq!(f.u, Some(u64::MAX));

@@ -166,7 +166,9 @@ impl Core {
                 let content_type = header_value(&framing.content_type())?;
                 let mut request =
                     self.request(method, path, None, None, "application/json", body, params)?;
-                request.headers_mut().insert(CONTENT_TYPE, content_type);
+                let headers = request.headers_mut();
+                headers.insert(CONTENT_TYPE, content_type);
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(framing.content_length()));
                 Ok(request)
             }
             payload => {

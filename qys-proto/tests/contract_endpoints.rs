@@ -1288,7 +1288,7 @@ fn every_contract_endpoint_is_catalogued_with_its_shape() {
         .unwrap();
     assert_eq!(watermark.path, "/v2/contract/addwartermark");
     let mut seen = std::collections::BTreeSet::new();
-    for e in &c {
+    for e in c {
         assert!(
             seen.insert((e.method.clone(), e.path)),
             "{} {} twice",

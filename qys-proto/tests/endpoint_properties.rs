@@ -68,7 +68,14 @@ fn every_endpoint_type_has_a_strategy() {
         .iter()
         .map(|i| format!("{:?}", i.shape))
         .collect();
-    for shape in [Shape::Json, Shape::Query, Shape::Multipart, Shape::Download] {
+    for shape in [
+        Shape::Json,
+        Shape::Query,
+        Shape::Empty,
+        Shape::Form,
+        Shape::Upload,
+        Shape::Download,
+    ] {
         assert!(shapes.contains(&format!("{shape:?}")));
     }
 }

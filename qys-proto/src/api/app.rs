@@ -5,10 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{invalid, is_set};
 use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
-use crate::answer;
 use crate::types::string_enum;
 
 string_enum! {

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::miniapp::{CompanyField, PersonalAuthOptions};
 use crate::api::org_types::{
     invalid, is_set, non_blank_if_set, require_mobile_or_email, require_non_empty,
@@ -17,7 +18,6 @@ use crate::endpoint::{Check, endpoint, setters, upload};
 use crate::error::BuildError;
 use crate::multipart::UploadFile;
 use crate::types::{ContactType, Language, PageStyle, User, comma_joined};
-use crate::answer;
 
 /// The `result` of [`PersonalAuthPageRequest`]: the one-time link and the ID to query the
 /// result with.

@@ -61,7 +61,9 @@ fn short_type_name<T: ?Sized>() -> &'static str {
     static NAMES: LazyLock<std::sync::Mutex<Vec<(&'static str, &'static str)>>> =
         LazyLock::new(Default::default);
     let full = std::any::type_name::<T>();
-    let mut names = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, short)) = names.iter().find(|(f, _)| *f == full) {
         return short;
     }
@@ -292,8 +294,14 @@ mod tests {
             short_type_name::<org_types::Page<employee::Employee>>(),
             "Page<Employee>"
         );
-        assert_eq!(short_type_name::<Option<employee::Employee>>(), "Option<Employee>");
-        assert_eq!(request_name::<tools::FileVerifyRequest<()>>(), "FileVerifyRequest");
+        assert_eq!(
+            short_type_name::<Option<employee::Employee>>(),
+            "Option<Employee>"
+        );
+        assert_eq!(
+            request_name::<tools::FileVerifyRequest<()>>(),
+            "FileVerifyRequest"
+        );
     }
 
     #[test]
@@ -317,8 +325,8 @@ mod tests {
         let seal = find(&Method::GET, "/v2/seal/sealdetail").unwrap();
         assert_eq!(seal.result_type, Some("Seal"));
         let reencode = seal.reencode.unwrap();
-        let back = reencode(serde_json::json!({"id": 1, "name": "s", "novel": {"a": [1]}}))
-            .unwrap();
+        let back =
+            reencode(serde_json::json!({"id": 1, "name": "s", "novel": {"a": [1]}})).unwrap();
         assert_eq!(back["novel"], serde_json::json!({"a": [1]}));
         assert_eq!(back["id"], "1");
         let e = reencode(serde_json::json!({"users": 5})).unwrap_err();

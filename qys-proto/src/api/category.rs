@@ -6,12 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{ListQuery, Page, invalid, is_set, non_blank_if_set};
 use crate::api::template::Template;
 use crate::endpoint::{Check, endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::CategoryId;
-use crate::answer;
 use crate::types::Signatory;
 
 /// A business category as the list describes it (`{id, name, createTime}`).

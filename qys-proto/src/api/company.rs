@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{
     CompanyStatus, Link, Page, invalid, is_set, non_blank_if_set, require_mobile_or_email,
     require_non_empty,
@@ -14,7 +15,6 @@ use crate::api::org_types::{
 use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::id::CompanyId;
-use crate::answer;
 use crate::types::{Ack, User};
 
 /// A company as the organization calls describe it (`{id, name, registerNo, status, ...}`).

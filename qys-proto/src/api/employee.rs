@@ -9,13 +9,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Role, invalid, require_non_empty, require_user,
 };
 use crate::endpoint::{Check, endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::EmployeeId;
-use crate::answer;
 use crate::types::{Ack, ContactType, User};
 
 /// An employee as the organization calls describe it.

@@ -23,12 +23,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{self, Carrier};
 use crate::api::contract::{ContractView, contract_view_setters};
 use crate::api::org_types::{
     require_company, require_contact_type_mobile_or_email, require_non_empty,
 };
 use crate::api::saas::{PrivilegeGrant, SaasPersonalSignAuthUrlRequest, privilege_grant_builders};
-use crate::answer::{self, Carrier};
 use crate::core::Context;
 use crate::endpoint::{Check, endpoint, setters, upload};
 use crate::environment::PluginEnv;

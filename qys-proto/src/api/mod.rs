@@ -27,9 +27,9 @@
 
 pub mod app;
 pub mod attachment;
-pub mod catalogue;
 pub mod auth;
 pub mod authorization;
+pub mod catalogue;
 pub mod category;
 pub mod company;
 pub mod contract;

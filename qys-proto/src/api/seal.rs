@@ -7,14 +7,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
+use crate::api::org_types::Person;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Toggle, invalid, require_non_empty, require_user,
 };
 use crate::endpoint::{Check, endpoint, list_setters, paged, setters};
 use crate::error::BuildError;
 use crate::id::SealId;
-use crate::answer;
-use crate::api::org_types::Person;
 use crate::types::{Ack, User, string_enum};
 
 string_enum! {

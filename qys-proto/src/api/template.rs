@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{self, Carrier};
 use crate::api::org_types::{
     Link, ListQuery, Page, Toggle, invalid, non_blank_if_set, require_non_empty, require_user,
 };
@@ -13,7 +14,6 @@ use crate::endpoint::{Check, endpoint, list_setters, paged, setters, upload};
 use crate::error::BuildError;
 use crate::id::TemplateId;
 use crate::multipart::UploadFile;
-use crate::answer::{self, Carrier};
 use crate::types::{Ack, TemplateParam, User, string_enum};
 
 string_enum! {
@@ -252,7 +252,13 @@ impl<'de> Deserialize<'de> for CreatedTemplate {
 
 impl Serialize for CreatedTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        answer::write_one(s, &self.template_id, &self.carrier, &self.extra, "templateId")
+        answer::write_one(
+            s,
+            &self.template_id,
+            &self.carrier,
+            &self.extra,
+            "templateId",
+        )
     }
 }
 

@@ -108,11 +108,6 @@ pub(crate) mod lenient {
         })
     }
 
-    /// A non-negative integer, or one in a string; `null` or other text is `None`.
-    pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Ok(opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
-    }
-
     /// A number, or a number in a string; `null` or other text is `None`.
     pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         Ok(match Option::<Loose>::deserialize(d)? {
