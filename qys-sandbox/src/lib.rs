@@ -151,7 +151,11 @@ use tokio::sync::oneshot;
 mod api;
 mod auth;
 mod callbacks;
+mod control;
+mod control_http;
+mod dashboard;
 mod fields;
+mod pages;
 mod reply;
 mod server;
 mod state;
@@ -160,6 +164,8 @@ mod state_identity;
 mod state_org;
 
 pub use crate::callbacks::{CallbackSchedule, Delivery, DeliveryOutcome};
+pub use crate::control::{ControlError, PluginUrlError};
+pub use crate::pages::plugin::plugin_page_url;
 pub use crate::state::{CallbackKind, MintedTicket, UploadedFile};
 pub use crate::state_identity::{KNOWN_COMPANIES, KNOWN_PEOPLE, KnownCompany, KnownPerson};
 pub use qys_proto::api::miniapp::PluginPage;
@@ -384,6 +390,7 @@ pub struct SandboxBuilder {
     strict: bool,
     tls: Option<TlsPem>,
     callbacks: CallbackConfig,
+    control_token: Option<qys_proto::Secret>,
 }
 
 /// The callback settings of a [`SandboxBuilder`].
@@ -433,6 +440,7 @@ impl Default for SandboxBuilder {
             strict: false,
             tls: None,
             callbacks: CallbackConfig::default(),
+            control_token: None,
         }
     }
 }
@@ -551,6 +559,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// The token the HTTP control API (`/__sandbox/api/…`) and the dashboard (`/__sandbox/`)
+    /// require, in the `x-qys-sandbox-token` header (or `Authorization: Bearer …`, or
+    /// `?token=` for the dashboard). Without one they are open on a loopback host; on any
+    /// other host [`start`](Self::start) makes a random one ([`Sandbox::control_token`] tells
+    /// it, the binary prints it). The pages the sandbox's links open never need it, as the
+    /// platform's pages need no credentials.
+    #[must_use]
+    pub fn control_token(mut self, token: impl Into<qys_proto::Secret>) -> Self {
+        self.control_token = Some(token.into());
+        self
+    }
+
     /// The app settings the sandbox starts with.
     fn app_settings(&self) -> std::io::Result<api::app::AppSettings> {
         let invalid = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
@@ -633,6 +653,11 @@ impl SandboxBuilder {
             accepted: std::sync::atomic::AtomicUsize::new(0),
             strict: self.strict,
             callbacks: outbox,
+            console: control::Console::new(self.control_token.clone().or_else(|| {
+                // Off loopback, the controls are never open.
+                (!self.host.is_loopback())
+                    .then(|| qys_proto::Secret::new(uuid::Uuid::new_v4().simple().to_string()))
+            })),
         });
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
@@ -831,17 +856,7 @@ impl Sandbox {
         url: Option<&str>,
         fields: serde_json::Map<String, serde_json::Value>,
     ) {
-        let state = server::lock(&self.shared.state);
-        let settings = state.app.delivery_settings();
-        drop(state);
-        self.shared.callbacks.submit(
-            vec![state::OutgoingCallback {
-                kind,
-                url: url.map(str::to_owned),
-                fields,
-            }],
-            &settings,
-        );
+        control::owe_callback(&self.shared, kind, url.map(str::to_owned), fields);
     }
 
     /// The app's `callbackSecretKey` (what receivers verify and decrypt with).

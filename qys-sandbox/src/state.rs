@@ -80,6 +80,15 @@ impl Tickets {
     pub(crate) fn get(&self, value: &str) -> Option<&MintedTicket> {
         self.by_value.get(value)
     }
+
+    /// The `n` most recent tickets, newest first.
+    pub(crate) fn recent(&self, n: usize) -> impl Iterator<Item = (&str, &MintedTicket)> {
+        self.order
+            .iter()
+            .rev()
+            .take(n)
+            .filter_map(|v| self.by_value.get(v).map(|t| (v.as_str(), t)))
+    }
 }
 
 /// Everything the platform knows.
@@ -100,6 +109,8 @@ pub(crate) struct State {
     pub(crate) contract_book: crate::state_contract::ContractBook,
     /// Companies' details, sub-companies, employees, seals, templates, categories.
     pub(crate) org: crate::state_org::OrgState,
+    /// The links to the sandbox's pages handed out so far (`pages`).
+    pub(crate) links: crate::pages::Links,
 }
 
 /// Which kind of callback the platform sends (spec §14): it decides the form fields, how the
