@@ -9,12 +9,15 @@ const USAGE: &str = "\
 qys-sandbox: a local stand-in for the 契约锁 (Qiyuesuo) Open Platform gateway
 
 USAGE:
-    qys-sandbox [--port N] [--host ADDRESS]
+    qys-sandbox [--port N] [--host ADDRESS] [--control-token TOKEN]
 
 OPTIONS:
     --port N          the port to listen on (default 0: any free port)
     --host ADDRESS    the IP address to listen on (default 127.0.0.1; anything but a
                       loopback address exposes the sandbox and its well-known credentials)
+    --control-token T the token the control API (/__sandbox/api/) and the dashboard
+                      (/__sandbox/) require; without one they are open on loopback, and
+                      on any other host a random token is made and printed
     -h, --help        print this help
 
 It prints its base URL, the app and SaaS agent credentials and the fixture IDs, then
@@ -24,12 +27,14 @@ serves until Ctrl-C.";
 struct Args {
     port: u16,
     host: IpAddr,
+    control_token: Option<String>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut parsed = Args {
         port: 0,
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        control_token: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -56,6 +61,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .parse()
                     .map_err(|_| format!("--host: {v:?} is not an IP address"))?;
             }
+            "--control-token" => {
+                let v = value("a token")?;
+                if v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err("--control-token: 1 or more visible ASCII characters".to_owned());
+                }
+                parsed.control_token = Some(v);
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -74,7 +86,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sandbox = match Sandbox::builder().host(args.host).port(args.port).start() {
+    let mut builder = Sandbox::builder().host(args.host).port(args.port);
+    if let Some(token) = &args.control_token {
+        builder = builder.control_token(token.as_str());
+    }
+    let sandbox = match builder.start() {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -116,6 +132,14 @@ fn main() -> ExitCode {
         f.saas_company_id, f.saas_company_name, f.saas_app_id
     );
     println!();
+    println!("dashboard         {}/__sandbox/", sandbox.base_url());
+    println!("control API       {}/__sandbox/api/", sandbox.base_url());
+    match sandbox.control_token() {
+        // Printed on purpose: whoever starts the sandbox needs it to drive the controls.
+        Some(token) => println!("control token     {}", token.expose()),
+        None => println!("control token     (none: open on loopback)"),
+    }
+    println!();
     println!("Ctrl-C to stop.");
     let waited = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -154,5 +178,8 @@ mod tests {
         assert!(parse(&["--port", "70000"]).is_err());
         assert!(parse(&["--host", "localhost"]).is_err());
         assert!(parse(&["--verbose"]).unwrap_err().contains("unknown"));
+        let a = parse(&["--control-token", "t0k"]).unwrap().unwrap();
+        assert_eq!(a.control_token.as_deref(), Some("t0k"));
+        assert!(parse(&["--control-token="]).is_err());
     }
 }

@@ -402,17 +402,7 @@ fn faults_requests_and_verdicts() {
 fn tickets_are_listed_with_their_plugin_pages() {
     let sandbox = Sandbox::start().unwrap();
     let f = sandbox.fixtures().clone();
-    let ticket = api(
-        &sandbox,
-        "/v2/contract/miniappexchange",
-        &json!({
-            "contractId": f.contract_id.as_str(),
-            "user": {"contact": f.signer.contact, "contactType": "MOBILE"},
-        }),
-    )["ticket"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ticket = web::fixture_sign_ticket(&sandbox);
     let t = ok(&get(&sandbox, &format!("/__sandbox/api/tickets/{ticket}")));
     assert_eq!(t["page"], json!("doc"));
     assert_eq!(t["subject"], json!(f.contract_id.as_str()));

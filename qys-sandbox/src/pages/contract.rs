@@ -232,7 +232,8 @@ pub(crate) fn contract_section(
         .map(|s| {
             let who = match &s.receiver {
                 Some(r) => html::person(Some(r)),
-                None => "(to join)".to_owned(),
+                None if s.delay_set => "(to join)".to_owned(),
+                None => String::new(),
             };
             let actions: Vec<String> = s
                 .actions

@@ -29,7 +29,7 @@ header{background:#1f6feb;color:#fff;padding:10px 24px;font-size:15px}\
 header b{font-size:17px;margin-right:12px}\
 main{max-width:960px;margin:24px auto;padding:0 16px}\
 section{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:16px 20px;margin-bottom:16px}\
-h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:0 0 10px}\
+h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:18px 0 10px}\
 table{border-collapse:collapse;width:100%;font-size:14px}\
 th,td{border-bottom:1px solid #e6eaef;padding:6px 8px;text-align:left;vertical-align:top}\
 th{background:#f7f9fb;font-weight:600}\

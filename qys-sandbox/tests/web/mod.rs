@@ -124,6 +124,22 @@ pub fn api(sandbox: &Sandbox, path: &str, body: &Value) -> Value {
     ok(&answer)
 }
 
+/// A contract-sign ticket for the fixture contract's signer.
+pub fn fixture_sign_ticket(sandbox: &Sandbox) -> String {
+    let f = sandbox.fixtures();
+    api(
+        sandbox,
+        "/v2/contract/miniappexchange",
+        &json!({
+            "contractId": f.contract_id.as_str(),
+            "user": {"contact": f.signer.contact, "contactType": "MOBILE"},
+        }),
+    )["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// The party that signs second in [`two_party_contract`].
 pub const SECOND: &str = "13700000002";
 /// The operator of the company's seal in [`two_party_contract`].
