@@ -81,15 +81,40 @@
 //!
 //! # Controls
 //!
-//! What no API call does, a test does through the [`Sandbox`]:
+//! What no API call does, a test does through the [`Sandbox`], or over HTTP under
+//! `/__sandbox/api/` (the same code; routes and bodies in `PROTOCOL.md`; open on loopback,
+//! else behind [`SandboxBuilder::control_token`]):
 //!
+//! - [`Sandbox::sign_as`], [`Sandbox::reject_as`] (`POST /__sandbox/api/contracts/{id}/sign`,
+//!   `…/reject` with `{"contact"}`): sign or reject as the person with this mobile or e-mail,
+//!   exactly as the platform's sign page would (a person; a company's seal, legal person,
+//!   approver or operator: the contact's next due action), or the platform's error (1101 wrong
+//!   state, 1107 not their turn, 1110 not a party);
 //! - [`Sandbox::complete_company_auth`], [`Sandbox::complete_personal_auth`]: end a pending
 //!   company or personal authentication (passed or failed), queueing its callback;
-//! - [`Sandbox::complete_personal_sign_auth`]: grant a pending silent-signing authorization;
+//! - [`Sandbox::complete_personal_sign_auth`], [`Sandbox::revoke_personal_sign_auth`]: grant or
+//!   withdraw a silent-signing authorization;
 //! - [`Sandbox::send_callback`]: owe the integrator a callback on demand;
 //! - [`Sandbox::inject`]: queue [`Fault`]s for a path;
 //! - [`Sandbox::deliveries`] (and the `wait_for_*` variants): the callbacks owed and how their
-//!   delivery went.
+//!   delivery went;
+//! - [`Sandbox::state_json`] (`GET /__sandbox/api/state`): the whole state; [`Sandbox::reset`]:
+//!   back to the fixtures.
+//!
+//! # Pages
+//!
+//! Every link the sandbox hands out (sign, view, appoint, short, join, download, company and
+//! personal authentication, signature authorization, privilege, company change, template
+//! preview) opens a page at `{base_url}/sandbox/…`, served without the gateway's
+//! authentication: plain HTML forms, no JavaScript, everything escaped. A page shows the
+//! contract or request, lets the person act (sign, reject, pass or fail, authorize) with the
+//! same effects as the controls above, then sends the browser to the request's
+//! `callbackPage`, `successUrl` or `returnUrl`. A minted ticket's mini-program plugin page
+//! (`plugin://qyssdk-plugin/{page}?ticket=…`) is stood in for at
+//! `{base_url}/sandbox/plugin/{page}?ticket=…` ([`plugin_page_url`]), which reports the
+//! plugin's event (`signSuccessCb`, `authSuccessCb`, `authFailCb`). The dashboard at
+//! `{base_url}/__sandbox/` lists contracts, callbacks with their delivery attempts, and recent
+//! requests with the gateway's verdict.
 //!
 //! # Callbacks
 //!
