@@ -83,7 +83,8 @@ pub use qys_proto::{
     SignatoryId, TemplateId,
 };
 
-/// The README's code blocks, compiled as doctests so that they cannot go stale.
+/// This crate's README (its code blocks are also the workspace README's async examples),
+/// compiled as doctests so that they cannot go stale.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -112,3 +112,9 @@ pub use qys_proto::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
     SignatoryId, TemplateId,
 };
+
+/// This crate's README (its code blocks are also the workspace README's blocking examples),
+/// compiled as doctests so that they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -237,7 +237,9 @@ pub(crate) fn parse_result<T: DeserializeOwned>(
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = format!("result{}", display_path(&e.path().to_string()));
         let message = e.inner().to_string();
-        DecodeError::new(path, message, body, Some(e.into_inner())).into()
+        DecodeError::new(path, message, body, Some(e.into_inner()))
+            .accepted_with(raw)
+            .into()
     })
 }
 

@@ -492,14 +492,49 @@ impl fmt::Display for ErrorCode {
 }
 
 /// The answer's content did not have the expected shape.
-#[derive(Debug, thiserror::Error)]
-#[error("could not decode the answer at `{path}`: {detail} (body starts {excerpt:?})")]
+///
+/// When the answer was a success envelope, the platform **accepted the call** (a contract may
+/// have been created): [`accepted`](Self::accepted) says so, [`result`](Self::result) holds the
+/// whole `result` as sent, and the error is not retryable, so nothing is lost and nothing is
+/// done twice. `Debug` and `Display` show its size only, as it may carry secrets.
+#[derive(thiserror::Error)]
+#[error(
+    "{}could not decode the answer at `{path}`: {detail} (body starts {excerpt:?})",
+    if self.accepted { "the platform accepted the call, but qys " } else { "" }
+)]
 pub struct DecodeError {
     path: String,
     detail: String,
     excerpt: String,
+    accepted: bool,
+    result: Option<Box<AcceptedResult>>,
     #[source]
     source: Option<serde_json::Error>,
+}
+
+/// The `result` of an accepted call, as sent and as JSON.
+struct AcceptedResult {
+    raw: String,
+    value: Option<serde_json::Value>,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.path)
+            .field("detail", &self.detail)
+            .field("excerpt", &self.excerpt)
+            .field("accepted", &self.accepted)
+            .field(
+                "result",
+                &self
+                    .result
+                    .as_ref()
+                    .map(|r| format!("<{} bytes>", r.raw.len())),
+            )
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl DecodeError {
@@ -514,8 +549,22 @@ impl DecodeError {
             path: path.into(),
             detail: detail.into(),
             excerpt: excerpt(body),
+            accepted: false,
+            result: None,
             source,
         }
+    }
+
+    /// The same error, for a success envelope whose `result` (the JSON text `raw`, as sent)
+    /// did not decode: the platform accepted the call.
+    #[must_use]
+    pub(crate) fn accepted_with(mut self, raw: &str) -> Self {
+        self.accepted = true;
+        self.result = Some(Box::new(AcceptedResult {
+            raw: raw.to_owned(),
+            value: serde_json::from_str(raw).ok(),
+        }));
+        self
     }
 
     /// The JSON path where decoding failed (`.` for the whole body).
@@ -526,6 +575,26 @@ impl DecodeError {
     /// The beginning of the body (at most [`EXCERPT_LIMIT`] bytes).
     pub fn body_excerpt(&self) -> &str {
         &self.excerpt
+    }
+
+    /// Whether the platform answered with a success envelope: it accepted (and acted on) the
+    /// call, and only its `result` did not fit the type. Do not send the call again blindly;
+    /// read [`result`](Self::result) instead.
+    pub fn accepted(&self) -> bool {
+        self.accepted
+    }
+
+    /// The whole `result` of an accepted call as JSON, not an excerpt (`None` when the call was
+    /// not accepted). Integers beyond 64 bits lose digits in a JSON value;
+    /// [`result_text`](Self::result_text) has them all.
+    pub fn result(&self) -> Option<&serde_json::Value> {
+        self.result.as_ref().and_then(|r| r.value.as_ref())
+    }
+
+    /// The whole `result` of an accepted call exactly as sent (`None` when the call was not
+    /// accepted).
+    pub fn result_text(&self) -> Option<&str> {
+        self.result.as_ref().map(|r| r.raw.as_str())
     }
 }
 

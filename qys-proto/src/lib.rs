@@ -59,9 +59,13 @@
 //! - [`Core`]: prepare requests and parse answers.
 //! - [`Error`]: the one error type of qys.
 //! - [`retry`]: the pure retry policy the frontends consult.
+//! - [`verify`]: the gateway's check of a signed request, as a pure function.
+//! - `strategies` and `properties` (feature `proptest`): proptest strategies for credentials,
+//!   times, nonces, schemes and requests, and ready properties for your own signer.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answer;
 pub mod api;
 pub mod callback;
 mod clock;
@@ -75,12 +79,17 @@ mod error;
 mod id;
 pub mod multipart;
 pub mod pages;
+#[cfg(feature = "proptest")]
+pub mod properties;
 pub mod query;
 pub mod retry;
 #[cfg(feature = "system")]
 pub mod settings;
 mod sign;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod types;
+pub mod verify;
 
 pub use crate::callback::{CallbackError, CallbackErrorKind};
 pub use crate::clock::{Clock, FixedClock, Nonce, NonceSource, SequentialNonce};

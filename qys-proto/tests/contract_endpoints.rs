@@ -585,10 +585,7 @@ fn downloadurl() {
         r.download_urls[1].contract_id.as_ref().unwrap().as_str(),
         CID
     );
-    assert_eq!(
-        r.download_urls[1].download_items.as_deref(),
-        Some("SIGNLOG")
-    );
+    assert_eq!(r.download_urls[1].download_items.items, ["SIGNLOG"]);
 }
 
 #[test]

@@ -528,7 +528,9 @@ fn seal_detail() {
     );
     let seal = parse::<SealDetailRequest>("seal_detail");
     assert_eq!(seal.users.len(), 2);
-    assert_eq!(seal.users[1].contact, "13900000000");
+    // A user named by `mobile` only: kept as sent, and addressable.
+    assert_eq!(seal.users[1].mobile.as_deref(), Some("13900000000"));
+    assert_eq!(seal.users[1].to_user().unwrap().contact, "13900000000");
     assert_eq!(seal.extra["category"], json!("CONTRACT"));
 }
 
@@ -604,8 +606,9 @@ fn template_detail() {
         &[("templateId", ID)],
     );
     let t = parse::<TemplateDetailRequest>("template_detail");
-    assert_eq!(t.name.as_deref(), Some("劳动合同"));
-    assert_eq!(t.status.as_deref(), Some("DISABLE"));
+    // The answer names them `title` and `state`: kept under those names.
+    assert_eq!(t.title.as_deref(), Some("劳动合同"));
+    assert_eq!(t.state.as_deref(), Some("DISABLE"));
     assert_eq!(t.parameters[0].options.len(), 2);
     assert_eq!(t.parameters[0].default_value.as_deref(), Some("研发"));
 }
@@ -896,7 +899,7 @@ fn company_auth_result() {
     let r = parse::<CompanyAuthResultRequest>("company_auth_result");
     assert_eq!(r.status, Some(2));
     assert_eq!(r.basic_status, Some(3));
-    assert_eq!(r.applicant_name.as_deref(), Some("张三"));
+    assert_eq!(r.applicant.as_deref(), Some("张三"));
 }
 
 // --- 外部客户 / 授权管理 ---------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-//! Signing: known-answer vectors from `testdata/signing/cases.json`, and proptest properties.
+//! Signing: known-answer vectors from `testdata/signing/cases.json`, and proptest properties
+//! over the public strategies (`qys_proto::strategies`) and properties
+//! (`qys_proto::properties`) that users run on their own signers.
 
 use http::request::Parts;
 use proptest::prelude::*;
+use qys_proto::properties;
+use qys_proto::strategies::{self, signing_case, signing_params, tamper};
 use qys_proto::{Credentials, Nonce, Scheme, Signer, SigningParams, headers, signature};
 use serde_json::Value;
 
@@ -137,21 +141,13 @@ fn the_oracle_itself_is_right() {
     );
 }
 
-fn token() -> impl Strategy<Value = String> {
-    "[!-~]{1,40}"
-}
-
-fn nonce() -> impl Strategy<Value = String> {
-    "[!-~]{1,64}"
-}
-
 proptest! {
-    /// Oracle equivalence and format: md5(token‖secret‖ts‖nonce), 32 lowercase hex digits.
+    /// Oracle equivalence and format: md5(token‖secret‖ts‖nonce), 32 lowercase hex digits,
+    /// for ASCII and non-ASCII secrets and tokens with separators.
     #[test]
-    fn signature_matches_the_oracle(token in token(), secret in any::<String>(), ts in any::<u64>(), nonce in nonce()) {
-        let creds = Credentials::new(token.clone(), secret.clone());
-        let n = Nonce::new(nonce.clone()).unwrap();
-        let hex = signature(&creds, ts, Some(&n)).to_hex();
+    fn signature_matches_the_oracle(creds in strategies::credentials(), params in signing_params()) {
+        let (token, secret, ts, nonce) = (creds.token(), creds.secret().expose(), params.timestamp_ms(), params.nonce());
+        let hex = signature(&creds, ts, Some(nonce)).to_hex();
         prop_assert_eq!(&hex, &reference_md5(format!("{token}{secret}{ts}{nonce}").as_bytes()));
         prop_assert!(hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         let legacy = signature(&creds, ts, None).to_hex();
@@ -160,23 +156,35 @@ proptest! {
 
     /// Changing the secret, the timestamp or the nonce changes the signature.
     #[test]
-    fn every_input_matters(token in token(), secret in any::<String>(), ts in 0u64..u64::MAX, nonce in "[a-z0-9]{1,32}") {
-        let creds = Credentials::new(token.clone(), secret.clone());
-        let n = Nonce::new(nonce.clone()).unwrap();
-        let base = signature(&creds, ts, Some(&n));
-        prop_assert_ne!(base, signature(&Credentials::new(token, format!("{secret}x")), ts, Some(&n)));
-        prop_assert_ne!(base, signature(&creds, ts + 1, Some(&n)));
-        prop_assert_ne!(base, signature(&creds, ts, Some(&Nonce::new(format!("{nonce}x")).unwrap())));
+    fn every_input_matters(creds in strategies::credentials(), params in signing_params()) {
+        let (ts, n) = (params.timestamp_ms(), params.nonce());
+        let base = signature(&creds, ts, Some(n));
+        let other_secret = Credentials::new(creds.token(), format!("{}x", creds.secret().expose()));
+        prop_assert_ne!(base, signature(&other_secret, ts, Some(n)));
+        prop_assert_ne!(base, signature(&creds, ts.wrapping_add(1), Some(n)));
+        let longer = Nonce::new(format!("{}x", &n.as_str()[..n.as_str().len().min(127)])).unwrap();
+        prop_assert_ne!(base, signature(&creds, ts, Some(&longer)));
+    }
+
+    /// qys's signer passes the public properties: its requests verify, every tampered byte of
+    /// a signed header is refused, and the same inputs sign to the same bytes.
+    #[test]
+    fn the_signer_passes_the_public_properties(case in signing_case(), tamper in tamper()) {
+        let signer = case.signer();
+        let verified = properties::signed_request_verifies(&case, &signer)?;
+        prop_assert_eq!(verified.timestamp_ms(), case.params().timestamp_ms());
+        properties::tampering_is_rejected(&case, &signer, &tamper)?;
+        properties::signing_is_deterministic(&case, &signer)?;
     }
 
     /// Signing never panics; it fails exactly when the token is not a header value, and then
     /// leaves the head untouched; it only ever changes x-qys-open-* headers; signing twice leaves
     /// one of each header; Debug of the signed head never shows the secret or the signature.
     #[test]
-    fn commit_boundary_and_redaction(token in any::<String>(), secret in "[a-zA-Z0-9]{12,40}", ts in any::<u64>(), nonce in nonce(), path in "/(v2|saas/v2)/[a-z]{1,10}") {
+    fn commit_boundary_and_redaction(token in prop_oneof![strategies::token(), any::<String>()], secret in "[a-zA-Z0-9]{12,40}", params in signing_params(), path in "/(v2|saas/v2)/[a-z]{1,10}") {
         let creds = Credentials::new(token.clone(), secret.clone());
         let signer = Signer::new(creds.clone()).with_agent(creds.clone());
-        let params = SigningParams::new(ts, Nonce::new(nonce).unwrap());
+        let ts = params.timestamp_ms();
         let mut parts = head("GET", "https://openapi.qiyuesuo.cn/v2/a?x=1");
         let before = format!("{:?} {:?} {:?}", parts.method, parts.uri, parts.headers);
         let token_ok = !token.is_empty() && http::HeaderValue::from_str(&token).is_ok();

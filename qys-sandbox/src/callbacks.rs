@@ -50,12 +50,14 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use md5::{Digest, Md5};
 use qys_proto::Secret;
-use qys_proto::callback::{Cipher, signed_callback_form};
+use qys_proto::callback::Cipher;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+use crate::SandboxClock;
 use crate::server::lock;
 use crate::state::{CallbackKind, OutgoingCallback};
 
@@ -370,10 +372,62 @@ impl Job {
             }
             Protection::Signed { key, cipher } => {
                 let json = Value::Object(self.fields.clone()).to_string();
-                signed_callback_form(key, cipher, now_ms, &json).map_err(|e| e.to_string())
+                signed_form(key, cipher, now_ms, &json)
             }
         }
     }
+}
+
+/// The signed form body the platform sends when encryption is on:
+/// `content=<sealed JSON>&signature=<md5_hex(timestamp + key)>&timestamp=<Unix ms>`. The
+/// sandbox's own producer, so that qys-proto's receiver is checked against independent code.
+fn signed_form(
+    key: &Secret,
+    cipher: &Cipher,
+    timestamp_ms: u64,
+    json: &str,
+) -> Result<String, String> {
+    let content = seal(key, cipher, json)?;
+    let timestamp = timestamp_ms.to_string();
+    let mut md5 = Md5::new();
+    md5.update(timestamp.as_bytes());
+    md5.update(key.expose().as_bytes());
+    let signature = hex::encode(md5.finalize());
+    Ok(qys_proto::query::to_query_string([
+        ("content", content.as_str()),
+        ("signature", signature.as_str()),
+        ("timestamp", timestamp.as_str()),
+    ]))
+}
+
+/// The callback `content`: the JSON in the clear ([`Cipher::Plain`]), or Base64 (standard
+/// alphabet, padded) of AES-128 in ECB or CBC mode with PKCS#7 padding, the key being the 16
+/// UTF-8 bytes of the `callbackSecretKey`.
+fn seal(key: &Secret, cipher: &Cipher, plaintext: &str) -> Result<String, String> {
+    use aes::Aes128;
+    use aes::cipher::block_padding::Pkcs7;
+    use aes::cipher::{BlockModeEncrypt, KeyInit, KeyIvInit};
+    use base64::Engine as _;
+    let bad_key = |_| "the callback key is not 16 bytes (an AES-128 key)".to_owned();
+    let len = plaintext.len();
+    // PKCS#7 always adds 1 to 16 bytes.
+    let mut buf = vec![0u8; (len / 16 + 1) * 16];
+    buf[..len].copy_from_slice(plaintext.as_bytes());
+    let key = key.expose().as_bytes();
+    let sealed = match cipher {
+        Cipher::Plain => return Ok(plaintext.to_owned()),
+        Cipher::AesEcb => ecb::Encryptor::<Aes128>::new_from_slice(key)
+            .map_err(bad_key)?
+            .encrypt_padded::<Pkcs7>(&mut buf, len)
+            .map(<[u8]>::len),
+        Cipher::AesCbc { iv } => cbc::Encryptor::<Aes128>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .encrypt_padded::<Pkcs7>(&mut buf, len)
+            .map(<[u8]>::len),
+        other => return Err(format!("the sandbox cannot send {other:?} content")),
+    }
+    .map_err(|_| "the padding did not fit".to_owned())?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(&buf[..sealed]))
 }
 
 /// A field's value as form text: strings as they are, numbers and booleans in their JSON
@@ -495,15 +549,14 @@ fn parse_target(url: &str) -> Result<http::Uri, String> {
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
 /// The delivery task: runs until the sandbox's runtime stops (pending deliveries are dropped
 /// with it; nothing waits for them).
-pub(crate) async fn run(mut jobs: mpsc::Receiver<Job>, log: Arc<Log>, schedule: CallbackSchedule) {
+pub(crate) async fn run(
+    mut jobs: mpsc::Receiver<Job>,
+    log: Arc<Log>,
+    schedule: CallbackSchedule,
+    clock: SandboxClock,
+) {
     let mut connector = HttpConnector::new();
     connector.set_connect_timeout(Some(ATTEMPT_TIMEOUT));
     connector.set_nodelay(true);
@@ -514,7 +567,7 @@ pub(crate) async fn run(mut jobs: mpsc::Receiver<Job>, log: Arc<Log>, schedule: 
     let mut retrying = JoinSet::new();
     while let Some(job) = jobs.recv().await {
         while retrying.try_join_next().is_some() {}
-        if attempt(&client, &log, &job).await {
+        if attempt(&client, &log, &job, &clock).await {
             continue;
         }
         let delays = schedule.delays(job.kind).to_vec();
@@ -522,11 +575,11 @@ pub(crate) async fn run(mut jobs: mpsc::Receiver<Job>, log: Arc<Log>, schedule: 
             log.update(job.id, |d| d.outcome = DeliveryOutcome::GaveUp);
             continue;
         }
-        let (client, log) = (client.clone(), Arc::clone(&log));
+        let (client, log, clock) = (client.clone(), Arc::clone(&log), clock.clone());
         retrying.spawn(async move {
             for delay in delays {
                 tokio::time::sleep(delay).await;
-                if attempt(&client, &log, &job).await {
+                if attempt(&client, &log, &job, &clock).await {
                     return;
                 }
             }
@@ -536,8 +589,8 @@ pub(crate) async fn run(mut jobs: mpsc::Receiver<Job>, log: Arc<Log>, schedule: 
 }
 
 /// One attempt; records it and answers whether the receiver accepted the callback.
-async fn attempt(client: &HttpClient, log: &Log, job: &Job) -> bool {
-    let body = match job.body(now_ms()) {
+async fn attempt(client: &HttpClient, log: &Log, job: &Job, clock: &SandboxClock) -> bool {
+    let body = match job.body(clock.unix_ms()) {
         Ok(b) => b,
         Err(e) => {
             log.update(job.id, |d| {
@@ -632,6 +685,31 @@ mod tests {
             fields,
             protection,
         }
+    }
+
+    #[test]
+    fn content_is_sealed_as_the_vendor_documents() {
+        // The vendor's example: "testStr" under this key, AES-128-ECB, PKCS#7, Base64.
+        let key = Secret::new("5f6db7ec8325aAGF");
+        assert_eq!(
+            seal(&key, &Cipher::AesEcb, "testStr").unwrap(),
+            "UoYYii0CN0bJyDcdkgf/iA=="
+        );
+        assert_eq!(seal(&key, &Cipher::Plain, "{}").unwrap(), "{}");
+        let cbc = Cipher::cbc(b"0123456789abcdef").unwrap();
+        assert_ne!(
+            seal(&key, &cbc, "testStr").unwrap(),
+            seal(&key, &Cipher::AesEcb, "testStr").unwrap()
+        );
+        assert!(seal(&Secret::new("short"), &Cipher::AesEcb, "x").is_err());
+        let form = signed_form(&key, &Cipher::AesEcb, 1_700_000_000_000, "testStr").unwrap();
+        assert_eq!(
+            form,
+            format!(
+                "content=UoYYii0CN0bJyDcdkgf%2FiA%3D%3D&signature={}&timestamp=1700000000000",
+                hex::encode(Md5::digest(b"17000000000005f6db7ec8325aAGF"))
+            )
+        );
     }
 
     #[test]

@@ -121,7 +121,8 @@ fn signing_contract(state: &mut State, id: &str) -> Result<ContractId, Failure> 
 /// signed, or no action of this contact due.
 pub(crate) fn sign_as(state: &mut State, id: &str, contact: &str) -> Result<Step, Failure> {
     let id = signing_contract(state, id)?;
-    let default_seal = state.contract_book.default_seal().to_owned();
+    let default_seal = state.org.default_seal().to_owned();
+    let stamp = state.clock.text();
     let c = state
         .contracts
         .get_mut(&id)
@@ -164,6 +165,7 @@ pub(crate) fn sign_as(state: &mut State, id: &str, contact: &str) -> Result<Step
     };
     let signatory_id = s.id.clone();
     c.record(
+        &stamp,
         "MODIFY",
         &format!("{action}_SIGN"),
         &who,
@@ -189,6 +191,7 @@ pub(crate) fn reject_as(
     reason: &str,
 ) -> Result<Step, Failure> {
     let id = signing_contract(state, id)?;
+    let stamp = state.clock.text();
     let c = state
         .contracts
         .get_mut(&id)
@@ -200,7 +203,7 @@ pub(crate) fn reject_as(
     s.status = SignatoryStatus::Rejected;
     let signatory_id = s.id.clone();
     c.comments = Some(reason.to_owned());
-    c.record("MODIFY", "REJECT", contact, reason);
+    c.record(&stamp, "MODIFY", "REJECT", contact, reason);
     emit(state, &id, "REJECTED", Some(index));
     Ok(Step {
         signatory_id,
@@ -238,7 +241,7 @@ pub(crate) fn revoke_personal_sign_auth(
     };
     auth.state = SignAuthState::Cancelled;
     let auth = auth.clone();
-    state_identity::emit_sign_auth(state, &auth, "DEAUTHORIZE", &state_identity::today());
+    state_identity::emit_sign_auth(state, &auth, "DEAUTHORIZE", &state.clock.date());
     true
 }
 
@@ -251,7 +254,8 @@ pub(crate) fn reset(shared: &Shared, fixtures: &crate::Fixtures) {
     let mut state = lock(&shared.state);
     let app = std::mem::take(&mut state.app);
     let base_url = std::mem::take(&mut state.contract_book.base_url);
-    *state = State::seeded(fixtures);
+    let clock = state.clock.clone();
+    *state = State::seeded(fixtures, clock);
     state.app = app;
     state.contract_book.base_url = base_url;
     drop(state);
@@ -521,10 +525,12 @@ pub(crate) fn state_json(shared: &Shared) -> Value {
         .recent(100)
         .map(|(v, t)| ticket_json(&base, v, t))
         .collect();
+    // The platform knows authenticated companies only (one list, `org`).
     let companies: Vec<Value> = state
+        .org
         .companies
         .iter()
-        .map(|c| json!({"name": c.name, "authenticated": c.authenticated}))
+        .map(|c| json!({"id": c.id, "name": c.name, "authenticated": true}))
         .collect();
     let app = json!({
         "callbackUrl": state.app.callback_url,
@@ -559,16 +565,12 @@ pub(crate) fn auth_state_name(s: state_identity::AuthState) -> &'static str {
     }
 }
 
-/// Moves the sandbox's clock forward by `by`; answers the new time (ms since the epoch).
-///
-/// # Errors
-/// TEMPORARY until the injected clock lands: 501.
-pub(crate) fn advance_clock(_shared: &Shared, _by: std::time::Duration) -> Result<u64, Failure> {
-    Err(Failure::gateway(
-        501,
-        "11990501",
-        "NOT IMPLEMENTED: the sandbox clock cannot be moved in this build",
-    ))
+/// Moves the sandbox's clock forward by `by` (as [`Sandbox::clock`]`().advance(by)` does);
+/// answers the new time, in milliseconds since the epoch. Deadlines, expiry, download locks,
+/// the timestamp window and nonce memory all follow it.
+pub(crate) fn advance_clock(shared: &Shared, by: std::time::Duration) -> u64 {
+    shared.clock.advance(by);
+    shared.clock.unix_ms()
 }
 
 /// Makes the sandbox owe a callback now (see [`Sandbox::send_callback`]).

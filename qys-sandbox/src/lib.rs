@@ -21,7 +21,9 @@
 //! # What it checks, in order
 //!
 //! 1. **Faults**: a fault injected for the path replaces the answer (or delays it).
-//! 2. **Gateway authentication** (before routing), as the platform's gateway answers it:
+//! 2. **Gateway authentication** (before routing; the rules in full, and a public
+//!    [`gateway::check`] running the same code, in the [`gateway`] module), as the
+//!    platform's gateway answers it:
 //!    missing header → HTTP 441 `{code:441, responseCode:"11990441", message:"HEADER
 //!    REQUIRED,<header>"}`; unknown token → 442 `INVALID TOKEN`; bad signature → 443 `INVALID
 //!    SIGNATURE`; timestamp not a number or outside the window (default 15 minutes) → 444
@@ -148,6 +150,19 @@
 //! `encrypt`, `callbackSecretKey`, `encryptType`); `POST /company/token/update/callback`
 //! (`callbackUrl`, `encrypt`, `encryptType`, at least one) changes them.
 //!
+//! # Time
+//!
+//! The sandbox reads every "now" from one [`SandboxClock`] ([`SandboxBuilder::clock`],
+//! [`Sandbox::clock`]): the timestamp window and the nonce memory of the gateway, contract
+//! deadlines (a `SIGNING` contract past its `expireTime` turns `EXPIRED` when next touched;
+//! sending sets a 30-day deadline when none was given), the download lock (10 downloads of a
+//! document less than 25 minutes apart lock it for 12 hours, then 24, ...), the repeat limits
+//! (the same employee-create or seal-edit request 5 times within an hour locks it for 6 or 18
+//! hours), the times it writes (`yyyy-MM-dd HH:mm:ss`, China time) and the `timestamp` of the
+//! callbacks it signs. [`SandboxClock::advance`] moves all of them forward at once; a client
+//! built with `.clock(sandbox.clock().clone())` keeps signing inside the window. Callback
+//! retry delays and injected [`Fault::Delay`]s are real time.
+//!
 //! # Faults, HTTPS, and what a test can observe
 //!
 //! [`Sandbox::inject`] queues [`Fault`]s per path and per request count: delays, resets,
@@ -174,12 +189,13 @@ use qys_proto::{
 use tokio::sync::oneshot;
 
 mod api;
-mod auth;
 mod callbacks;
+mod clock;
 mod control;
 mod control_http;
 mod dashboard;
 mod fields;
+pub mod gateway;
 mod pages;
 mod reply;
 mod server;
@@ -189,6 +205,7 @@ mod state_identity;
 mod state_org;
 
 pub use crate::callbacks::{CallbackSchedule, Delivery, DeliveryOutcome};
+pub use crate::clock::SandboxClock;
 pub use crate::control::{ControlError, PluginUrlError};
 pub use crate::pages::plugin::plugin_page_url;
 pub use crate::state::{CallbackKind, MintedTicket, UploadedFile};
@@ -416,6 +433,7 @@ pub struct SandboxBuilder {
     tls: Option<TlsPem>,
     callbacks: CallbackConfig,
     control_token: Option<qys_proto::Secret>,
+    clock: SandboxClock,
 }
 
 /// The callback settings of a [`SandboxBuilder`].
@@ -466,6 +484,7 @@ impl Default for SandboxBuilder {
             tls: None,
             callbacks: CallbackConfig::default(),
             control_token: None,
+            clock: SandboxClock::system(),
         }
     }
 }
@@ -507,6 +526,17 @@ impl SandboxBuilder {
     #[must_use]
     pub fn timestamp_window(mut self, window: Duration) -> Self {
         self.window = window;
+        self
+    }
+
+    /// The clock the sandbox reads "now" from (default [`SandboxClock::system`]): the
+    /// gateway's timestamp window and nonce memory, contract deadlines, the download lock, the
+    /// repeat limits, the times it writes and the `timestamp` of signed callbacks. Keep a
+    /// clone and [`advance`](SandboxClock::advance) it to test what time changes, without
+    /// sleeping ([`Sandbox::clock`] answers the same clock).
+    #[must_use]
+    pub fn clock(mut self, clock: SandboxClock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -661,19 +691,17 @@ impl SandboxBuilder {
         let (outbox, jobs) = callbacks::Outbox::new();
         let delivery_log = Arc::clone(&outbox.log);
         let schedule = self.callbacks.schedule.clone();
+        let clock = self.clock.clone();
         let shared = Arc::new(server::Shared {
-            keys: auth::Keys {
-                app: self.app.clone(),
-                agent: self.agent.clone(),
-                window: self.window,
-            },
+            keys: gateway::GatewayKeys::new(self.app.clone(), self.agent.clone())
+                .with_window(self.window),
             state: Mutex::new({
-                let mut state = state::State::seeded(&fixtures);
+                let mut state = state::State::seeded(&fixtures, self.clock.clone());
                 state.contract_book.base_url.clone_from(&base_url);
                 state.app = app_settings;
                 state
             }),
-            nonces: Mutex::new(auth::NonceStore::default()),
+            nonces: Mutex::new(gateway::NonceStore::default()),
             gateway: Mutex::new(server::Gateway::default()),
             accepted: std::sync::atomic::AtomicUsize::new(0),
             strict: self.strict,
@@ -683,6 +711,7 @@ impl SandboxBuilder {
                 (!self.host.is_loopback())
                     .then(|| qys_proto::Secret::new(uuid::Uuid::new_v4().simple().to_string()))
             })),
+            clock: self.clock.clone(),
         });
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
@@ -710,7 +739,7 @@ impl SandboxBuilder {
                     };
                     let _ = ready_tx.send(Ok(()));
                     // Callback delivery lives and dies with the server's runtime.
-                    tokio::spawn(callbacks::run(jobs, delivery_log, schedule));
+                    tokio::spawn(callbacks::run(jobs, delivery_log, schedule, clock));
                     server::serve(listener, thread_shared, shutdown_rx, acceptor).await;
                 });
             })?;
@@ -811,6 +840,13 @@ impl Sandbox {
     /// A signer with the app credentials and the agent credentials (for `/saas/...` paths).
     pub fn signer(&self) -> Signer {
         Signer::new(self.app.clone()).with_agent(self.agent.clone())
+    }
+
+    /// The sandbox's clock (the one given to [`SandboxBuilder::clock`], else the system
+    /// clock): [`advance`](SandboxClock::advance) it to move every deadline, lock and window
+    /// of the sandbox forward at once.
+    pub fn clock(&self) -> &SandboxClock {
+        &self.shared.clock
     }
 
     /// The seeded data.

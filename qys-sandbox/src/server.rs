@@ -6,7 +6,6 @@ use std::convert::Infallible;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -21,8 +20,8 @@ use tokio::task::JoinSet;
 
 use crate::Fault;
 use crate::api::{self, Answer, BodyKind, Input};
-use crate::auth::{self, Keys, NonceStore};
 use crate::fields;
+use crate::gateway::{self, GatewayKeys, NonceStore};
 use crate::reply::{self, Body, Failure, JSON_CONTENT_TYPE};
 use crate::state::{State, UploadedFile};
 
@@ -117,7 +116,7 @@ impl Gateway {
 /// Everything the connections share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub(crate) keys: Keys,
+    pub(crate) keys: GatewayKeys,
     pub(crate) state: Mutex<State>,
     pub(crate) nonces: Mutex<NonceStore>,
     pub(crate) gateway: Mutex<Gateway>,
@@ -129,6 +128,8 @@ pub(crate) struct Shared {
     pub(crate) callbacks: crate::callbacks::Outbox,
     /// The control token and the recent-request log (`control` module).
     pub(crate) console: crate::control::Console,
+    /// The sandbox's clock (the state holds a handle on the same one).
+    pub(crate) clock: crate::SandboxClock,
 }
 
 /// The service error that makes hyper drop the connection without answering.
@@ -142,12 +143,6 @@ impl fmt::Display for Reset {
 }
 
 impl std::error::Error for Reset {}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
 
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Body>, Reset> {
     let (head, body) = request.into_parts();
@@ -294,11 +289,11 @@ async fn answer(
     body: &mut Option<Incoming>,
     path: &str,
 ) -> Result<Response<Body>, Failure> {
-    auth::authenticate(
+    gateway::authenticate(
         &request.headers,
         path,
         &shared.keys,
-        now_ms(),
+        shared.clock.unix_ms(),
         &shared.nonces,
     )?;
     let route = api::lookup(&request.method, path).map_err(|path_known| {

@@ -16,13 +16,6 @@ pub(crate) const TICKET_CAP: usize = 100_000;
 
 pub(crate) use crate::state_contract::{Contract, ContractStatus};
 
-/// A company known to the platform.
-#[derive(Debug, Clone)]
-pub(crate) struct Company {
-    pub(crate) name: String,
-    pub(crate) authenticated: bool,
-}
-
 /// A SaaS tenant company of the agent.
 #[derive(Debug, Clone)]
 pub(crate) struct Tenant {
@@ -95,7 +88,6 @@ impl Tickets {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub(crate) contracts: BTreeMap<ContractId, Contract>,
-    pub(crate) companies: Vec<Company>,
     pub(crate) tenants: Vec<Tenant>,
     pub(crate) tickets: Tickets,
     /// The app's settings (callback URL, encryption, callback key; `/company/token/*`).
@@ -111,6 +103,9 @@ pub(crate) struct State {
     pub(crate) org: crate::state_org::OrgState,
     /// The links to the sandbox's pages handed out so far (`pages`).
     pub(crate) links: crate::pages::Links,
+    /// The sandbox's clock (a handle on the one the builder was given): every "now" of the
+    /// handlers comes from it.
+    pub(crate) clock: crate::SandboxClock,
 }
 
 /// Which kind of callback the platform sends (spec §14): it decides the form fields, how the
@@ -158,15 +153,14 @@ impl State {
     }
 
     /// The state seeded with `fixtures`.
-    pub(crate) fn seeded(fixtures: &Fixtures) -> Self {
-        let mut state = Self::default();
+    pub(crate) fn seeded(fixtures: &Fixtures, clock: crate::SandboxClock) -> Self {
+        let mut state = Self {
+            clock,
+            ..Self::default()
+        };
         state.identity.seed(fixtures);
         crate::state_contract::seed(&mut state, fixtures);
         crate::state_org::seed(&mut state, fixtures);
-        state.companies.push(Company {
-            name: fixtures.authenticated_company.clone(),
-            authenticated: true,
-        });
         state.tenants.push(Tenant {
             id: fixtures.saas_company_id.clone(),
             name: fixtures.saas_company_name.clone(),
@@ -194,9 +188,7 @@ impl State {
 
     /// Whether the company of this name is authenticated.
     pub(crate) fn company_authenticated(&self, name: &str) -> bool {
-        self.companies
-            .iter()
-            .any(|c| c.authenticated && c.name == name)
+        self.org.company(name).is_some()
     }
 
     /// The SaaS tenant with this ID or name.

@@ -18,7 +18,6 @@
 //!   looks it up.
 
 use std::collections::BTreeMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use qys_proto::types::User;
 use qys_proto::{ContractId, DocumentId};
@@ -231,6 +230,7 @@ impl Contract {
     /// Adds a log entry.
     pub(crate) fn record(
         &mut self,
+        time: &str,
         kind: &'static str,
         action: &str,
         operator: &str,
@@ -240,7 +240,7 @@ impl Contract {
             self.log.remove(0);
         }
         self.log.push(LogEntry {
-            time: now_text(),
+            time: time.to_owned(),
             kind,
             action: action.to_owned(),
             operator: operator.to_owned(),
@@ -366,10 +366,6 @@ impl StoredDocument {
 pub(crate) struct ContractBook {
     last_id: u64,
     pub(crate) documents: BTreeMap<DocumentId, StoredDocument>,
-    /// Seals the platform company (and its sub-companies) may use, by ID.
-    pub(crate) seals: Vec<String>,
-    /// The platform company's name.
-    pub(crate) platform_company: String,
     /// `http://127.0.0.1:PORT` of the sandbox, for the links it mints.
     pub(crate) base_url: String,
     /// Download counts per document, for the platform's download lock.
@@ -380,9 +376,9 @@ pub(crate) struct ContractBook {
 #[derive(Debug, Clone, Copy)]
 struct Downloads {
     in_a_row: u32,
-    last: std::time::Instant,
+    last: std::time::Duration,
     locks: u32,
-    locked_until: Option<std::time::Instant>,
+    locked_until: Option<std::time::Duration>,
 }
 
 /// Downloads of one document less than this apart count as "in a row" (§3.12).
@@ -429,16 +425,14 @@ impl ContractBook {
         Ok(())
     }
 
-    /// The default seal of the platform company.
-    pub(crate) fn default_seal(&self) -> &str {
-        self.seals.first().map_or("", String::as_str)
-    }
-
     /// Counts a download of `document`: the platform locks a document for 12 hours (24 after
     /// a second lock, ...) after 10 downloads less than 25 minutes apart. Answers whether
     /// this download may go ahead.
-    pub(crate) fn count_download(&mut self, document: &DocumentId) -> bool {
-        let now = std::time::Instant::now();
+    pub(crate) fn count_download(
+        &mut self,
+        document: &DocumentId,
+        now: std::time::Duration,
+    ) -> bool {
         if self.downloads.len() >= DOWNLOADS_TRACKED && !self.downloads.contains_key(document) {
             self.downloads
                 .retain(|_, d| d.locked_until.is_some_and(|u| u > now));
@@ -455,7 +449,7 @@ impl ContractBook {
         if d.locked_until.is_some_and(|u| u > now) {
             return false;
         }
-        if d.in_a_row > 0 && now.duration_since(d.last) >= DOWNLOAD_GAP {
+        if d.in_a_row > 0 && now.saturating_sub(d.last) >= DOWNLOAD_GAP {
             d.in_a_row = 0;
         }
         d.in_a_row += 1;
@@ -463,7 +457,7 @@ impl ContractBook {
         if d.in_a_row >= DOWNLOADS_IN_A_ROW {
             d.locks += 1;
             d.in_a_row = 0;
-            d.locked_until = Some(now + DOWNLOAD_LOCK * d.locks);
+            d.locked_until = Some(now.saturating_add(DOWNLOAD_LOCK * d.locks));
         }
         true
     }
@@ -472,11 +466,9 @@ impl ContractBook {
 /// The seeded data of [`crate::Fixtures`]: the platform company's seal, and the fixture
 /// contract (`SIGNING`: the platform company has sealed; the fixture signer is due).
 pub(crate) fn seed(state: &mut crate::state::State, fixtures: &crate::Fixtures) {
+    let stamp = state.clock.text();
     let book = &mut state.contract_book;
-    book.platform_company
-        .clone_from(&fixtures.authenticated_company);
-    book.seals.push(fixtures.company_seal_id.to_string());
-    let now = now_text();
+    let now = stamp.clone();
     let id = fixtures.contract_id.clone();
     let pdf = pdf::text_pdf(&["qys-sandbox fixture contract", id.as_str()]);
     book.documents.insert(
@@ -553,9 +545,21 @@ pub(crate) fn seed(state: &mut crate::state::State, fixtures: &crate::Fixtures) 
         watermarks: Vec::new(),
     };
     let owner = fixtures.authenticated_company.clone();
-    contract.record("MODIFY", "DRAFT", &owner, "fixture contract created");
-    contract.record("MODIFY", "SEND", &owner, "sent for signing");
-    contract.record("MODIFY", "COMPANY_SIGN", &owner, "sealed by the sponsor");
+    contract.record(
+        &stamp,
+        "MODIFY",
+        "DRAFT",
+        &owner,
+        "fixture contract created",
+    );
+    contract.record(&stamp, "MODIFY", "SEND", &owner, "sent for signing");
+    contract.record(
+        &stamp,
+        "MODIFY",
+        "COMPANY_SIGN",
+        &owner,
+        "sealed by the sponsor",
+    );
     state.contracts.insert(id, contract);
 }
 
@@ -601,101 +605,6 @@ pub(crate) fn callback_fields(
         json!(contract.biz_id.clone().unwrap_or_default()),
     );
     m
-}
-
-// --- time ------------------------------------------------------------------------------------
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
-
-/// `yyyy-MM-dd HH:mm:ss` of seconds since the epoch, in China time (UTC+8).
-pub(crate) fn format_time(secs: i64) -> String {
-    let local = secs + 8 * 3600;
-    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
-    let s = local.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
-}
-
-/// Seconds since the epoch of `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd` (China time); `None`
-/// when it is not one of those shapes.
-pub(crate) fn parse_time(text: &str) -> Option<i64> {
-    let b = text.trim().as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        if part.iter().all(u8::is_ascii_digit) {
-            std::str::from_utf8(part).ok()?.parse().ok()
-        } else {
-            None
-        }
-    };
-    if b.len() != 10 && b.len() != 19 {
-        return None;
-    }
-    if b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let (hh, mm, ss) = if b.len() == 19 {
-        if b[10] != b' ' || b[13] != b':' || b[16] != b':' {
-            return None;
-        }
-        (num(11..13)?, num(14..16)?, num(17..19)?)
-    } else {
-        (23, 59, 59)
-    };
-    if hh > 23 || mm > 59 || ss > 59 {
-        return None;
-    }
-    Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss - 8 * 3600)
-}
-
-/// Seconds since the epoch, now.
-pub(crate) fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// Now, as `yyyy-MM-dd HH:mm:ss` (China time).
-pub(crate) fn now_text() -> String {
-    format_time(now_secs())
 }
 
 // --- files -----------------------------------------------------------------------------------
@@ -888,25 +797,6 @@ mod tests {
     fn crc32_known_answer() {
         assert_eq!(zip::crc32(b"123456789"), 0xCBF4_3926);
         assert_eq!(zip::crc32(b""), 0);
-    }
-
-    #[test]
-    fn dates_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        assert_eq!(
-            civil_from_days(days_from_civil(2000, 12, 31)),
-            (2000, 12, 31)
-        );
-        let t = parse_time("2026-11-22 17:05:09").unwrap();
-        assert_eq!(format_time(t), "2026-11-22 17:05:09");
-        assert_eq!(
-            format_time(parse_time("2026-01-31").unwrap()),
-            "2026-01-31 23:59:59"
-        );
-        assert_eq!(parse_time("2026-13-01"), None);
-        assert_eq!(parse_time("2026/01/01"), None);
-        assert_eq!(parse_time("2026-01-01T00:00:00"), None);
     }
 
     #[test]

@@ -34,7 +34,7 @@ use serde_json::{Map, Value, json};
 
 use crate::Sandbox;
 use crate::server::lock;
-use crate::state::{CallbackKind, Company, State};
+use crate::state::{CallbackKind, State};
 
 /// The most records of each kind kept; beyond it the oldest are forgotten first.
 pub(crate) const RECORD_CAP: usize = 10_000;
@@ -286,17 +286,7 @@ pub(crate) fn complete_company_auth(state: &mut State, request_id: &str, success
     request.state = AuthState::ended(success);
     let request = request.clone();
     if success {
-        match state
-            .companies
-            .iter_mut()
-            .find(|c| c.name == request.company_name)
-        {
-            Some(company) => company.authenticated = true,
-            None => state.companies.push(Company {
-                name: request.company_name.clone(),
-                authenticated: true,
-            }),
-        }
+        state.org.add_company(&request.company_name);
     }
     let mut auth_info = json!({ "name": request.company_name });
     if let Some(applicant) = &request.applicant {
@@ -396,29 +386,6 @@ pub(crate) fn grant_sign_auth(
     true
 }
 
-/// Today's date, `yyyy-MM-dd` (UTC), for `deauthorizeDate`.
-pub(crate) fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    let (y, m, d) = civil_from_days(i64::try_from(days).unwrap_or(0));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's days-to-civil conversion.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// What the sandbox knows of companies.
 impl Sandbox {
     /// Whether the company called `name` is authenticated (the fixture's
@@ -450,7 +417,7 @@ mod tests {
 
     #[test]
     fn company_auth_completion_authenticates_and_queues_a_callback() {
-        let mut state = State::seeded(&Fixtures::standard());
+        let mut state = State::seeded(&Fixtures::standard(), crate::SandboxClock::system());
         let id = pending_company(&mut state, "新公司", Some("http://cb.example/x"));
         assert!(!state.company_authenticated("新公司"));
         assert!(complete_company_auth(&mut state, &id, true));
@@ -471,7 +438,7 @@ mod tests {
 
     #[test]
     fn failed_company_auth_leaves_the_company_unauthenticated() {
-        let mut state = State::seeded(&Fixtures::standard());
+        let mut state = State::seeded(&Fixtures::standard(), crate::SandboxClock::system());
         let id = pending_company(&mut state, "失败公司", None);
         assert!(complete_company_auth(&mut state, &id, false));
         assert!(!state.company_authenticated("失败公司"));
@@ -482,7 +449,7 @@ mod tests {
 
     #[test]
     fn personal_auth_and_sign_auth_callbacks() {
-        let mut state = State::seeded(&Fixtures::standard());
+        let mut state = State::seeded(&Fixtures::standard(), crate::SandboxClock::system());
         let id = state.identity.next_id();
         state.identity.personal_auths.push(PersonalAuthRequest {
             auth_id: id.clone(),
@@ -518,13 +485,5 @@ mod tests {
         assert_eq!(cb.fields["item"], json!("AUTHORIZE"));
         assert_eq!(cb.fields["userType"], json!("MOBLIE"));
         assert_eq!(cb.fields["authDeadline"], json!("2030-01-01"));
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(today().len(), 10);
     }
 }

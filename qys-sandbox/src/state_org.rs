@@ -11,14 +11,14 @@
 //! images the sandbox draws.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
 use crate::Fixtures;
 use crate::api::{Input, text_of};
 use crate::reply::Failure;
-use crate::state::{Company, State};
+use crate::state::State;
 
 /// The first ID the sandbox gives to things created by org calls (19 digits, like the
 /// platform's IDs); each new thing takes the next one.
@@ -302,7 +302,9 @@ pub(crate) struct OrgState {
     /// The platform company's name (the integrator).
     pub(crate) platform: String,
     next_id: u64,
-    /// Company details by name.
+    /// The authenticated companies the platform knows (the platform company, its
+    /// sub-companies, and every company whose authentication passed), with their details:
+    /// the one list of companies.
     pub(crate) companies: Vec<CompanyRecord>,
     /// The sub-companies' names, in invitation order.
     pub(crate) sub_companies: Vec<String>,
@@ -368,8 +370,34 @@ impl OrgState {
         self.templates.iter().position(|t| t.id == id)
     }
 
+    /// The platform company's first seal (what API signing uses when no seal is named), or
+    /// `""` when it has none.
+    pub(crate) fn default_seal(&self) -> &str {
+        self.seals
+            .iter()
+            .find(|s| s.owner == self.platform)
+            .map_or("", |s| s.id.as_str())
+    }
+
+    /// Records company `name` as authenticated (a company authentication passed), with a
+    /// fresh ID and a made-up credit code unless [`KNOWN_COMPANIES`](crate::KNOWN_COMPANIES)
+    /// lists it; answers its record.
+    pub(crate) fn add_company(&mut self, name: &str) -> &CompanyRecord {
+        if let Some(at) = self.companies.iter().position(|c| c.name == name) {
+            return &self.companies[at];
+        }
+        let id = self.new_id();
+        let n = self.companies.len();
+        self.companies.push(CompanyRecord::new(
+            id,
+            name,
+            &format!("91330100MA2SA{n:05}"),
+            0.0,
+        ));
+        &self.companies[n]
+    }
+
     /// Whether seal `id` exists and is `NORMAL` (for the signing endpoints).
-    #[allow(dead_code)] // for the contract and signing route groups
     pub(crate) fn seal_usable(&self, id: &str) -> bool {
         self.seals
             .iter()
@@ -425,8 +453,13 @@ impl OrgState {
 
     /// Counts a request for the documented repeat limits; `Err` (1006 / `11990006`) while
     /// the request is locked.
-    pub(crate) fn limit(&mut self, key: String, lock: Duration) -> Result<(), Failure> {
-        self.limiter.check(key, Instant::now(), lock)
+    pub(crate) fn limit(
+        &mut self,
+        key: String,
+        lock: Duration,
+        now: Duration,
+    ) -> Result<(), Failure> {
+        self.limiter.check(key, now, lock)
     }
 }
 
@@ -439,7 +472,7 @@ const REPEAT_MAX: usize = 5;
 const LIMITER_CAP: usize = 10_000;
 
 /// The platform's "same request N times within an hour locks it" rules (employee create: 6 h,
-/// seal edit: 18 h, accumulating).
+/// seal edit: 18 h, accumulating). Times are the sandbox clock's time since the epoch.
 #[derive(Debug, Default)]
 struct Limiter {
     entries: HashMap<String, Repeats>,
@@ -447,13 +480,13 @@ struct Limiter {
 
 #[derive(Debug, Default)]
 struct Repeats {
-    hits: VecDeque<Instant>,
-    locked_until: Option<Instant>,
+    hits: VecDeque<Duration>,
+    locked_until: Option<Duration>,
     locks: u32,
 }
 
 impl Limiter {
-    fn check(&mut self, key: String, now: Instant, lock: Duration) -> Result<(), Failure> {
+    fn check(&mut self, key: String, now: Duration, lock: Duration) -> Result<(), Failure> {
         if self.entries.len() >= LIMITER_CAP && !self.entries.contains_key(&key) {
             self.entries
                 .retain(|_, r| r.locked_until.is_some_and(|until| until > now));
@@ -468,14 +501,14 @@ impl Limiter {
         while entry
             .hits
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= REPEAT_WINDOW)
+            .is_some_and(|t| now.saturating_sub(*t) >= REPEAT_WINDOW)
         {
             entry.hits.pop_front();
         }
         entry.hits.push_back(now);
         if entry.hits.len() >= REPEAT_MAX {
             entry.locks = entry.locks.saturating_add(1);
-            entry.locked_until = Some(now + lock.saturating_mul(entry.locks));
+            entry.locked_until = Some(now.saturating_add(lock.saturating_mul(entry.locks)));
             entry.hits.clear();
         }
         Ok(())
@@ -565,9 +598,7 @@ pub(crate) fn owner(state: &State, tenant: Option<String>) -> Result<String, Fai
 
 /// Whether the platform knows a company of this name at all.
 pub(crate) fn known_company(state: &State, name: &str) -> bool {
-    state.org.company(name).is_some()
-        || state.companies.iter().any(|c| c.name == name)
-        || state.tenants.iter().any(|t| t.name == name)
+    state.org.company(name).is_some() || state.tenants.iter().any(|t| t.name == name)
 }
 
 /// `selectOffset` / `selectLimit` of a list (defaults 0 and 1000), and the page of `items`
@@ -708,38 +739,6 @@ pub(crate) fn employee_ids(
         }
     }
     Ok(ids)
-}
-
-// --- time ---------------------------------------------------------------------------------------
-
-/// Now as the platform writes times: `yyyy-MM-dd HH:mm:ss`, China Standard Time (UTC+8).
-pub(crate) fn now_text() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format_time(secs + 8 * 3600)
-}
-
-/// Unix seconds as `yyyy-MM-dd HH:mm:ss` (no zone shift).
-pub(crate) fn format_time(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 // --- images -------------------------------------------------------------------------------------
@@ -899,7 +898,7 @@ pub(crate) const FIXTURE_TEMPLATE_FILE: &[u8] =
 /// categories; one sub-company with its own administrator and default category; one
 /// authenticated company that can be invited as a sub-company.
 pub(crate) fn seed(state: &mut State, f: &Fixtures) {
-    let now = now_text();
+    let now = state.clock.text();
     let org = &mut state.org;
     org.platform = f.authenticated_company.clone();
     org.companies.push(CompanyRecord::new(
@@ -914,10 +913,6 @@ pub(crate) fn seed(state: &mut State, f: &Fixtures) {
     ] {
         let id = org.new_id();
         org.companies.push(CompanyRecord::new(id, name, reg, 500.0));
-        state.companies.push(Company {
-            name: name.clone(),
-            authenticated: true,
-        });
     }
     org.sub_companies.push(f.sub_company_name.clone());
     let admin_mobile = f.admin.contact.clone();
@@ -1020,14 +1015,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_are_formatted_as_the_platform_writes_them() {
-        assert_eq!(format_time(0), "1970-01-01 00:00:00");
-        assert_eq!(format_time(951_782_400), "2000-02-29 00:00:00");
-        assert_eq!(format_time(1_704_067_199), "2023-12-31 23:59:59");
-        assert!(is_datetime(&now_text()));
-    }
-
-    #[test]
     fn crc_and_adler_known_answers() {
         let mut c = Crc32::default();
         c.update(b"123456789");
@@ -1128,7 +1115,7 @@ mod tests {
     #[test]
     fn repeats_lock_after_five_and_accumulate() {
         let mut l = Limiter::default();
-        let t = Instant::now();
+        let t = Duration::from_secs(1_767_225_600);
         let lock = Duration::from_secs(6 * 3600);
         for _ in 0..5 {
             assert!(l.check("k".into(), t, lock).is_ok());

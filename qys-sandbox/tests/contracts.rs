@@ -15,12 +15,14 @@ use qys_proto::api::signatory::*;
 use qys_proto::api::signing::*;
 use qys_proto::types::*;
 use qys_proto::{ContractId, DocumentId, SignatoryId};
-use qys_sandbox::{CallbackKind, Sandbox};
+use qys_sandbox::{CallbackKind, Sandbox, SandboxClock};
 use serde_json::{Value, json};
 use support::{api_error, assert_1005, assert_error, post_json, strict};
 
+/// A client that signs with the sandbox's clock, so that tests may move it.
 fn client(sandbox: &Sandbox) -> Client {
     Client::builder(sandbox.environment(), sandbox.signer())
+        .clock(sandbox.clock().clone())
         .allow_http(true)
         .build()
         .unwrap()
@@ -915,50 +917,39 @@ fn delay_copysend_watermark_modify_resend_and_health() {
     assert_eq!(d.documents.len(), 1);
 }
 
-/// `yyyy-MM-dd HH:mm:ss` in China time (UTC+8) of `secs` since the epoch.
-fn china_time(secs: u64) -> String {
-    let local = secs + 8 * 3600;
-    let days = (local / 86_400) as i64;
-    // Civil date from a day count (the well-known "days from civil" inverse).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let s = local % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
+/// A strict sandbox whose clock stands at 2026-01-01 08:00:00 China time, and that clock.
+fn at_new_year() -> (SandboxClock, Sandbox) {
+    let clock = SandboxClock::fixed(1_767_225_600_000);
+    let sandbox = support::strict_builder()
+        .clock(clock.clone())
+        .start()
+        .unwrap();
+    (clock, sandbox)
+}
+
+/// A contract the platform company alone seals.
+fn sealed_by_the_platform(sandbox: &Sandbox, subject: &str) -> Contract {
+    Contract::new(
+        subject,
+        [Signatory::company(
+            sandbox.fixtures().authenticated_company.clone(),
+            [Action::new(ActionType::Company)],
+        )],
     )
 }
 
 #[test]
 fn a_contract_expires_at_its_deadline_and_delay_reopens_it() {
-    let sandbox = strict();
+    let (clock, sandbox) = at_new_year();
     let client = client(&sandbox);
-    let f = sandbox.fixtures().clone();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let mut contract = Contract::new(
-        "到期合同",
-        [Signatory::company(
-            f.authenticated_company,
-            [Action::new(ActionType::Company)],
-        )],
-    );
-    contract.expire_time = Some(china_time(now + 2));
+    let mut contract = sealed_by_the_platform(&sandbox, "到期合同");
+    contract.expire_time = Some("2026-01-01 08:00:02".to_owned());
     contract.callback_url = Some("http://127.0.0.1:9/expiry".to_owned());
     let id = draft_and_send(&client, contract, "expiry").id.unwrap();
-    assert_eq!(detail(&client, &id).expire_time, Some(china_time(now + 2)));
-    std::thread::sleep(Duration::from_millis(3500));
+    let d = detail(&client, &id);
+    assert_eq!(d.expire_time.as_deref(), Some("2026-01-01 08:00:02"));
+    assert_eq!(d.status, Some(ContractStatus::Signing), "not due yet");
+    clock.advance(Duration::from_secs(3));
     assert_eq!(detail(&client, &id).status, Some(ContractStatus::Expired));
     let (code, _) = code_of(client.execute(&CompanySignRequest::new(id.clone())));
     assert_eq!(code, ErrorCode::InvalidContractStatus);
@@ -970,11 +961,26 @@ fn a_contract_expires_at_its_deadline_and_delay_reopens_it() {
         .expect("delay");
     let d = detail(&client, &id);
     assert_eq!(d.status, Some(ContractStatus::Signing));
-    assert_eq!(d.expire_time, Some(china_time(now + 2 + 86_400)));
+    assert_eq!(d.expire_time.as_deref(), Some("2026-01-02 08:00:02"));
     client
         .execute(&CompanySignRequest::new(id.clone()))
         .expect("signs again");
     assert_eq!(detail(&client, &id).status, Some(ContractStatus::Complete));
+}
+
+#[test]
+fn a_sent_contract_gets_a_thirty_day_deadline_by_the_sandbox_clock() {
+    let (clock, sandbox) = at_new_year();
+    let client = client(&sandbox);
+    let contract = sealed_by_the_platform(&sandbox, "期限合同");
+    let id = draft_and_send(&client, contract, "deadline").id.unwrap();
+    let d = detail(&client, &id);
+    assert_eq!(d.publish_time.as_deref(), Some("2026-01-01 08:00:00"));
+    assert_eq!(d.expire_time.as_deref(), Some("2026-01-31 08:00:00"));
+    clock.advance(Duration::from_secs(30 * 86_400 - 1));
+    assert_eq!(detail(&client, &id).status, Some(ContractStatus::Signing));
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(detail(&client, &id).status, Some(ContractStatus::Expired));
 }
 
 /// Every optional field qys sends is in the strict tables, and the LP and auto-sign actions
@@ -1261,11 +1267,19 @@ fn ten_downloads_in_a_row_lock_a_document() {
     // The signing log alone is not the document.
     let (_, bytes) = download_bytes(
         &client,
-        &ContractDownloadRequest::new(f.contract_id)
+        &ContractDownloadRequest::new(f.contract_id.clone())
             .download_items([DownloadItem::SignLog])
             .need_compress_for_one_file(false),
     );
     assert!(bytes.starts_with(b"%PDF-"));
+    // The lock lasts 12 hours by the sandbox's clock.
+    sandbox.clock().advance(Duration::from_secs(12 * 3600 - 60));
+    let err = client
+        .download(&DocumentDownloadRequest::new(f.document_id.clone()))
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::TooFrequent), "{err:?}");
+    sandbox.clock().advance(Duration::from_secs(61));
+    download_bytes(&client, &DocumentDownloadRequest::new(f.document_id));
 }
 
 /// The options of the remaining requests pass the strict tables too.

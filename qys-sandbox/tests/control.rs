@@ -543,3 +543,42 @@ fn the_rust_controls_answer_as_the_http_ones() {
         1
     );
 }
+
+#[test]
+fn moving_the_clock_expires_a_contract_past_its_deadline() {
+    let sandbox = Sandbox::start().unwrap();
+    let id = two_party_contract(&sandbox, "到期合同", None);
+    // Sent without a deadline: 30 days from now.
+    let before = sandbox.clock().unix_ms();
+    let moved = ok(&control(
+        &sandbox,
+        "clock/advance",
+        &json!({"seconds": 31 * 86_400}),
+    ));
+    let now = moved["nowMs"].as_u64().unwrap();
+    assert!(now >= before + 31 * 86_400_000, "{now} vs {before}");
+    assert!(sandbox.clock().unix_ms() >= now);
+    // The next look at the contract finds it expired: signing answers the platform's 1101.
+    let message = refused(
+        &control(
+            &sandbox,
+            &format!("contracts/{id}/sign"),
+            &json!({"contact": OPERATOR}),
+        ),
+        200,
+        1101,
+    );
+    assert!(message.contains("EXPIRED"), "{message}");
+    assert_eq!(contract(&sandbox, &id)["status"], json!("EXPIRED"));
+    let types: Vec<String> = sandbox
+        .deliveries()
+        .iter()
+        .map(|d| d.fields["callbackType"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types.last().map(String::as_str), Some("EXPIRED"));
+    // Requests signed by the wall clock are now outside the sandbox's window (444).
+    assert_eq!(support::get(&sandbox, "/v2/checkhealth", "").status, 444);
+    for bad in [json!({}), json!({"seconds": -1}), json!({"seconds": "1"})] {
+        refused(&control(&sandbox, "clock/advance", &bad), 400, 1005);
+    }
+}

@@ -262,6 +262,92 @@ fn the_timestamp_window_is_configurable() {
 }
 
 #[test]
+fn the_window_follows_the_sandbox_clock() {
+    let clock = qys_sandbox::SandboxClock::fixed(1_767_225_600_000);
+    let sandbox = Sandbox::builder().clock(clock.clone()).start().unwrap();
+    let at =
+        |ms: u64, nonce: &str| send(&sandbox, &view_request(&sandbox, &params_with(ms, nonce)));
+    assert_eq!(at(1_767_225_600_000 - 15 * 60_000, "w-1").status, 200);
+    assert_error(
+        &at(1_767_225_600_000 - 15 * 60_000 - 1, "w-2"),
+        444,
+        444,
+        "11990444",
+    );
+    clock.advance(Duration::from_secs(16 * 60));
+    // What was on time is now stale; what is on time by the moved clock passes.
+    assert_error(&at(1_767_225_600_000, "w-3"), 444, 444, "11990444");
+    assert_eq!(at(clock.unix_ms(), "w-4").status, 200);
+}
+
+#[test]
+fn a_nonce_is_free_again_ten_minutes_later_by_the_sandbox_clock() {
+    let clock = qys_sandbox::SandboxClock::fixed(1_767_225_600_000);
+    let sandbox = Sandbox::builder().clock(clock.clone()).start().unwrap();
+    let at = |ms: u64| {
+        send(
+            &sandbox,
+            &view_request(&sandbox, &params_with(ms, "same-nonce")),
+        )
+    };
+    assert_eq!(at(clock.unix_ms()).status, 200);
+    clock.advance(Duration::from_secs(9 * 60));
+    assert_error(&at(clock.unix_ms()), 446, 446, "11990446");
+    clock.advance(Duration::from_secs(60));
+    assert_eq!(at(clock.unix_ms()).status, 200);
+}
+
+#[test]
+fn the_public_check_gives_the_servers_verdicts() {
+    use qys_sandbox::gateway::{GatewayKeys, Rejection, check};
+    let sandbox = Sandbox::start().unwrap();
+    let keys = GatewayKeys::new(sandbox.credentials(), sandbox.agent_credentials());
+    let now = now_ms();
+    let request = view_request(&sandbox, &params_with(now, "public-check"));
+    let (parts, _) = request.into_parts();
+    assert_eq!(check(&parts.headers, VIEW, &keys, now, false), Ok(()));
+    assert_eq!(
+        check(&parts.headers, VIEW, &keys, now, true),
+        Err(Rejection::ReplayedNonce)
+    );
+    let stale = check(&parts.headers, VIEW, &keys, now + 16 * 60_000, false).unwrap_err();
+    assert_eq!((stale.status(), stale.response_code()), (444, "11990444"));
+    assert!(
+        stale.to_string().starts_with("TIMESTAMP EXPIRED"),
+        "{stale}"
+    );
+    let mut headers = parts.headers.clone();
+    headers.insert(SIGNATURE, "0".repeat(32).parse().unwrap());
+    assert_eq!(
+        check(&headers, VIEW, &keys, now, false),
+        Err(Rejection::BadSignature)
+    );
+    headers.insert(ACCESS_TOKEN, "someone-else".parse().unwrap());
+    assert_eq!(
+        check(&headers, VIEW, &keys, now, false),
+        Err(Rejection::UnknownToken)
+    );
+    headers.remove(NONCE);
+    let missing = check(&headers, VIEW, &keys, now, false).unwrap_err();
+    assert_eq!(missing, Rejection::MissingHeader(NONCE));
+    assert_eq!(missing.to_string(), "HEADER REQUIRED,x-qys-open-nonce");
+    // /saas/ paths need the agent pair.
+    let saas = check(
+        &parts.headers,
+        "/saas/v2/privilege/query",
+        &keys,
+        now,
+        false,
+    )
+    .unwrap_err();
+    assert_eq!(saas, Rejection::MissingHeader(AGENT_ACCESS_TOKEN));
+    // The same headers, sent: the server agrees.
+    let request = view_request(&sandbox, &params_with(now, "public-check"));
+    assert_eq!(send(&sandbox, &request).status, 200);
+    assert_error(&send(&sandbox, &request), 446, 446, "11990446");
+}
+
+#[test]
 fn a_replayed_nonce_is_446() {
     let sandbox = Sandbox::start().unwrap();
     let request = view_request(&sandbox, &fresh_params());

@@ -179,7 +179,8 @@ fn change_info_links_and_fees() {
     )
     .unwrap();
     assert!(
-        link.url.starts_with("https://") && link.url.contains("/h5?"),
+        link.url
+            .starts_with(&format!("{}/sandbox/companyinfo/", sandbox.base_url())),
         "{}",
         link.url
     );
@@ -188,7 +189,7 @@ fn change_info_links_and_fees() {
         &CompanyChangeInfoRequest::new(f.admin.clone()).company_name(&f.sub_company_name),
     )
     .unwrap();
-    assert!(link.url.contains("/pc?"), "{}", link.url);
+    assert!(link.url.contains("/sandbox/companyinfo/"), "{}", link.url);
     let (code, _) = api_code(call(
         &sandbox,
         &CompanyChangeInfoRequest::new(f.admin.clone()).company_name(&f.invitable_company),
@@ -462,6 +463,33 @@ fn the_same_create_request_five_times_in_an_hour_is_locked() {
         post_json(&sandbox, "/v2/employee/create", &other).json()["code"],
         0
     );
+    // The lock lasts six hours by the sandbox's clock.
+    let at_sandbox_time = |sandbox: &Sandbox| {
+        let params = qys_proto::SigningParams::new(
+            sandbox.clock().unix_ms(),
+            qys_proto::Nonce::new(uuid_like()).unwrap(),
+        );
+        let request = signed_raw(
+            sandbox,
+            "POST",
+            "/v2/employee/create",
+            Some("application/json"),
+            body.to_string().as_bytes(),
+            &params,
+        );
+        send(sandbox, &request)
+    };
+    sandbox.clock().advance(Duration::from_secs(6 * 3600 - 60));
+    assert_error(&at_sandbox_time(&sandbox), 200, 1006, "11990006");
+    sandbox.clock().advance(Duration::from_secs(61));
+    assert_eq!(at_sandbox_time(&sandbox).json()["code"], 0);
+}
+
+/// A nonce unlike any other in this test process.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("org-test-{}-{}", now_ms(), N.fetch_add(1, Ordering::SeqCst))
 }
 
 // --- seals ---------------------------------------------------------------------------------------
@@ -483,7 +511,7 @@ fn seals_are_created_drawn_frozen_and_removed() {
     assert_eq!(detail.spec, Some(SealSpec::Oval45x30));
     // Default users: the seal administrators.
     assert_eq!(detail.users.len(), 1);
-    assert_eq!(detail.users[0].contact, f.admin.contact);
+    assert_eq!(detail.users[0].contact.as_ref(), Some(&f.admin.contact));
 
     let image = download(&sandbox, &SealImageRequest::new(id.clone()));
     assert_eq!(image.status, 200);
@@ -587,7 +615,7 @@ fn seal_edit_renames_and_changes_users() {
     assert_eq!(
         d.users
             .iter()
-            .map(|u| u.contact.as_str())
+            .map(|u| u.contact.as_deref().unwrap_or_default())
             .collect::<Vec<_>>(),
         [li.contact.as_str()]
     );

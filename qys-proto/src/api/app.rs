@@ -5,10 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{invalid, is_set};
 use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
-use crate::types::{lenient, string_enum};
+use crate::types::string_enum;
 
 string_enum! {
     /// How callbacks are encrypted (`encryptType`).
@@ -24,7 +25,7 @@ string_enum! {
 /// encryptType}`).
 ///
 /// `Debug` leaves out the callback secret key.
-#[derive(Clone, PartialEq, Default, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AppInfo {
     /// The app's name.
@@ -34,7 +35,7 @@ pub struct AppInfo {
     /// Where callbacks go.
     pub callback_url: Option<String>,
     /// Whether callbacks are encrypted.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub encrypt: Option<bool>,
     /// The key that signs and encrypts callbacks (a secret).
     pub callback_secret_key: Option<String>,

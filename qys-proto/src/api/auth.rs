@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::miniapp::{CompanyField, PersonalAuthOptions};
 use crate::api::org_types::{
     invalid, is_set, non_blank_if_set, require_mobile_or_email, require_non_empty,
@@ -16,26 +17,21 @@ use crate::api::org_types::{
 use crate::endpoint::{endpoint, setters, upload};
 use crate::error::BuildError;
 use crate::multipart::UploadFile;
-use crate::types::{ContactType, Language, PageStyle, User, comma_joined, lenient};
+use crate::types::{ContactType, Language, PageStyle, User, comma_joined};
 
 /// The `result` of [`PersonalAuthPageRequest`]: the one-time link and the ID to query the
 /// result with.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersonalAuthLink {
     /// The page link.
     pub auth_url: Option<String>,
     /// The ID of this authentication (for [`PersonalAuthResultRequest::by_auth_id`]).
-    #[serde(deserialize_with = "opt_text")]
+    #[serde(deserialize_with = "answer::opt_text")]
     pub auth_id: Option<String>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// An ID-like text that may come as a number.
-fn opt_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<crate::id::CompanyId>::deserialize(d)?.map(|id| id.as_str().to_owned()))
 }
 
 /// 个人认证-获取个人认证链接 — `POST /v2/personalauth`: a one-time link to the personal
@@ -89,11 +85,11 @@ impl PersonalAuthPageRequest {
 endpoint!(PersonalAuthPageRequest: POST "/v2/personalauth", check json, idempotent = false => PersonalAuthLink);
 
 /// The `result` of [`PersonalAuthResultRequest`].
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PersonalAuthResult {
     /// Whether the person is authenticated.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub real_name: Option<bool>,
     /// How (only when queried by `authId`: `IVS`, `FACEID`, `BANK`, `MANUAL`; kept as sent).
     pub mode: Option<String>,
@@ -192,13 +188,13 @@ pub struct CompanyAuthOptions {
 
 /// The `result` of the company authentication pages: the link and the ID to query the result
 /// with.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompanyAuthLink {
     /// The page link.
     pub auth_url: Option<String>,
     /// The ID of this authentication (for [`CompanyAuthResultRequest::by_request_id`]).
-    #[serde(deserialize_with = "opt_text")]
+    #[serde(deserialize_with = "answer::opt_text")]
     pub request_id: Option<String>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
@@ -344,14 +340,14 @@ company_auth_license_page! {
 ///
 /// `status`: -1 no record, 1 not submitted, 2 passed, 3 failed, 4 in progress, 6 expired.
 /// `basicStatus`: 1 reviewing, 2 failed, 3 passed. (The callback uses another scale.)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompanyAuthResult {
     /// The overall state.
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(deserialize_with = "answer::opt_i64")]
     pub status: Option<i64>,
     /// The state of the basic-information review.
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(deserialize_with = "answer::opt_i64")]
     pub basic_status: Option<i64>,
     /// Why the basic-information review failed.
     pub basic_reason: Option<String>,
@@ -359,9 +355,10 @@ pub struct CompanyAuthResult {
     pub oper_authorization_reason: Option<String>,
     /// Until when the authentication holds.
     pub auth_end_time: Option<String>,
-    /// The applicant's name (`applicantName`, or `applicant`).
-    #[serde(alias = "applicant")]
+    /// The applicant's name, when the answer names it `applicantName`.
     pub applicant_name: Option<String>,
+    /// The applicant's name, when the answer names it `applicant`.
+    pub applicant: Option<String>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

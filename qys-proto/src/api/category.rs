@@ -6,15 +6,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{ListQuery, Page, invalid, is_set, non_blank_if_set};
 use crate::api::template::Template;
 use crate::endpoint::{endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::CategoryId;
-use crate::types::{Signatory, lenient};
+use crate::types::Signatory;
 
 /// A business category as the list describes it (`{id, name, createTime}`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CategoryInfo {
     /// The category ID.
@@ -41,7 +42,7 @@ endpoint!(CategoryListRequest: GET "/v2/category/list", check query, idempotent 
 paged!(CategoryListRequest => CategoryInfo, "categories", modified);
 
 /// A business category with its templates and preset signing flow.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CategoryDetail {
     /// The category ID.
@@ -49,16 +50,16 @@ pub struct CategoryDetail {
     /// The name.
     pub name: Option<String>,
     /// The templates of the category.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub templates: Vec<Template>,
     /// Whether the signatories are preset.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub define_signatories: Option<bool>,
     /// Whether the sponsor's flow is preset.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub define_sponsor: Option<bool>,
     /// The preset signatories with their actions.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub signatories: Vec<Signatory>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]

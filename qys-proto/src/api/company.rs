@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{
     CompanyStatus, Link, Page, invalid, is_set, non_blank_if_set, require_mobile_or_email,
     require_non_empty,
@@ -14,10 +15,10 @@ use crate::api::org_types::{
 use crate::endpoint::{endpoint, setters};
 use crate::error::BuildError;
 use crate::id::CompanyId;
-use crate::types::{Ack, User, lenient};
+use crate::types::{Ack, User};
 
 /// A company as the organization calls describe it (`{id, name, registerNo, status, ...}`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CompanyInfo {
     /// The company ID.
@@ -239,11 +240,11 @@ impl CompanyChangeInfoRequest {
 endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", check json, idempotent = false => Link);
 
 /// The `result` of [`CompanyFeeInfoRequest`] (⚠ undocumented: every field is kept).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct FeeInfo {
     /// The balance, when the answer names it `balance` (a string or a number on the wire).
-    #[serde(deserialize_with = "lenient::opt_f64")]
+    #[serde(deserialize_with = "answer::opt_f64")]
     pub balance: Option<f64>,
     /// Every other field, kept as sent.
     #[serde(flatten)]

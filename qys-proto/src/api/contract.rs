@@ -85,65 +85,41 @@ pub(crate) fn check_suffix(suffix: &str) -> Result<(), BuildError> {
 // --- results ---
 
 /// The `result` of the page-link calls (`viewurl`, `pageurl`, `appointurl`, `shorturl`): a
-/// link, read from `pageUrl`, `viewUrl`, `shortUrl`, `url` or a bare string.
+/// link, read from `pageUrl`, `viewUrl`, `shortUrl`, `url` or a bare string, with the
+/// answer's other fields (e.g. `pageurl`'s `status`) kept.
 ///
 /// ⚠ Only `pageUrl` is documented (for `pageurl`); the other names are presumed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlResult {
-    /// The link.
-    pub url: String,
-}
-
-impl<'de> Deserialize<'de> for UrlResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Fields {
-            page_url: Option<String>,
-            view_url: Option<String>,
-            short_url: Option<String>,
-            url: Option<String>,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Bare(String),
-            Object(Fields),
-        }
-        let url = match Shape::deserialize(d)? {
-            Shape::Bare(s) => Some(s),
-            Shape::Object(f) => f.page_url.or(f.view_url).or(f.short_url).or(f.url),
-        };
-        match url {
-            Some(url) if !url.is_empty() => Ok(Self { url }),
-            _ => Err(serde::de::Error::custom("the answer carries no link")),
-        }
-    }
-}
+pub type UrlResult = crate::api::org_types::Link;
 
 /// One page of [`ContractListRequest`].
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContractPage {
     /// How many contracts match (a string or a number on the wire).
-    #[serde(deserialize_with = "lenient::opt_u64")]
+    #[serde(deserialize_with = "crate::answer::opt_u64")]
     pub total_count: Option<u64>,
     /// The contracts of this page.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub list: Vec<Contract>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `result` of [`ContractDownloadUrlRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DownloadUrls {
     /// The links (valid 60 minutes).
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub download_urls: Vec<DownloadUrl>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One download link.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DownloadUrl {
     /// The contract (ZIP links and non-document items).
@@ -152,44 +128,39 @@ pub struct DownloadUrl {
     pub document_id: Option<DocumentId>,
     /// The file title.
     pub title: Option<String>,
-    /// The item kind(s) (⚠ a string or a list on the wire; kept as text).
-    #[serde(deserialize_with = "items_text")]
-    pub download_items: Option<String>,
+    /// The item kind(s) (⚠ a string or a list on the wire; written back as it came).
+    pub download_items: crate::api::org_types::TextList,
     /// The link.
     pub download_url: Option<String>,
-}
-
-fn items_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Text(String),
-        List(Vec<String>),
-    }
-    Ok(Option::<Shape>::deserialize(d)?.map(|s| match s {
-        Shape::Text(t) => t,
-        Shape::List(l) => l.join(","),
-    }))
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `result` of the join-link calls.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct JoinUrls {
     /// One link per signatory still to be named.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "crate::answer::vec")]
     pub join_urls: Vec<JoinUrl>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A link a signatory follows to join a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct JoinUrl {
     /// The signatory's order.
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(deserialize_with = "crate::answer::opt_i64")]
     pub serial_no: Option<i64>,
     /// The link.
     pub url: Option<String>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 // --- enums ---

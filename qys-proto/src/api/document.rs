@@ -12,11 +12,14 @@ use crate::multipart::UploadFile;
 use crate::types::{ContractRef, Stamper, StamperRule, TemplateParam};
 
 /// The `result` of the add-document calls: `{documentId}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentIdResult {
     /// The new document's ID.
     pub document_id: DocumentId,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The largest document the platform takes (30 MB, per the document table).

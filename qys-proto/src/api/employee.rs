@@ -9,16 +9,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Role, invalid, require_non_empty, require_user,
 };
 use crate::endpoint::{endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::EmployeeId;
-use crate::types::{Ack, ContactType, User, lenient};
+use crate::types::{Ack, ContactType, User};
 
 /// An employee as the organization calls describe it.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Employee {
     /// The employee ID.
@@ -34,7 +35,7 @@ pub struct Employee {
     /// The state, as sent.
     pub status: Option<String>,
     /// The roles, as sent (⚠ undocumented shape: a list of names is read).
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub roles: Vec<serde_json::Value>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]

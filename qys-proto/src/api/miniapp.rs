@@ -23,6 +23,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{self, Carrier};
 use crate::api::contract::{ContractView, contract_view_setters};
 use crate::api::org_types::{
     require_company, require_contact_type_mobile_or_email, require_non_empty,
@@ -178,28 +179,31 @@ impl fmt::Display for PluginUrl<'_> {
     }
 }
 
-/// The `result` of every ticket endpoint: `{"ticket": "…"}` (a bare string is accepted too).
+/// The `result` of every ticket endpoint: `{"ticket": "…"}` (a bare string is accepted too);
+/// the object's other fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketResult {
     /// The ticket value.
     pub ticket: String,
+    /// Fields qys does not know, kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    carrier: Carrier,
 }
 
 impl<'de> Deserialize<'de> for TicketResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Object { ticket: String },
-            Bare(String),
-        }
-        let ticket = match Shape::deserialize(d)? {
-            Shape::Object { ticket } | Shape::Bare(ticket) => ticket,
-        };
-        if ticket.is_empty() {
-            return Err(serde::de::Error::custom("the ticket is empty"));
-        }
-        Ok(Self { ticket })
+        let (ticket, carrier, extra) = answer::read_one(d, &["ticket"], "ticket")?;
+        Ok(Self {
+            ticket,
+            extra,
+            carrier,
+        })
+    }
+}
+
+impl Serialize for TicketResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        answer::write_one(s, &self.ticket, &self.carrier, &self.extra, "ticket")
     }
 }
 

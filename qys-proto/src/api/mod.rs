@@ -31,6 +31,7 @@ pub mod app;
 pub mod attachment;
 pub mod auth;
 pub mod authorization;
+pub mod catalogue;
 pub mod category;
 pub mod company;
 pub mod contract;

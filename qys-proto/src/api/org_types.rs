@@ -4,10 +4,11 @@
 //! Response shapes the vendor documents only in part are read permissively: every field is
 //! optional, unknown fields are kept in `extra`, and IDs accept strings and numbers.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::answer::{self, Carrier, Extra};
 use crate::error::{BuildError, BuildErrorKind};
-use crate::types::{lenient, string_enum};
+use crate::types::string_enum;
 
 // --- helpers for the organization-side modules ------------------------------------------------
 
@@ -157,13 +158,25 @@ impl ListQuery {
 // --- results ------------------------------------------------------------------------------------
 
 /// One page of a list: `{totalCount, list}` (a bare array, or `null`, is read as a list without
-/// a total).
+/// a total). The object's other fields are kept in `extra`, and the page is written back in
+/// the form it came in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// How many items match in all, when the platform says (a string or a number on the wire).
     pub total_count: Option<u64>,
     /// The items of this page.
     pub list: Vec<T>,
+    /// Fields qys does not know, kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    form: PageForm,
+}
+
+/// The form a page came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageForm {
+    Object,
+    Bare,
+    Null,
 }
 
 impl<T> Default for Page<T> {
@@ -171,6 +184,8 @@ impl<T> Default for Page<T> {
         Self {
             total_count: None,
             list: Vec::new(),
+            extra: Extra::new(),
+            form: PageForm::Object,
         }
     }
 }
@@ -180,10 +195,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
         struct Object<T> {
-            #[serde(default, deserialize_with = "lenient::opt_u64")]
+            #[serde(default, deserialize_with = "answer::opt_u64")]
             total_count: Option<u64>,
-            #[serde(default = "Vec::new", deserialize_with = "lenient::vec")]
+            #[serde(default = "Vec::new", deserialize_with = "answer::vec")]
             list: Vec<T>,
+            #[serde(flatten)]
+            extra: Extra,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -193,21 +210,48 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             Object(Object<T>),
         }
         Ok(match Shape::deserialize(d)? {
-            Shape::Null(()) => Self::default(),
+            Shape::Null(()) => Self {
+                form: PageForm::Null,
+                ..Self::default()
+            },
             Shape::Bare(list) => Self {
-                total_count: None,
                 list,
+                form: PageForm::Bare,
+                ..Self::default()
             },
             Shape::Object(o) => Self {
                 total_count: o.total_count,
                 list: o.list,
+                extra: o.extra,
+                form: PageForm::Object,
             },
         })
     }
 }
 
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let plain = self.total_count.is_none() && self.extra.is_empty();
+        match self.form {
+            PageForm::Null if plain && self.list.is_empty() => s.serialize_unit(),
+            PageForm::Bare if plain => self.list.serialize(s),
+            _ => {
+                let mut map = s.serialize_map(Some(self.extra.len() + 2))?;
+                map.serialize_entry("totalCount", &self.total_count)?;
+                map.serialize_entry("list", &self.list)?;
+                for (k, v) in &self.extra {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// A page link (认证链接, 授权页面, 预览页面, ...): read from `pageUrl`, `authUrl`, `url`,
-/// `viewUrl`, `link` or a bare string; the object's other fields are kept in `extra`.
+/// `viewUrl`, `link`, `shortUrl` or a bare string; the object's other fields are kept in
+/// `extra`, and the link is written back under the name it came with.
 ///
 /// ⚠ The field name is documented only for some of these calls; the others are presumed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,35 +260,131 @@ pub struct Link {
     pub url: String,
     /// The other fields of the answer.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    carrier: Carrier,
 }
 
 impl<'de> Deserialize<'de> for Link {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let keys = ["pageUrl", "authUrl", "url", "viewUrl", "link", "shortUrl"];
+        let (url, carrier, extra) = answer::read_one(d, &keys, "link")?;
+        Ok(Self {
+            url,
+            extra,
+            carrier,
+        })
+    }
+}
+
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        answer::write_one(s, &self.url, &self.carrier, &self.extra, "url")
+    }
+}
+
+/// A list of texts the platform sends either as a JSON list or as one comma-joined text
+/// (labels, download items); written back in the form it came in (a list when built).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextList {
+    /// The texts, in order (a joined text split at commas, blanks dropped).
+    pub items: Vec<String>,
+    /// The text as sent, when it came as one text: written back unchanged.
+    joined: Option<String>,
+}
+
+impl TextList {
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl From<Vec<String>> for TextList {
+    fn from(items: Vec<String>) -> Self {
+        Self {
+            items,
+            joined: None,
+        }
+    }
+}
+
+/// The texts of a comma-joined text, blanks dropped.
+fn split_text(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Shape {
-            Bare(String),
-            Object(serde_json::Map<String, serde_json::Value>),
+            List(Vec<String>),
+            Text(String),
         }
-        match Shape::deserialize(d)? {
-            Shape::Bare(url) if !url.is_empty() => Ok(Self {
-                url,
-                extra: serde_json::Map::new(),
-            }),
-            Shape::Bare(_) => Err(serde::de::Error::custom("the answer carries no link")),
-            Shape::Object(mut map) => {
-                for key in ["pageUrl", "authUrl", "url", "viewUrl", "link", "shortUrl"] {
-                    if let Some(serde_json::Value::String(url)) = map.get(key)
-                        && !url.is_empty()
-                    {
-                        let url = url.clone();
-                        map.remove(key);
-                        return Ok(Self { url, extra: map });
-                    }
-                }
-                Err(serde::de::Error::custom("the answer carries no link"))
-            }
+        Ok(match Option::<Shape>::deserialize(d)? {
+            Some(Shape::List(items)) => items.into(),
+            Some(Shape::Text(text)) => Self {
+                items: split_text(&text),
+                joined: Some(text),
+            },
+            None => Self::default(),
+        })
+    }
+}
+
+impl Serialize for TextList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.joined {
+            // Unchanged since it was read: the text as sent, spacing and all.
+            Some(text) if split_text(text) == self.items => s.serialize_str(text),
+            _ => self.items.serialize(s),
         }
+    }
+}
+
+/// A person as answers describe them (creators, operators, seal users, receivers): every field
+/// may be missing, so a person known only by name is kept. The contact may come as `contact`
+/// with `contactType`, or as `mobile`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Person {
+    /// The name.
+    pub name: Option<String>,
+    /// Mobile, e-mail or another contact, as `contact_type` says.
+    #[serde(deserialize_with = "answer::opt_text")]
+    pub contact: Option<String>,
+    /// What `contact` is.
+    pub contact_type: Option<crate::types::ContactType>,
+    /// The mobile number, when the answer names it so.
+    #[serde(deserialize_with = "answer::opt_text")]
+    pub mobile: Option<String>,
+    /// Fields qys does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Person {
+    /// The person as a request addresses them: by `contact` and its type, or by `mobile`;
+    /// `None` when the answer gave no contact.
+    pub fn to_user(&self) -> Option<crate::types::User> {
+        let (contact, contact_type) = match (&self.contact, &self.mobile) {
+            (Some(c), _) if !c.is_empty() => (
+                c.clone(),
+                self.contact_type
+                    .clone()
+                    .unwrap_or(crate::types::ContactType::Mobile),
+            ),
+            (_, Some(m)) if !m.is_empty() => (m.clone(), crate::types::ContactType::Mobile),
+            _ => return None,
+        };
+        let user = crate::types::User::new(contact, contact_type);
+        Some(match &self.name {
+            Some(name) => user.with_name(name.clone()),
+            None => user,
+        })
     }
 }
 

@@ -7,13 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer;
+use crate::api::org_types::Person;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Toggle, invalid, require_non_empty, require_user,
 };
 use crate::endpoint::{endpoint, list_setters, paged, setters};
 use crate::error::BuildError;
 use crate::id::SealId;
-use crate::types::{Ack, User, lenient, string_enum};
+use crate::types::{Ack, User, string_enum};
 
 string_enum! {
     /// A seal's state (`status`); `ALL` only as a list filter.
@@ -100,7 +102,7 @@ string_enum! {
 }
 
 /// A seal as the seal calls describe it.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Seal {
     /// The seal ID.
@@ -116,8 +118,8 @@ pub struct Seal {
     /// When it was created (`yyyy-MM-dd HH:mm:ss`).
     pub create_time: Option<String>,
     /// Who may use it (detail).
-    #[serde(deserialize_with = "lenient::users")]
-    pub users: Vec<User>,
+    #[serde(deserialize_with = "answer::vec")]
+    pub users: Vec<Person>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -238,7 +240,7 @@ impl SealImageInfo {
 }
 
 /// The `result` of [`SealAutoCreateRequest`]: the new seal's ID.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CreatedSeal {
     /// The seal ID.
@@ -378,19 +380,15 @@ endpoint!(SealEditRequest: POST "/v2/seal/edit", check json, idempotent = false 
 
 /// The `result` of [`SealCreateByImageRequest`]: the ID of the application under review (not
 /// a seal ID; the seal ID arrives in the review callback).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SealApplication {
     /// The application ID (a string or a number on the wire).
-    #[serde(deserialize_with = "opt_id_text")]
+    #[serde(deserialize_with = "answer::opt_text")]
     pub apply_id: Option<String>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-fn opt_id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<SealId>::deserialize(d)?.map(|id| id.as_str().to_owned()))
 }
 
 /// 印章管理-创建图片印章 — `POST /v2/seal/createbyimage`: submits a seal image for review by

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{self, Carrier};
 use crate::api::org_types::{
     Link, ListQuery, Page, Toggle, invalid, non_blank_if_set, require_non_empty, require_user,
 };
@@ -13,7 +14,7 @@ use crate::endpoint::{endpoint, list_setters, paged, setters, upload};
 use crate::error::BuildError;
 use crate::id::TemplateId;
 use crate::multipart::UploadFile;
-use crate::types::{Ack, TemplateParam, User, lenient, string_enum};
+use crate::types::{Ack, TemplateParam, User, string_enum};
 
 string_enum! {
     /// The state a Word template is created in (`status`).
@@ -26,7 +27,7 @@ string_enum! {
 }
 
 /// A parameter of a template (`parameters[]`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TemplateParameter {
     /// The name (written `{{name}}` in the Word file).
@@ -35,10 +36,10 @@ pub struct TemplateParameter {
     #[serde(rename = "type")]
     pub param_type: Option<String>,
     /// Whether it must be filled.
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "answer::opt_bool")]
     pub required: Option<bool>,
     /// The choices of an option parameter.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub options: Vec<serde_json::Value>,
     /// The default value.
     pub default_value: Option<String>,
@@ -48,19 +49,21 @@ pub struct TemplateParameter {
 }
 
 /// A template as the template calls describe it.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Template {
     /// The template ID.
     pub id: Option<TemplateId>,
-    /// The name (`name`, or `title`).
-    #[serde(alias = "title")]
+    /// The name, when the answer names it `name`.
     pub name: Option<String>,
-    /// The state, as sent (`status`, or `state`).
-    #[serde(alias = "state")]
+    /// The name, when the answer names it `title`.
+    pub title: Option<String>,
+    /// The state, as sent, when the answer names it `status`.
     pub status: Option<String>,
+    /// The state, as sent, when the answer names it `state`.
+    pub state: Option<String>,
     /// The parameters.
-    #[serde(deserialize_with = "lenient::vec")]
+    #[serde(deserialize_with = "answer::vec")]
     pub parameters: Vec<TemplateParameter>,
     /// When it was created.
     pub create_time: Option<String>,
@@ -218,35 +221,38 @@ endpoint!(TemplateStatusRequest: POST "/v2/template/status", check json, idempot
 
 /// The `result` of [`TemplateCreateByWordRequest`]: the new template's ID.
 ///
-/// ⚠ The field name is not documented: `templateId` and `id` are both read (a bare ID too).
+/// ⚠ The field name is not documented: `templateId` and `id` are both read (a bare ID too);
+/// the object's other fields are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedTemplate {
     /// The template ID.
     pub template_id: TemplateId,
+    /// Fields qys does not know, kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    carrier: Carrier,
 }
 
 impl<'de> Deserialize<'de> for CreatedTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Fields {
-            #[serde(default)]
-            template_id: Option<TemplateId>,
-            #[serde(default)]
-            id: Option<TemplateId>,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Bare(TemplateId),
-            Object(Fields),
-        }
-        let id = match Shape::deserialize(d)? {
-            Shape::Bare(id) => Some(id),
-            Shape::Object(f) => f.template_id.or(f.id),
-        };
-        id.map(|template_id| Self { template_id })
-            .ok_or_else(|| serde::de::Error::custom("the answer carries no template ID"))
+        let (template_id, carrier, extra) =
+            answer::read_one(d, &["templateId", "id"], "template ID")?;
+        Ok(Self {
+            template_id,
+            extra,
+            carrier,
+        })
+    }
+}
+
+impl Serialize for CreatedTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        answer::write_one(
+            s,
+            &self.template_id,
+            &self.carrier,
+            &self.extra,
+            "templateId",
+        )
     }
 }
 

@@ -99,7 +99,7 @@ impl fmt::Debug for Cipher {
 /// The callback signature of `timestamp`: `md5_hex(timestamp + key)`, 32 lowercase hex digits.
 ///
 /// `timestamp` is the text exactly as sent (Unix milliseconds in decimal). This is what the
-/// platform puts in the `signature` field; the sandbox uses it to sign the callbacks it sends.
+/// platform puts in the `signature` field.
 pub fn sign_timestamp(key: &Secret, timestamp: &str) -> String {
     hex::encode(digest(key, timestamp))
 }

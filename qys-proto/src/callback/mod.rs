@@ -40,7 +40,7 @@
 //! let key = Secret::new("5f6db7ec8325aAGF"); // callbackSecretKey of the app
 //! let now_ms = 1_700_000_000_000;
 //!
-//! // What the platform sends (here made with the same code the sandbox uses).
+//! // What the platform sends (here made by `signed_callback_form`, for the example).
 //! let body = signed_callback_form(
 //!     &key,
 //!     &Cipher::AesEcb,
@@ -503,7 +503,8 @@ impl fmt::Debug for CallbackVerifier {
 
 /// A signed callback form body, `content=…&signature=…&timestamp=…`, as the platform sends it
 /// when encryption is on: `payload` (the event's JSON text) encrypted with `cipher` (or left
-/// in the clear with [`Cipher::Plain`]), signed at `timestamp_ms`. For the sandbox and tests.
+/// in the clear with [`Cipher::Plain`]), signed at `timestamp_ms`. For tests of receivers and fuzzing (qys-sandbox has its own
+/// producer, so that it checks this module rather than mirroring it).
 ///
 /// # Errors
 /// [`CallbackErrorKind::BadKey`] when `cipher` is AES and the key is not 16 bytes.

@@ -28,6 +28,7 @@ pub(super) static ROUTES: &[Route] =
     &[route!(Get "/v2/attachment/download", BodyKind::Query, DOWNLOAD, download)];
 
 fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let origin = input.fields.get("origin").and_then(Value::as_bool);
@@ -41,6 +42,7 @@ fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let count = files.len();
     let name = format!("附件-{}.zip", c.subject);
     c.record(
+        &stamp,
         "DOWNLOAD",
         "DOWNLOAD_ATTACHMENT",
         &operator,

@@ -16,7 +16,7 @@ use crate::fields::{COMPANY, PAGE_STYLE, Schema, Ty, USER, opt, personal_sign_au
 use crate::reply::Failure;
 use crate::state::State;
 use crate::state_identity::{
-    KNOWN_COMPANIES, SignAuthState, SignAuthorization, emit_sign_auth, push_capped, today,
+    KNOWN_COMPANIES, SignAuthState, SignAuthorization, emit_sign_auth, push_capped,
 };
 
 /// `POST /v2/ssoprivilege/url` (§10.1). ⚠ Required flags are undocumented; `company` and
@@ -138,7 +138,7 @@ pub(super) fn withdraw_sign_auth(
     };
     auth.state = SignAuthState::Cancelled;
     let auth = auth.clone();
-    emit_sign_auth(state, &auth, "DEAUTHORIZE", &today());
+    emit_sign_auth(state, &auth, "DEAUTHORIZE", &state.clock.date());
     Ok(Answer::Result(serde_json::Value::Null))
 }
 

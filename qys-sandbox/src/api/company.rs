@@ -94,17 +94,7 @@ fn list(state: &mut State, _input: Input) -> Result<Answer, Failure> {
 /// The record of an authenticated company, made on first use for companies other route
 /// groups authenticated.
 fn record_of(state: &mut State, name: &str) -> Option<CompanyRecord> {
-    if let Some(r) = state.org.company(name) {
-        return Some(r.clone());
-    }
-    if !state.company_authenticated(name) {
-        return None;
-    }
-    let id = state.org.new_id();
-    let n = state.org.companies.len();
-    let record = CompanyRecord::new(id, name, &format!("91330100MA2SA{n:05}"), 0.0);
-    state.org.companies.push(record.clone());
-    Some(record)
+    state.org.company(name).cloned()
 }
 
 fn invite(state: &mut State, input: Input) -> Result<Answer, Failure> {
@@ -211,13 +201,7 @@ fn member_named(state: &State, input: &Input) -> Result<CompanyRecord, Failure> 
 
 fn change_info(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let company = member_named(state, &input)?;
-    let h5 = input
-        .fields
-        .get("h5")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    // One page serves both the PC and the H5 variant.
-    let _ = h5;
+    // One page serves both the PC and the H5 variant (`h5`).
     let url = crate::pages::mint(
         state,
         crate::pages::LinkPage::CompanyChange,

@@ -39,6 +39,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Answer, BodyKind, Input, Route, text_of};
 pub(super) use super::{user_json, user_of};
+use crate::clock::{format_time, parse_time};
 use crate::fields::{
     COMPANY, CONTRACT_REF, FILE_REQUIRED, LANGS, NONE, PAGE_STYLE, PERSONAL_FIELDS, Rule, Schema,
     Ty, USER, contract_ref, opt, req,
@@ -47,7 +48,7 @@ use crate::reply::Failure;
 use crate::state::{CallbackKind, Contract, ContractStatus, State};
 use crate::state_contract::{
     Action, ActionStatus, ContractBook, LogEntry, Signatory, SignatoryStatus, StoredFile,
-    TenantKind, callback_fields, format_time, now_secs, now_text, parse_time, pdf, zip,
+    TenantKind, callback_fields, pdf, zip,
 };
 
 // --- field tables (spec §2, §3; sdks §9) -------------------------------------------------------
@@ -529,10 +530,10 @@ pub(super) fn seal_not_found(seal: &str) -> Failure {
 /// # Errors
 /// 1201 or 1203.
 pub(super) fn check_seal(state: &State, seal: &str) -> Result<(), Failure> {
-    if !state.contract_book.seals.iter().any(|s| s == seal) {
+    if state.org.seal_index(seal).is_none() {
         return Err(seal_not_found(seal));
     }
-    if state.org.seal_index(seal).is_some() && !state.org.seal_usable(seal) {
+    if !state.org.seal_usable(seal) {
         return Err(Failure::business(
             1203,
             "11011203",
@@ -568,8 +569,9 @@ pub(super) fn download_locked(document: &DocumentId) -> Failure {
 /// # Errors
 /// [`download_locked`] for the first locked one.
 pub(super) fn count_downloads(state: &mut State, documents: &[DocumentId]) -> Result<(), Failure> {
+    let now = state.clock.since_epoch();
     for d in documents {
-        if !state.contract_book.count_download(d) {
+        if !state.contract_book.count_download(d, now) {
             return Err(download_locked(d));
         }
     }
@@ -613,6 +615,8 @@ pub(super) fn locate(state: &mut State, input: &Input) -> Result<ContractId, Fai
 }
 
 fn expire_if_due(state: &mut State, id: &ContractId) {
+    let stamp = state.clock.text();
+    let now = state.clock.unix_secs();
     let Some(c) = state.contracts.get_mut(id) else {
         return;
     };
@@ -620,10 +624,16 @@ fn expire_if_due(state: &mut State, id: &ContractId) {
         && c.expire_time
             .as_deref()
             .and_then(parse_time)
-            .is_some_and(|t| t < now_secs());
+            .is_some_and(|t| t < now);
     if due {
         c.status = ContractStatus::Expired;
-        c.record("MODIFY", "EXPIRED", "契约锁", "the signing deadline passed");
+        c.record(
+            &stamp,
+            "MODIFY",
+            "EXPIRED",
+            "契约锁",
+            "the signing deadline passed",
+        );
         emit(state, id, "EXPIRED", None);
     }
 }
@@ -649,12 +659,7 @@ pub(crate) fn emit(
     let Some(c) = state.contracts.get(id) else {
         return;
     };
-    let fields = callback_fields(
-        c,
-        callback_type,
-        signatory,
-        &state.contract_book.platform_company,
-    );
+    let fields = callback_fields(c, callback_type, signatory, &state.org.platform);
     let url = c.callback_url.clone();
     state.emit(CallbackKind::ContractStatus, url, fields);
 }
@@ -666,8 +671,9 @@ pub(crate) fn settle(
     id: &ContractId,
     events: Vec<(&'static str, Option<usize>)>,
 ) {
-    let seal = state.contract_book.default_seal().to_owned();
-    let platform = state.contract_book.platform_company.clone();
+    let stamp = state.clock.text();
+    let seal = state.org.default_seal().to_owned();
+    let platform = state.org.platform.clone();
     let Some(c) = state.contracts.get_mut(id) else {
         return;
     };
@@ -681,11 +687,17 @@ pub(crate) fn settle(
             .tenant_name
             .clone()
             .unwrap_or_else(|| platform.clone());
-        c.record("MODIFY", "AUTO_SIGN", &who, "sealed automatically");
+        c.record(&stamp, "MODIFY", "AUTO_SIGN", &who, "sealed automatically");
         owed.push(callback_fields(c, "SEAL", Some(i), &platform));
     }
     if done {
-        c.record("MODIFY", "COMPLETE", "契约锁", "every signatory signed");
+        c.record(
+            &stamp,
+            "MODIFY",
+            "COMPLETE",
+            "契约锁",
+            "every signatory signed",
+        );
         owed.push(callback_fields(c, "COMPLETE", None, &platform));
     }
     let url = c.callback_url.clone();
@@ -699,7 +711,7 @@ pub(crate) fn api_operator(state: &State, id: &ContractId) -> String {
     state
         .contracts
         .get(id)
-        .map(|c| c.owner(&state.contract_book.platform_company).to_owned())
+        .map(|c| c.owner(&state.org.platform).to_owned())
         .unwrap_or_default()
 }
 
@@ -1017,13 +1029,12 @@ pub(super) fn signatory_json(s: &Signatory, with_operators: bool) -> Value {
 
 /// The contract as draft, detail and list answer it.
 pub(crate) fn contract_json(state: &State, c: &Contract, full: bool, operators: bool) -> Value {
-    let book = &state.contract_book;
     let mut m = Map::new();
     m.insert("id".into(), json!(c.id.as_str()));
     if let Some(b) = &c.biz_id {
         m.insert("bizId".into(), json!(b));
     }
-    m.insert("tenantName".into(), json!(c.owner(&book.platform_company)));
+    m.insert("tenantName".into(), json!(c.owner(&state.org.platform)));
     m.insert("subject".into(), json!(c.subject));
     if let Some(d) = &c.description {
         m.insert("description".into(), json!(d));
@@ -1063,7 +1074,10 @@ pub(crate) fn contract_json(state: &State, c: &Contract, full: bool, operators: 
                 .collect(),
         ),
     );
-    m.insert("documents".into(), Value::Array(documents_json(book, c)));
+    m.insert(
+        "documents".into(),
+        Value::Array(documents_json(&state.contract_book, c)),
+    );
     if let Some(t) = &c.comments {
         m.insert("comments".into(), json!(t));
     }
@@ -1143,6 +1157,7 @@ pub(crate) fn send_draft(
     id: &ContractId,
     stampers: Option<&Value>,
 ) -> Result<(), Failure> {
+    let stamp = state.clock.text();
     {
         let c = state.contracts.get(id).ok_or_else(not_found)?;
         if c.status != ContractStatus::Draft {
@@ -1154,11 +1169,11 @@ pub(crate) fn send_draft(
         check_stampers(state, c, stampers, None)?;
     }
     let operator = api_operator(state, id);
+    let now = state.clock.unix_secs();
     let c = contract_mut(state, id)?;
     if let Some(list) = stampers.filter(|s| s.as_array().is_some_and(|a| !a.is_empty())) {
         c.extra.insert("stampers".into(), list.clone());
     }
-    let now = now_secs();
     c.status = ContractStatus::Signing;
     c.publish_time = Some(format_time(now));
     if c.expire_time.is_none() {
@@ -1167,7 +1182,7 @@ pub(crate) fn send_draft(
     for s in &mut c.signatories {
         s.status = SignatoryStatus::Waiting;
     }
-    c.record("MODIFY", "SEND", &operator, "sent for signing");
+    c.record(&stamp, "MODIFY", "SEND", &operator, "sent for signing");
     let sponsor = c.signatories.iter().position(|s| s.sponsor);
     settle(state, id, vec![("SEND_SIGNING", sponsor)]);
     Ok(())
@@ -1176,6 +1191,7 @@ pub(crate) fn send_draft(
 // --- handlers -----------------------------------------------------------------------------------
 
 fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let tenant = input.text("tenantName");
     // The sponsor: the platform company or one of its sub-companies (11041801 / 11041802).
     let owner = crate::state_org::owner(state, tenant.clone())?;
@@ -1224,7 +1240,7 @@ fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if expire_time
         .as_deref()
         .and_then(parse_time)
-        .is_some_and(|t| t < now_secs())
+        .is_some_and(|t| t < state.clock.unix_secs())
     {
         return Err(Failure::invalid_param("expireTime must be in the future"));
     }
@@ -1254,7 +1270,7 @@ fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
         None => (
             ContractId::new(state.contract_book.new_id()),
             Vec::new(),
-            now_text(),
+            state.clock.text(),
             Vec::new(),
         ),
     };
@@ -1305,6 +1321,7 @@ fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
         watermarks: Vec::new(),
     };
     contract.record(
+        &stamp,
         "MODIFY",
         "DRAFT",
         &owner,
@@ -1425,7 +1442,7 @@ fn category_documents(
                 suffix: "pdf".to_owned(),
                 page_count: pdf::page_count(&bytes),
                 bytes,
-                create_time: now_text(),
+                create_time: state.clock.text(),
                 sort: i64::MAX,
             },
         );
@@ -1446,13 +1463,14 @@ fn send(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn copysend(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let c = contract_mut(state, &id)?;
     if c.status == ContractStatus::Draft {
         return Err(bad_status(c.status, "a sent contract"));
     }
-    let now = now_text();
+    let now = stamp.clone();
     let receivers = input
         .fields
         .get("receivers")
@@ -1472,6 +1490,7 @@ fn copysend(state: &mut State, input: Input) -> Result<Answer, Failure> {
         }
     }
     c.record(
+        &stamp,
         "MODIFY",
         "COPY_SEND",
         &operator,
@@ -1481,6 +1500,7 @@ fn copysend(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn viewurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let url = mint(state, LinkPage::View, id.as_str(), None, None);
@@ -1495,7 +1515,7 @@ fn viewurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
             "documentId {doc} is not a document of contract {id}"
         )));
     }
-    c.record("VIEW", "VIEW_URL", &operator, "viewing link issued");
+    c.record(&stamp, "VIEW", "VIEW_URL", &operator, "viewing link issued");
     Ok(Answer::Result(json!({ "viewUrl": url })))
 }
 
@@ -1729,6 +1749,7 @@ pub(super) fn zip_of(files: Vec<(String, Vec<u8>)>) -> Vec<u8> {
 }
 
 fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let items = items_of(&input);
@@ -1766,11 +1787,12 @@ fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
             bytes: zip_of(files.into_iter().map(|(_, n, b)| (n, b)).collect()),
         }
     };
-    contract_mut(state, &id)?.record("DOWNLOAD", "DOWNLOAD", &operator, items.join(","));
+    contract_mut(state, &id)?.record(&stamp, "DOWNLOAD", "DOWNLOAD", &operator, items.join(","));
     Ok(answer)
 }
 
 fn downloadurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let items = items_of(&input);
@@ -1824,11 +1846,18 @@ fn downloadurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
             entry
         })
         .collect();
-    contract_mut(state, &id)?.record("DOWNLOAD", "DOWNLOAD_URL", &operator, items.join(","));
+    contract_mut(state, &id)?.record(
+        &stamp,
+        "DOWNLOAD",
+        "DOWNLOAD_URL",
+        &operator,
+        items.join(","),
+    );
     Ok(Answer::Result(json!({ "downloadUrls": urls })))
 }
 
 fn forceend(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let c = contract_mut(state, &id)?;
@@ -1842,12 +1871,13 @@ fn forceend(state: &mut State, input: Input) -> Result<Answer, Failure> {
     c.status = ContractStatus::ForceEnd;
     c.close_open(ActionStatus::End);
     c.comments = Some(reason.clone());
-    c.record("MODIFY", "FORCE_END", &operator, reason);
+    c.record(&stamp, "MODIFY", "FORCE_END", &operator, reason);
     emit(state, &id, "FORCE_END", None);
     Ok(Answer::Result(Value::Null))
 }
 
 fn forceend_attachment(state: &mut State, mut input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let file = input
@@ -1872,11 +1902,12 @@ fn forceend_attachment(state: &mut State, mut input: Input) -> Result<Answer, Fa
         bytes: file.bytes,
         kind: "ENDSIGN_ATTACHMENT",
     });
-    c.record("MODIFY", "ADD_ENDSIGN_ATTACHMENT", &operator, title);
+    c.record(&stamp, "MODIFY", "ADD_ENDSIGN_ATTACHMENT", &operator, title);
     Ok(Answer::Result(Value::Null))
 }
 
 fn watermark(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let marks = input
@@ -1932,6 +1963,7 @@ fn watermark(state: &mut State, input: Input) -> Result<Answer, Failure> {
     c.extra
         .insert("watermarks".into(), Value::Array(c.watermarks.clone()));
     c.record(
+        &stamp,
         "MODIFY",
         "WATERMARK",
         &operator,
@@ -1941,13 +1973,14 @@ fn watermark(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn delay(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
+    let now = state.clock.unix_secs();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let c = contract_mut(state, &id)?;
     if !matches!(c.status, ContractStatus::Signing | ContractStatus::Expired) {
         return Err(bad_status(c.status, "SIGNING or EXPIRED"));
     }
-    let now = now_secs();
     let current = c.expire_time.as_deref().and_then(parse_time).unwrap_or(now);
     let new = if let Some(days) = input.fields.get("days").and_then(Value::as_i64) {
         if days < 1 {
@@ -1985,7 +2018,7 @@ fn delay(state: &mut State, input: Input) -> Result<Answer, Failure> {
         c.status = ContractStatus::Signing;
     }
     let text = format!("deadline moved to {}", format_time(new));
-    c.record("MODIFY", "DELAY", &operator, text);
+    c.record(&stamp, "MODIFY", "DELAY", &operator, text);
     if reopened {
         settle(state, &id, Vec::new());
     }
@@ -2016,6 +2049,7 @@ fn stream(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn shorturl(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let contact = input.text("contact").unwrap_or_default();
@@ -2024,6 +2058,7 @@ fn shorturl(state: &mut State, input: Input) -> Result<Answer, Failure> {
         return Err(bad_status(c.status, "a sent contract"));
     }
     c.record(
+        &stamp,
         "VIEW",
         "SHORT_URL",
         &operator,
@@ -2035,12 +2070,13 @@ fn shorturl(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let old_id = locate(state, &input)?;
     let old = state.contracts.get(&old_id).ok_or_else(not_found)?.clone();
     if old.status == ContractStatus::Draft {
         return Err(bad_status(old.status, "a sent contract"));
     }
-    let owner = old.owner(&state.contract_book.platform_company).to_owned();
+    let owner = old.owner(&state.org.platform).to_owned();
     if let Some(biz) = input.text("newBizId")
         && state
             .find_contract(None, Some(&biz), old.tenant_name.as_deref())
@@ -2096,7 +2132,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
             let mut copy = doc;
             copy.id = new_doc.clone();
             copy.contract_id = new_id.clone();
-            copy.create_time = now_text();
+            copy.create_time = state.clock.text();
             state.contract_book.documents.insert(new_doc.clone(), copy);
             documents.push(new_doc);
         }
@@ -2125,7 +2161,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
         creator: user_of(input.fields.get("creator")).or_else(|| old.creator.clone()),
         expire_time: check_time(&input, "expireTime")?,
         end_time: check_time(&input, "endTime")?.or_else(|| old.end_time.clone()),
-        create_time: now_text(),
+        create_time: state.clock.text(),
         publish_time: None,
         business_data: input
             .text("businessData")
@@ -2141,6 +2177,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
         watermarks: Vec::new(),
     };
     contract.record(
+        &stamp,
         "MODIFY",
         "RESEND",
         &owner,
@@ -2148,6 +2185,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
     );
     state.contracts.insert(new_id.clone(), contract);
     contract_mut(state, &old_id)?.record(
+        &stamp,
         "MODIFY",
         "RESENT",
         &owner,
@@ -2160,6 +2198,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn modify(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate_by(
         state,
         input.text("id").as_deref(),
@@ -2204,7 +2243,7 @@ fn modify(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if let Some(p) = input.fields.get("templateParams").filter(|v| !v.is_null()) {
         c.extra.insert("templateParams".into(), p.clone());
     }
-    c.record("MODIFY", "MODIFY", &operator, "contract modified");
+    c.record(&stamp, "MODIFY", "MODIFY", &operator, "contract modified");
     Ok(Answer::Result(Value::Null))
 }
 

@@ -25,7 +25,7 @@ use super::{Answer, BodyKind, Input, Route, text_of};
 use crate::fields::{FILE_REQUIRED, FileField, Rule, Schema, Ty, file, opt, req};
 use crate::reply::Failure;
 use crate::state::{ContractStatus, State};
-use crate::state_contract::{StoredDocument, now_text, pdf};
+use crate::state_contract::{StoredDocument, pdf};
 
 /// The largest document the sandbox takes (30 MB, §3.2).
 const MAX_DOCUMENT: usize = 30 * 1024 * 1024;
@@ -136,6 +136,7 @@ fn add_document(
     bytes: Vec<u8>,
     page_count: u64,
 ) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, input)?;
     let c = state.contracts.get(&id).ok_or_else(not_found)?;
     if c.status != ContractStatus::Draft {
@@ -160,7 +161,7 @@ fn add_document(
             suffix,
             bytes,
             page_count,
-            create_time: now_text(),
+            create_time: state.clock.text(),
             sort,
         },
     );
@@ -205,6 +206,7 @@ fn add_document(
         }
     }
     c.record(
+        &stamp,
         "MODIFY",
         "ADD_DOCUMENT",
         &operator,
@@ -328,6 +330,7 @@ fn add_by_template(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let doc_id = input.text("documentId").unwrap_or_default();
     let doc = state
         .contract_book
@@ -339,6 +342,7 @@ fn download(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let operator = api_operator(state, &doc.contract_id);
     if let Some(c) = state.contracts.get_mut(&doc.contract_id) {
         c.record(
+            &stamp,
             "DOWNLOAD",
             "DOWNLOAD_DOCUMENT",
             &operator,

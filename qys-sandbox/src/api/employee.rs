@@ -168,7 +168,8 @@ fn create(state: &mut State, input: Input) -> Result<Answer, Failure> {
         "/v2/employee/create {}",
         Value::Object(input.fields.clone())
     );
-    state.org.limit(key, CREATE_LOCK)?;
+    let now = state.clock.since_epoch();
+    state.org.limit(key, CREATE_LOCK, now)?;
     let (contact, contact_type, name) = the_user(&input)?;
     let name = name.ok_or_else(|| Failure::invalid_param("user.name is required"))?;
     let org = &mut state.org;
@@ -200,7 +201,7 @@ fn create(state: &mut State, input: Input) -> Result<Answer, Failure> {
         email,
         number,
         roles: Vec::new(),
-        create_time: state_org::now_text(),
+        create_time: state.clock.text(),
     };
     let answer = employee.to_json();
     org.verified_names.insert(contact, name);

@@ -233,9 +233,8 @@ fn seal_admins(state: &State, owner: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds a new seal (and tells the contract group it may be used).
-/// Adds a `NORMAL` seal of `owner` made now, usable by `users`, with a fresh ID (also
-/// known to the contract book); answers the ID.
+/// Adds a `NORMAL` seal of `owner` made now, usable by `users`, with a fresh ID; answers the
+/// ID.
 fn add_seal(
     state: &mut State,
     owner: String,
@@ -245,9 +244,8 @@ fn add_seal(
     users: Vec<String>,
     (image, image_type): (Vec<u8>, &'static str),
 ) -> String {
-    let now = state_org::now_text();
+    let now = state.clock.text();
     let id = state.org.new_id();
-    state.contract_book.seals.push(id.clone());
     state.org.seals.push(Seal {
         id: id.clone(),
         owner,
@@ -324,7 +322,8 @@ fn auto_create(state: &mut State, input: Input) -> Result<Answer, Failure> {
 fn edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let at = seal_at(state, &input)?;
     let key = format!("/v2/seal/edit {}", Value::Object(input.fields.clone()));
-    state.org.limit(key, EDIT_LOCK)?;
+    let now = state.clock.since_epoch();
+    state.org.limit(key, EDIT_LOCK, now)?;
     let name = input.text("sealName");
     if let Some(n) = &name {
         check_name(n, "sealName")?;
@@ -350,7 +349,7 @@ fn edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
             seal.users.retain(|u| *u != id);
         }
     }
-    seal.modify_time = state_org::now_text();
+    seal.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 
@@ -498,7 +497,7 @@ fn status(state: &mut State, input: Input) -> Result<Answer, Failure> {
         Some("DISABLE") => SealStatus::Freeze,
         _ => return Err(Failure::invalid_param("operate must be ENABLE or DISABLE")),
     };
-    seal.modify_time = state_org::now_text();
+    seal.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 
@@ -510,7 +509,6 @@ fn remove(state: &mut State, input: Input) -> Result<Answer, Failure> {
             state.org.seals[at].id
         )));
     }
-    let seal = state.org.seals.remove(at);
-    state.contract_book.seals.retain(|s| *s != seal.id);
+    state.org.seals.remove(at);
     Ok(Answer::Result(Value::Null))
 }

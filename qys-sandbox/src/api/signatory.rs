@@ -96,12 +96,13 @@ pub(super) static ROUTES: &[Route] = &[
 ];
 
 fn add(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let c = state.contracts.get(&id).ok_or_else(not_found)?;
     if !matches!(c.status, ContractStatus::Signing | ContractStatus::Complete) {
         return Err(bad_status(c.status, "SIGNING or COMPLETE"));
     }
-    let owner = c.owner(&state.contract_book.platform_company).to_owned();
+    let owner = c.owner(&state.org.platform).to_owned();
     let position = c.signatories.len();
     let value = input
         .fields
@@ -127,6 +128,7 @@ fn add(state: &mut State, input: Input) -> Result<Answer, Failure> {
         c.status = ContractStatus::Signing;
     }
     c.record(
+        &stamp,
         "MODIFY",
         "ADD_SIGNATORY",
         &operator,
@@ -157,6 +159,7 @@ fn find_signatory(state: &State, sid: &str) -> Result<(ContractId, usize), Failu
 }
 
 fn edit(state: &mut State, input: &Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let sid = input.text("signatoryId").unwrap_or_default();
     let (id, index) = find_signatory(state, &sid)?;
     let operator = user_of(input.fields.get("operator"))
@@ -187,6 +190,7 @@ fn edit(state: &mut State, input: &Input) -> Result<Answer, Failure> {
         s.extra.insert("signValidateWay".into(), json!(way));
     }
     c.record(
+        &stamp,
         "MODIFY",
         "EDIT_SIGNATORY",
         &operator,
@@ -204,6 +208,7 @@ fn edit_v2(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn operators_edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let action_id = input.text("actionId").unwrap_or_default();
     let operators: Vec<_> = input
@@ -248,6 +253,7 @@ fn operators_edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
         action.operators = operators;
     }
     c.record(
+        &stamp,
         "MODIFY",
         "EDIT_OPERATORS",
         &who,

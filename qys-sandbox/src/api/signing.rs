@@ -242,6 +242,7 @@ fn sign_action(
     allowed: Option<&[&str]>,
     callback: &'static str,
 ) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, input)?;
     let seal = chosen_seal(state, input)?;
     let c = state.contracts.get(&id).ok_or_else(not_found)?;
@@ -251,7 +252,7 @@ fn sign_action(
     check_stampers(state, c, input.fields.get("stampers"), allowed)?;
     let company = input
         .text("tenantName")
-        .unwrap_or_else(|| c.owner(&state.contract_book.platform_company).to_owned());
+        .unwrap_or_else(|| c.owner(&state.org.platform).to_owned());
     // Only the platform company and its sub-companies sign by API (§4), with their own seals.
     if !state.org.is_member(&company) {
         return Err(crate::state_org::company_no_permission(&company));
@@ -262,7 +263,7 @@ fn sign_action(
     {
         return Err(seal_not_found(&format!("{s} (not a seal of {company})")));
     }
-    let default_seal = state.contract_book.default_seal().to_owned();
+    let default_seal = state.org.default_seal().to_owned();
     let c = contract_mut(state, &id)?;
     let (index, signatory) = c
         .signatories
@@ -301,6 +302,7 @@ fn sign_action(
     );
     let used = action.used_seal.clone().unwrap_or_default();
     c.record(
+        &stamp,
         "MODIFY",
         &format!("{kind}_SIGN"),
         &company,
@@ -325,6 +327,7 @@ fn legal_person_sign(state: &mut State, input: Input) -> Result<Answer, Failure>
 }
 
 fn employee_audit(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     if flag(&input, "pass") == Some(true) {
         return sign_action(state, &input, "AUDIT", None, "AUDIT");
     }
@@ -357,12 +360,13 @@ fn employee_audit(state: &mut State, input: Input) -> Result<Answer, Failure> {
         s.status = SignatoryStatus::Rejected;
     }
     c.comments = Some(comment.clone());
-    c.record("MODIFY", "AUDIT_REJECTED", &who, comment);
+    c.record(&stamp, "MODIFY", "AUDIT_REJECTED", &who, comment);
     emit(state, &id, "REJECTED", Some(index));
     Ok(Answer::Result(Value::Null))
 }
 
 fn personal_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let user = user_of(input.fields.get("user"))
         .ok_or_else(|| Failure::invalid_param("user is required"))?;
@@ -443,6 +447,7 @@ fn personal_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {
         (index, "PERSONAL")
     };
     c.record(
+        &stamp,
         "MODIFY",
         "PERSONAL_SIGN",
         &who,
@@ -453,6 +458,7 @@ fn personal_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn notice(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let c = contract_mut(state, &id)?;
@@ -489,6 +495,7 @@ fn notice(state: &mut State, input: Input) -> Result<Answer, Failure> {
             .collect(),
     };
     c.record(
+        &stamp,
         "MODIFY",
         "NOTICE",
         &operator,
@@ -498,6 +505,7 @@ fn notice(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn pageurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let user = user_of(input.fields.get("user"))
         .ok_or_else(|| Failure::invalid_param("user is required"))?;
@@ -524,13 +532,14 @@ fn pageurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
         ));
     }
     let who = user.name.clone().unwrap_or_else(|| user.contact.clone());
-    c.record("VIEW", "PAGE_URL", &who, "signing page link issued");
+    c.record(&stamp, "VIEW", "PAGE_URL", &who, "signing page link issued");
     let next = input.text("callbackPage");
     let url = mint(state, LinkPage::Sign, id.as_str(), Some(user), next);
     Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn appointurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let c = contract_mut(state, &id)?;
@@ -538,6 +547,7 @@ fn appointurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
         return Err(bad_status(c.status, "DRAFT"));
     }
     c.record(
+        &stamp,
         "VIEW",
         "APPOINT_URL",
         &operator,
@@ -549,6 +559,7 @@ fn appointurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn invalid(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     if let Some(seal) = input.text("sealId") {
@@ -569,7 +580,13 @@ fn invalid(state: &mut State, input: Input) -> Result<Answer, Failure> {
             c.status = ContractStatus::Recalled;
             c.close_open(ActionStatus::Stop);
             c.comments.clone_from(&reason);
-            c.record("MODIFY", "RECALL", &operator, reason.unwrap_or_default());
+            c.record(
+                &stamp,
+                "MODIFY",
+                "RECALL",
+                &operator,
+                reason.unwrap_or_default(),
+            );
             emit(state, &id, "RECALLED", None);
         }
         ContractStatus::Complete => {
@@ -581,7 +598,13 @@ fn invalid(state: &mut State, input: Input) -> Result<Answer, Failure> {
             } else {
                 ContractStatus::Invaliding
             };
-            c.record("MODIFY", "INVALID", &operator, reason.unwrap_or_default());
+            c.record(
+                &stamp,
+                "MODIFY",
+                "INVALID",
+                &operator,
+                reason.unwrap_or_default(),
+            );
             emit(
                 state,
                 &id,
@@ -601,6 +624,7 @@ fn start_invalidation(
     file: StoredFile,
     reason: Option<String>,
 ) -> Result<(), Failure> {
+    let stamp = state.clock.text();
     let operator = api_operator(state, id);
     let c = contract_mut(state, id)?;
     if c.status != ContractStatus::Complete {
@@ -611,6 +635,7 @@ fn start_invalidation(
     let title = file.title.clone();
     c.files.push(file);
     c.record(
+        &stamp,
         "MODIFY",
         "INVALID",
         &operator,
@@ -703,6 +728,7 @@ fn invalid_by_template(state: &mut State, input: Input) -> Result<Answer, Failur
 }
 
 fn invalid_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {
+    let stamp = state.clock.text();
     let id = locate(state, &input)?;
     chosen_seal(state, &input)?;
     let operator = api_operator(state, &id);
@@ -712,6 +738,7 @@ fn invalid_sign(state: &mut State, input: Input) -> Result<Answer, Failure> {
     }
     c.status = ContractStatus::Invalided;
     c.record(
+        &stamp,
         "MODIFY",
         "INVALID_SIGN",
         &operator,

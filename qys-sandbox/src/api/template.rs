@@ -227,7 +227,7 @@ fn create_by_word(state: &mut State, mut input: Input) -> Result<Answer, Failure
     } else {
         "ENABLED"
     };
-    let now = state_org::now_text();
+    let now = state.clock.text();
     let id = state.org.new_id();
     state.org.templates.push(Template {
         id: id.clone(),
@@ -317,7 +317,7 @@ fn edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if let Some(r) = range {
         t.range = r;
     }
-    t.modify_time = state_org::now_text();
+    t.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 
@@ -329,7 +329,7 @@ fn status(state: &mut State, input: Input) -> Result<Answer, Failure> {
         Some("DISABLE") => "DISABLE",
         _ => return Err(Failure::invalid_param("operate must be ENABLE or DISABLE")),
     };
-    t.modify_time = state_org::now_text();
+    t.modify_time = state.clock.text();
     Ok(Answer::Result(Value::Null))
 }
 

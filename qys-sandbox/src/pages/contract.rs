@@ -202,7 +202,7 @@ pub(crate) fn contract_section(
         escape(&c.sn),
         escape(c.id.as_str()),
         escape(c.status.as_str()),
-        escape(c.owner(&state.contract_book.platform_company)),
+        escape(c.owner(&state.org.platform)),
     );
     let docs: Vec<Vec<String>> = c
         .documents
@@ -436,6 +436,7 @@ fn join_as(
     if name.is_empty() || contact.is_empty() {
         return Err("Give a name and a mobile number or e-mail address.".to_owned());
     }
+    let stamp = state.clock.text();
     let c = state
         .contracts
         .values_mut()
@@ -458,6 +459,7 @@ fn join_as(
     }
     let id = c.id.to_string();
     c.record(
+        &stamp,
         "MODIFY",
         "JOIN",
         name,

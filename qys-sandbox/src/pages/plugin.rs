@@ -287,7 +287,7 @@ fn sign_auth_company(state: &State, page: PluginPage) -> String {
     {
         return t.name.clone();
     }
-    state.contract_book.platform_company.clone()
+    state.org.platform.clone()
 }
 
 /// Takes the page's step for ticket `t`.
