@@ -129,15 +129,14 @@ async fn a_person_signs_on_the_sign_page_in_chromium() {
 
     // Sign: the form posts, the browser follows the 303 to the callback page.
     click(&browser, "sign").await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let now = browser.current_url().await.unwrap();
-        if now.path() == "/__sandbox/" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "still at {now}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The dashboard (the callback page) has a deliveries table; the sign page has none.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("deliveries"))
+        .await
+        .unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/__sandbox/");
     let c = contract(&sandbox, &id);
     assert_eq!(c["signatories"][0]["status"], json!("SIGNED"));
     assert_eq!(c["signatories"][1]["status"], json!("SIGNING"));
@@ -156,7 +155,13 @@ async fn a_person_signs_on_the_sign_page_in_chromium() {
         .to_owned();
     browser.goto(&second).await.unwrap();
     click(&browser, "sign").await;
-    let notice = browser.find(Locator::Id("notice")).await.unwrap();
+    // The form posts and the browser follows the 303 back to the page: wait for the new one.
+    let notice = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("notice"))
+        .await
+        .unwrap();
     assert!(notice.text().await.unwrap().contains("Signed"));
     let status = browser.find(Locator::Id("contract-status")).await.unwrap();
     assert_eq!(status.text().await.unwrap(), "COMPLETE");
