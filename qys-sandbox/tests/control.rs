@@ -582,3 +582,95 @@ fn moving_the_clock_expires_a_contract_past_its_deadline() {
         refused(&control(&sandbox, "clock/advance", &bad), 400, 1005);
     }
 }
+
+#[test]
+fn a_companys_approver_seal_and_legal_person_sign_in_their_order() {
+    let sandbox = Sandbox::start().unwrap();
+    let company = sandbox.fixtures().authenticated_company.clone();
+    let approver = "13700000051";
+    let receiver = "13700000052";
+    let id = api(
+        &sandbox,
+        "/v2/contract/draft",
+        &json!({
+            "subject": "企业三步",
+            "send": false,
+            "signatories": [{
+                "tenantType": "COMPANY",
+                "tenantName": company,
+                "receiver": {"contact": receiver, "contactType": "MOBILE"},
+                "actions": [
+                    {"type": "AUDIT", "serialNo": 1,
+                     "operators": [{"contact": approver, "contactType": "MOBILE"}]},
+                    {"type": "COMPANY", "serialNo": 2},
+                    {"type": "LP", "serialNo": 3},
+                ],
+            }],
+        }),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A draft is not signable (1101).
+    refused(
+        &control(
+            &sandbox,
+            &format!("contracts/{id}/sign"),
+            &json!({"contact": receiver}),
+        ),
+        200,
+        1101,
+    );
+    let pdf_added = support::post_json(
+        &sandbox,
+        "/v2/document/addbytemplate",
+        &json!({"contractId": id, "title": "模板文档", "templateId": sandbox.fixtures().template_id.as_str()}),
+    );
+    ok(&pdf_added);
+    api(&sandbox, "/v2/contract/send", &json!({"contractId": id}));
+    let sign = |contact: &str| {
+        control(
+            &sandbox,
+            &format!("contracts/{id}/sign"),
+            &json!({"contact": contact}),
+        )
+    };
+    // The approval is due, and only its operator may give it.
+    assert!(refused(&sign(receiver), 200, 1107).contains("no action due"));
+    assert_eq!(ok(&sign(approver))["action"], json!("AUDIT"));
+    // Then the receiver acts for the actions without operators: the seal, then the legal person.
+    assert_eq!(ok(&sign(receiver))["action"], json!("COMPANY"));
+    let last = ok(&sign(receiver));
+    assert_eq!(last["action"], json!("LP"));
+    assert_eq!(last["contractStatus"], json!("COMPLETE"));
+    let types: Vec<String> = sandbox
+        .deliveries()
+        .iter()
+        .filter(|d| d.fields["contractId"] == json!(id))
+        .map(|d| d.fields["callbackType"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        types,
+        ["SEND_SIGNING", "AUDIT", "SEAL", "LEGAL_PERSON", "COMPLETE"]
+    );
+}
+
+#[test]
+fn off_loopback_the_controls_need_the_token_the_sandbox_made() {
+    let sandbox = Sandbox::builder()
+        .host("0.0.0.0".parse().unwrap())
+        .start()
+        .unwrap();
+    let token = sandbox.control_token().expect("a token off loopback");
+    let token = token.expose().to_owned();
+    assert_eq!(token.len(), 32);
+    refused(&get(&sandbox, "/__sandbox/api/state"), 401, 401);
+    ok(&plain(
+        &sandbox,
+        "GET",
+        "/__sandbox/api/state",
+        &[("x-qys-sandbox-token", &token)],
+        None,
+        b"",
+    ));
+}
