@@ -62,6 +62,16 @@ struct Args {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The token the control API (`/__sandbox/api/`) and the dashboard (`/__sandbox/`)
+    /// require. Without one they are open on loopback; on any other host a random token is
+    /// made and printed.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "QYS_SANDBOX_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    control_token: Option<String>,
 }
 
 /// `--callback-cipher`.
@@ -99,6 +109,12 @@ impl Args {
         }
         if let Some(url) = &self.callback_url {
             builder = builder.callback_url(url);
+        }
+        if let Some(token) = &self.control_token {
+            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err("--control-token: 1 or more visible ASCII characters".to_owned());
+            }
+            builder = builder.control_token(token.as_str());
         }
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             let read = |p: &PathBuf| {
@@ -164,6 +180,14 @@ fn banner(sandbox: &Sandbox) {
         "SaaS tenant       {} ({}, app {})",
         f.saas_company_id, f.saas_company_name, f.saas_app_id
     );
+    println!();
+    println!("control API       {}/__sandbox/api/", sandbox.base_url());
+    match sandbox.control_token() {
+        // Printed on purpose: whoever starts the sandbox needs it to drive the controls.
+        Some(token) => println!("control token     {}", token.expose()),
+        None => println!("control token     (none: open on loopback)"),
+    }
+    println!("dashboard         {}/__sandbox/", sandbox.base_url());
     println!();
     println!("Ctrl-C to stop.");
 }

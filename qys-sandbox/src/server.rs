@@ -134,6 +134,11 @@ impl Gateway {
         Some(fault)
     }
 
+    /// Drops every fault still queued.
+    pub(crate) fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
     /// Remembers the nonce of a request to `path` (bounded by [`MAX_KEPT_NONCES`]).
     fn remember_nonce(&mut self, path: &str, nonce: Option<&str>) {
         if let Some(nonce) = nonce
@@ -174,6 +179,8 @@ pub(crate) struct Shared {
     pub(crate) strict: bool,
     /// Where the callbacks the handlers emit go (`callbacks` module).
     pub(crate) callbacks: crate::callbacks::Outbox,
+    /// The control token and the recent-request log (`control` module).
+    pub(crate) console: crate::control::Console,
     /// The sandbox's clock (the state holds a handle on the same one).
     pub(crate) clock: crate::SandboxClock,
     /// What requests hold now, against the limits.
@@ -245,6 +252,10 @@ impl std::error::Error for Reset {}
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Body>, Reset> {
     let (head, body) = request.into_parts();
     let mut body = Some(body);
+    // Pages, the dashboard and the control API are the sandbox's own, not the gateway's.
+    if let Some(response) = crate::pages::serve(&shared, &head, &mut body).await {
+        return Ok(response);
+    }
     let path = head.uri.path().to_owned();
     let nonce = head
         .headers
@@ -284,8 +295,14 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
             }
         }
     }
+    let applied = fault.clone();
     let mut response = match fault {
-        Some(Fault::Reset) => return Err(Reset),
+        Some(Fault::Reset) => {
+            shared
+                .console
+                .record(&head.method, &path, None, Some(&Fault::Reset));
+            return Err(Reset);
+        }
         Some(Fault::Html(status)) => reply::html_page(status),
         Some(Fault::TooManyRequests(retry_after)) => {
             reply::too_many_requests(retry_after.as_deref())
@@ -324,6 +341,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
             Wrap::ContentType(content_type) => reply::with_content_type(response, &content_type),
         };
     }
+    shared
+        .console
+        .record(&head.method, &path, Some(&response), applied.as_ref());
     // An unread body is left to hyper, which reads what has arrived and closes the connection
     // after the answer if more is coming.
     drop(body);

@@ -345,7 +345,10 @@ fn personal_sign_authorization_flow() {
             .callback_page("https://example.invalid/done"),
     )
     .unwrap();
-    assert!(link.url.starts_with("https://qys-sandbox.invalid/"));
+    assert!(link.url.starts_with(&format!(
+        "{}/sandbox/personalsign-auth/",
+        sandbox.base_url()
+    )));
 
     let records = call(&sandbox, &PersonalSignQueryRequest::new(user.clone())).unwrap();
     assert_eq!(records.list.len(), 1);
@@ -778,7 +781,7 @@ fn saas_authentication_authorization_and_privileges() {
 
     // The tenant's own authentication link, then a new company's page.
     let link = call(&sandbox, &SaasCompanyAuthUrlRequest::new(tenant.clone())).unwrap();
-    assert!(link.url.contains("requestId="));
+    assert!(link.url.contains("/sandbox/companyauth/"));
     let page = upload(
         &sandbox,
         &SaasCompanyAuthPageUrlRequest::new("SaaS认证新公司", User::mobile("12900000000"))

@@ -179,7 +179,8 @@ fn change_info_links_and_fees() {
     )
     .unwrap();
     assert!(
-        link.url.starts_with("https://") && link.url.contains("/h5?"),
+        link.url
+            .starts_with(&format!("{}/sandbox/companyinfo/", sandbox.base_url())),
         "{}",
         link.url
     );
@@ -188,7 +189,7 @@ fn change_info_links_and_fees() {
         &CompanyChangeInfoRequest::new(f.admin.clone()).company_name(&f.sub_company_name),
     )
     .unwrap();
-    assert!(link.url.contains("/pc?"), "{}", link.url);
+    assert!(link.url.contains("/sandbox/companyinfo/"), "{}", link.url);
     let (code, _) = api_code(call(
         &sandbox,
         &CompanyChangeInfoRequest::new(f.admin.clone()).company_name(&f.invitable_company),

@@ -40,6 +40,11 @@ mod template;
 mod tools;
 mod uniform;
 
+pub(crate) use contract::{
+    api_operator, bad_status, content_type_of, contract_json, emit, locate_by, not_found,
+    not_sign_step, send_draft, settle,
+};
+
 /// The HTTP methods the platform uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(dead_code)] // GET routes arrive with the contract and organization groups

@@ -28,9 +28,10 @@ use crate::fields::{
     COMPANY, LANGS, LICENSE_OPTIONAL, NONE, PAGE_STYLE, Rule, SAAS_PERSONAL_SIGN_AUTH_TICKET,
     Schema, Ty, USER, company_auth, opt, req, saas_privilege, seal_sign_auth,
 };
+use crate::pages::{LinkPage, mint};
 use crate::reply::Failure;
 use crate::state::{State, Tenant};
-use crate::state_identity::{Fee, KNOWN_COMPANIES, PAGE_BASE, Privilege, SaasApp, push_capped};
+use crate::state_identity::{Fee, KNOWN_COMPANIES, Privilege, SaasApp, push_capped};
 
 /// `POST /saas/v2/company/applyapp`. ⚠ Required flags undocumented: `companyId` and `appName`.
 pub(super) const APPLY_APP: Schema = Schema {
@@ -360,17 +361,22 @@ fn personal_sign_deauthorize(state: &mut State, input: Input) -> Result<Answer, 
 }
 
 fn seal_sign_auth_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
-    required_user(&input, "sealAdmin")?;
+    let admin = required_user(&input, "sealAdmin")?;
     let tenant = tenant_of(state, &input)?;
     check_app(state, &tenant, &input)?;
-    let id = state.identity.next_id();
-    Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/saas/sealsign/auth?id={id}&companyId={}", tenant.id),
-    })))
+    let next = input.text("returnUrl");
+    let url = mint(
+        state,
+        LinkPage::SealSignAuth,
+        tenant.name,
+        Some(admin),
+        next,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
-    required_user(&input, "user")?;
+    let user = required_user(&input, "user")?;
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
     let app_id = app_of(&tenant, &input);
     if !is_app_of(state, &tenant, &app_id) {
@@ -402,9 +408,15 @@ fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
             modules,
         },
     );
-    Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/saas/privilege?appId={app_id}&companyId={}", tenant.id),
-    })))
+    let next = input.text("successUrl");
+    let url = mint(
+        state,
+        LinkPage::SaasPrivilege,
+        tenant.name,
+        Some(user),
+        next,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn privilege_query(state: &mut State, input: Input) -> Result<Answer, Failure> {
