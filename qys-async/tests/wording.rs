@@ -12,6 +12,10 @@ use qys_sandbox::{Fault, Sandbox};
 
 const TICKET: &str = "/v2/contract/miniappexchange/view";
 
+/// What an observer saw of each attempt: path, attempt, whether it had a nonce, whether it
+/// had a status or an error.
+type Seen = Arc<Mutex<Vec<(String, u32, bool, bool)>>>;
+
 /// The text of an error with the call's elapsed time blanked out.
 fn wording(e: &Error) -> String {
     let text = e.to_string();
@@ -67,8 +71,8 @@ async fn both_frontends_word_each_failure_the_same_and_name_the_call() {
     };
     let timeout = Duration::from_millis(800);
     // Both clients report each attempt: (path, attempt, nonce seen, status or error).
-    let seen: Arc<Mutex<Vec<(String, u32, bool, bool)>>> = Arc::default();
-    let record = |seen: Arc<Mutex<Vec<(String, u32, bool, bool)>>>| {
+    let seen: Seen = Arc::default();
+    let record = |seen: Seen| {
         move |a: &AttemptEnd<'_>| {
             let answered = a.status().is_some() || a.error().is_some();
             let entry = (
