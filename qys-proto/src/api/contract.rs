@@ -16,7 +16,7 @@ use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
     Ack, Contract, ContractRef, ContractStatus, CopySendReceiver, Language, Stamper, StamperRule,
-    TemplateParam, TenantType, Watermark, lenient, string_enum,
+    TemplateParam, TenantType, Watermark, string_enum,
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
