@@ -145,7 +145,7 @@ impl Core {
     }
 
     /// Builds the signed request of an [`Endpoint`] (empty, query, JSON or text-only multipart),
-    /// after [`Check::check`].
+    /// after [`Check::check`](crate::endpoint::Check::check).
     ///
     /// # Errors
     /// [`Error::Build`] when the endpoint breaks a rule, its fields cannot be encoded, or
@@ -187,7 +187,7 @@ impl Core {
     }
 
     /// Builds the signed request head and multipart framing of an [`Upload`], after
-    /// [`Check::check`]. The request's body is the framing; the frontend streams each file into
+    /// [`Check::check`](crate::endpoint::Check::check). The request's body is the framing; the frontend streams each file into
     /// its [`multipart::Segment::File`] slot. `Content-Length` is set to the exact total.
     ///
     /// # Errors
@@ -225,7 +225,7 @@ impl Core {
         Ok(Request::from_parts(parts, framing))
     }
 
-    /// Builds the signed request of a [`Download`], after [`Check::check`].
+    /// Builds the signed request of a [`Download`], after [`Check::check`](crate::endpoint::Check::check).
     ///
     /// # Errors
     /// [`Error::Build`] as for [`prepare`](Self::prepare), and

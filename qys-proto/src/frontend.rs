@@ -41,6 +41,15 @@ per host kept 30 s, at most 64 requests (connections) in flight,
 [`Limits::default`](qys_proto::Limits::default), no extra header, no observer, Mozilla's root
 certificates, `https://` only."
     };
+    (client) => {
+        "A client of the Open Platform. Cheap to clone: clones share one connection pool and one
+configuration.
+
+Every method drives the core's [call engine](qys_proto::engine): each attempt signed with a
+fresh timestamp and nonce, the answer read with a size limit, parsed, and retried as the
+[`RetryPolicy`](qys_proto::retry::RetryPolicy) says. `Debug` shows the environment, the token
+abbreviated and the settings, never a secret."
+    };
     (core) => {
         "The sans-IO core this client drives: environment, signer, limits."
     };
