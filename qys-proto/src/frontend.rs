@@ -16,7 +16,7 @@ pub use crate::{
     Clock, Core, Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits,
     Nonce, NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
     SigningParams, StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint,
-    multipart, observe, retry, types,
+    generic, multipart, observe, retry, types,
 };
 pub use crate::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,

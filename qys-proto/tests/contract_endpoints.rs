@@ -225,7 +225,7 @@ fn draft() {
     contract.biz_id = Some("HT-2026-0001".into());
     contract.send = Some(false);
     contract.category = Some(Category::by_name("劳动合同"));
-    contract.tags = Tags(vec!["人事".into(), "2026".into()]);
+    contract.tags = Tags::from(vec!["人事".to_owned(), "2026".to_owned()]);
     contract.callback_url = Some("https://example.com/cb".into());
     contract.template_params = vec![TemplateParam::new("金额", "1000")];
     let ep = ContractDraftRequest::new(contract);
@@ -359,8 +359,10 @@ fn detail() {
         "2490828768980361631"
     );
     let creator = c.creator.as_ref().unwrap();
-    assert_eq!(creator.contact, "13800000001");
-    assert_eq!(c.tags, Tags(vec!["人事".into(), "2026".into()]));
+    // The creator is named by `mobile`: kept under that name, not guessed into `contact`.
+    assert_eq!(creator.mobile.as_deref(), Some("13800000001"));
+    assert_eq!(creator.name.as_deref(), Some("李四"));
+    assert_eq!(c.tags.items, ["人事", "2026"]);
     assert_eq!(c.related_contract_ids[0].as_str(), "2591540368898105399");
     assert_eq!(c.invalid_fail_type, Some(InvalidFailType::InvalidRejected));
     assert!(c.copy_send_receivers.is_empty());
@@ -1301,7 +1303,7 @@ fn every_contract_endpoint_is_catalogued_with_its_shape() {
 #[test]
 fn lenient_response_fields() {
     let s: Signatory = serde_json::from_value(json!({
-        "id": 2591540368898105372u64, "serialNo": "x", "delaySet": 1, "actions": null,
+        "id": 2591540368898105372u64, "serialNo": "", "delaySet": 1, "actions": null,
         "receiver": {"contact": "1"}, "tenantType": "ROBOT"
     }))
     .unwrap();
@@ -1314,4 +1316,8 @@ fn lenient_response_fields() {
     );
     assert_eq!(s.tenant_type, Some(TenantType::Other("ROBOT".into())));
     assert!(serde_json::from_value::<Signatory>(json!({"id": 1.5})).is_err());
+    // A value of no known form is an error (the decode error keeps the whole result), never
+    // a silent `None`.
+    assert!(serde_json::from_value::<Signatory>(json!({"serialNo": "x"})).is_err());
+    assert!(serde_json::from_value::<Signatory>(json!({"delaySet": "maybe"})).is_err());
 }

@@ -86,6 +86,7 @@ fn every_endpoint_type_has_a_strategy() {
     for shape in [
         Shape::Json,
         Shape::Query,
+        Shape::Empty,
         Shape::Form,
         Shape::Upload,
         Shape::Download,

@@ -544,9 +544,9 @@ fn seal_detail() {
     );
     let seal = parse::<SealDetailRequest>("seal_detail");
     assert_eq!(seal.users.len(), 2);
-    // A user named by `mobile` only: kept as sent, and addressable.
+    // A user named by `mobile` only: kept as sent.
     assert_eq!(seal.users[1].mobile.as_deref(), Some("13900000000"));
-    assert_eq!(seal.users[1].to_user().unwrap().contact, "13900000000");
+    assert_eq!(seal.users[1].contact, "");
     assert_eq!(seal.extra["category"], json!("CONTRACT"));
 }
 

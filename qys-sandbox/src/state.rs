@@ -73,6 +73,15 @@ impl Tickets {
     pub(crate) fn get(&self, value: &str) -> Option<&MintedTicket> {
         self.by_value.get(value)
     }
+
+    /// The `n` most recent tickets, newest first.
+    pub(crate) fn recent(&self, n: usize) -> impl Iterator<Item = (&str, &MintedTicket)> {
+        self.order
+            .iter()
+            .rev()
+            .take(n)
+            .filter_map(|v| self.by_value.get(v).map(|t| (v.as_str(), t)))
+    }
 }
 
 /// Everything the platform knows.
@@ -92,6 +101,8 @@ pub(crate) struct State {
     pub(crate) contract_book: crate::state_contract::ContractBook,
     /// Companies' details, sub-companies, employees, seals, templates, categories.
     pub(crate) org: crate::state_org::OrgState,
+    /// The links to the sandbox's pages handed out so far (`pages`).
+    pub(crate) links: crate::pages::Links,
     /// The sandbox's clock (a handle on the one the builder was given): every "now" of the
     /// handlers comes from it.
     pub(crate) clock: crate::SandboxClock,

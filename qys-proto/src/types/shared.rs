@@ -26,13 +26,54 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    /// Mobile, e-mail, employee ID or number, or business ID, as `contact_type` says.
+    /// Mobile, e-mail, employee ID or number, or business ID, as `contact_type` says. Empty
+    /// when an answer names the person without a contact (then not sent back).
+    #[serde(
+        default,
+        deserialize_with = "contact_or_empty",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub contact: String,
-    /// What `contact` is.
+    /// What `contact` is; [`ContactType::Other`] with an empty text when an answer does not say
+    /// (then not sent back).
+    #[serde(
+        default = "no_contact_type",
+        deserialize_with = "contact_type_or_empty",
+        skip_serializing_if = "is_no_contact_type"
+    )]
     pub contact_type: ContactType,
     /// The person's name (checked against real-name data where the platform has it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The mobile number, when an answer names the person by `mobile` rather than by
+    /// `contact` (creators, operators, seal users); requests use `contact`.
+    #[serde(
+        default,
+        deserialize_with = "crate::answer::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mobile: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A contact as answers carry it: text or a number; missing or `null` is empty.
+fn contact_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::answer::opt_text(d)?.unwrap_or_default())
+}
+
+/// The contact type of an answer that does not say.
+fn no_contact_type() -> ContactType {
+    ContactType::Other(String::new())
+}
+
+fn is_no_contact_type(t: &ContactType) -> bool {
+    t.as_str().is_empty()
+}
+
+fn contact_type_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ContactType, D::Error> {
+    Ok(Option::<ContactType>::deserialize(d)?.unwrap_or_else(no_contact_type))
 }
 
 impl User {
@@ -42,6 +83,8 @@ impl User {
             contact: mobile.into(),
             contact_type: ContactType::Mobile,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -51,6 +94,8 @@ impl User {
             contact: email.into(),
             contact_type: ContactType::Email,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -60,6 +105,8 @@ impl User {
             contact: contact.into(),
             contact_type,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -84,6 +131,9 @@ pub struct Company {
     /// The unified social credit code (统一社会信用代码).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_no: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Company {
@@ -257,6 +307,9 @@ pub struct Category {
     /// The category name (must be unique when used without `id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Category {
@@ -265,6 +318,7 @@ impl Category {
         Self {
             id: Some(id.into()),
             name: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -273,6 +327,7 @@ impl Category {
         Self {
             id: None,
             name: Some(name.into()),
+            extra: serde_json::Map::new(),
         }
     }
 }
