@@ -216,3 +216,56 @@ proptest! {
         }
     }
 }
+
+/// qys's own call engine as a [`properties::SendWithRetries`]: each attempt takes its time and
+/// nonce from the engine ([`Call::params`]), is signed by the engine's core, and the engine
+/// reads the answer and decides whether to retry, as the frontends do.
+fn engine_sender(
+    case: &SigningCase,
+) -> impl FnMut(Request<Vec<u8>>, &mut Transport<'_>) -> Result<Response<Vec<u8>>, qys_proto::Error>
+{
+    use qys_proto::engine::{Engine, Step};
+    let core = qys_proto::Core::new(qys_proto::Environment::test(), case.signer()).unwrap();
+    let clock = std::sync::Arc::new(qys_proto::FixedClock(case.params().timestamp_ms()));
+    let nonces = std::sync::Arc::new(qys_proto::SequentialNonce::new("engine"));
+    let engine = Engine::new(core, clock, nonces)
+        .with_retry_policy(qys_proto::retry::RetryPolicy::default().with_max_attempts(5))
+        .with_jitter(|| 0.0);
+    move |request: Request<Vec<u8>>, transport: &mut Transport<'_>| {
+        let t0 = std::time::Instant::now();
+        let path = request.uri().path().to_owned();
+        let mut call = engine.call(request.method().clone(), &path, true, t0);
+        loop {
+            let params = call.params(t0);
+            let (mut head, body) = Request::new(request.body().clone()).into_parts();
+            head.method = request.method().clone();
+            head.uri = request.uri().clone();
+            head.headers = request.headers().clone();
+            engine.core().signer().sign(&mut head, &path, &params)?;
+            let answer = transport(Request::from_parts(head, body));
+            let mut envelope = call.envelope(answer.status(), answer.headers())?;
+            envelope.push(answer.body())?;
+            let outcome = call.parse::<qys_proto::api::contract::CheckHealthRequest>(
+                answer.status(),
+                answer.headers(),
+                envelope,
+            );
+            match call.end(outcome, t0) {
+                Step::Done(Ok(_)) => return Ok(answer),
+                Step::Done(Err(e)) => return Err(e),
+                Step::Retry(_) => {}
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// qys's engine draws a fresh nonce for every retry, in every header set.
+    #[test]
+    fn the_engine_signs_every_retry_anew(case in signing_case(), failures in 0usize..4) {
+        let mut send = engine_sender(&case);
+        properties::retries_use_fresh_nonces(&case, &mut send, failures)?;
+    }
+}
