@@ -38,10 +38,10 @@
 //! 4. **Body**: JSON endpoints take `application/json`, uploads `multipart/form-data` (else HTTP
 //!    415); at most 1 MiB of JSON (32 MiB for `/v2/seal/createbyimage`, whose JSON carries
 //!    Base64 images) and 256 MiB of multipart (else HTTP 413); see
-//!    [What one client may cost](#what-one-client-may-cost) for the other limits. Fields are checked against the sandbox's own tables
-//!    of the documented fields: a missing required field, a wrong JSON type or a value outside
-//!    a documented enum → HTTP 200 `{code:1005, responseCode:"11990005", message:"INVALID
-//!    PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
+//!    [What one client may cost](#what-one-client-may-cost) for the other limits. Fields are
+//!    checked against the sandbox's own tables of the documented fields: a missing required
+//!    field, a wrong JSON type or a value outside a documented enum → HTTP 200 `{code:1005,
+//!    responseCode:"11990005", message:"INVALID PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
 //!    (unless [`SandboxBuilder::strict`] is on).
 //! 5. **The endpoint**, against the in-memory state seeded with [`Fixtures`].
 //!
@@ -165,6 +165,29 @@
 //! callbacks it signs. [`SandboxClock::advance`] moves all of them forward at once; a client
 //! built with `.clock(sandbox.clock().clone())` keeps signing inside the window. Callback
 //! retry delays and injected [`Fault::Delay`]s are real time.
+//!
+//! # What one client may cost
+//!
+//! Every request is bounded in bytes and in time, so that no client (however slow, large or
+//! numerous its requests) can exhaust the sandbox or stall the others:
+//!
+//! - at most 1,024 connections at once; one more is answered `503` (`Retry-After: 1`,
+//!   `{code:503, responseCode:"11990503"}`) and closed;
+//! - a request head (request line and headers) of at most 16 KiB, else `431 Request Header
+//!   Fields Too Large` before anything is parsed; it must arrive within 10 seconds, else the
+//!   connection is closed (idle keep-alive connections too);
+//! - a body of at most 1 MiB of JSON (32 MiB for `/v2/seal/createbyimage`, whose JSON carries
+//!   Base64 images) or 256 MiB of multipart, else `413 {code:413, responseCode:"11990413"}`;
+//!   no pause of 10 seconds and no longer than 10 seconds plus its length at 1 MiB/s, else
+//!   `408 {code:408, responseCode:"11990408"}`; all bodies being read at once share 512 MiB,
+//!   else `503`;
+//! - at most 1,000 signatories per contract (1005) — the vendor documents no bound;
+//! - parsing, field checks and handlers run at most two at a time, off the thread that
+//!   accepts and reads connections, and their work is linear in what was sent;
+//! - paths and nonces longer than 1 KiB are answered but not counted by
+//!   [`Sandbox::requests_seen`] and [`Sandbox::nonces_seen`].
+//!
+//! `qys-bench`'s `sandbox_attacks` example measures these against the attacks they answer.
 //!
 //! # Faults, HTTPS, and what a test can observe
 //!

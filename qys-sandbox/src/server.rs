@@ -3,8 +3,8 @@
 //!
 //! # What one client may cost
 //!
-//! Every resource a request holds is bounded in bytes and in time, so that no client (however
-//! slow, large or numerous its requests) can exhaust the sandbox or stall the others:
+//! The rules are stated for users in the crate docs ("What one client may cost"); here is
+//! where each is enforced:
 //!
 //! - **Connections**: at most [`MAX_CONNECTIONS`] at once; one more is answered `503` with
 //!   `Retry-After: 1` and closed.

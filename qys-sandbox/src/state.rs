@@ -16,12 +16,12 @@ pub(crate) const TICKET_CAP: usize = 100_000;
 
 pub(crate) use crate::state_contract::{Contract, ContractStatus};
 
-/// A SaaS tenant company of the agent.
+/// A SaaS tenant company of the agent. Its apps are the identity state's `saas_apps` of its
+/// ID (the first one is its own app).
 #[derive(Debug, Clone)]
 pub(crate) struct Tenant {
     pub(crate) id: CompanyId,
     pub(crate) name: String,
-    pub(crate) app_id: String,
 }
 
 /// A file the sandbox received in a multipart request.
@@ -164,7 +164,6 @@ impl State {
         state.tenants.push(Tenant {
             id: fixtures.saas_company_id.clone(),
             name: fixtures.saas_company_name.clone(),
-            app_id: fixtures.saas_app_id.clone(),
         });
         state
     }

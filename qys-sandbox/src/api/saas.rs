@@ -199,23 +199,39 @@ fn tenant_of(state: &State, input: &Input) -> Result<Tenant, Failure> {
         .ok_or_else(company_not_found)
 }
 
+/// The IDs of `tenant`'s apps, its own app first.
+fn apps_of<'s>(state: &'s State, tenant: &'s Tenant) -> impl Iterator<Item = &'s str> {
+    state
+        .identity
+        .saas_apps
+        .iter()
+        .filter(|a| a.company_id == tenant.id.as_str())
+        .map(|a| a.app_id.as_str())
+}
+
 /// Whether `app_id` is an app of `tenant`.
 fn is_app_of(state: &State, tenant: &Tenant, app_id: &str) -> bool {
-    tenant.app_id == app_id
-        || state
-            .identity
-            .saas_apps
-            .iter()
-            .any(|a| a.company_id == tenant.id.as_str() && a.app_id == app_id)
+    apps_of(state, tenant).any(|a| a == app_id)
 }
 
 /// The `appId` of the request, else the tenant's own app.
-fn app_of(tenant: &Tenant, input: &Input) -> String {
-    input.text("appId").unwrap_or_else(|| tenant.app_id.clone())
+///
+/// # Errors
+/// 1005 when neither exists.
+fn app_of(state: &State, tenant: &Tenant, input: &Input) -> Result<String, Failure> {
+    input
+        .text("appId")
+        .or_else(|| apps_of(state, tenant).next().map(str::to_owned))
+        .ok_or_else(|| {
+            Failure::invalid_param(format!(
+                "appId is required: company {} has no app yet (/saas/v2/company/applyapp)",
+                tenant.id
+            ))
+        })
 }
 
 /// Checks `appId`, when given, against the tenant's apps.
-fn check_app(state: &State, tenant: &Tenant, input: &Input) -> Result<(), Failure> {
+pub(super) fn check_app(state: &State, tenant: &Tenant, input: &Input) -> Result<(), Failure> {
     match input.text("appId") {
         Some(app) if !is_app_of(state, tenant, &app) => Err(Failure::invalid_param(format!(
             "appId {app:?} is not an app of company {}",
@@ -329,7 +345,6 @@ fn company_auth_page_url(state: &mut State, input: Input) -> Result<Answer, Fail
         state.tenants.push(Tenant {
             id: qys_proto::CompanyId::new(id),
             name,
-            app_id: String::new(),
         });
     }
     Ok(answer)
@@ -378,7 +393,7 @@ fn seal_sign_auth_url(state: &mut State, input: Input) -> Result<Answer, Failure
 fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let user = required_user(&input, "user")?;
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = app_of(&tenant, &input);
+    let app_id = app_of(state, &tenant, &input)?;
     if !is_app_of(state, &tenant, &app_id) {
         return Err(Failure::invalid_param(format!(
             "appId {app_id:?} is not an app of company {}",
@@ -421,7 +436,7 @@ fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
 
 fn privilege_query(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = app_of(&tenant, &input);
+    let app_id = app_of(state, &tenant, &input)?;
     let grant = state
         .identity
         .privileges
@@ -468,7 +483,10 @@ fn binding(state: &mut State, _input: Input) -> Result<Answer, Failure> {
     let companies: Vec<Value> = state
         .tenants
         .iter()
-        .map(|t| json!({ "id": t.id.as_str(), "name": t.name, "appId": t.app_id }))
+        .map(|t| {
+            let app = apps_of(state, t).next().unwrap_or_default();
+            json!({ "id": t.id.as_str(), "name": t.name, "appId": app })
+        })
         .collect();
     Ok(Answer::Result(json!({ "companies": companies })))
 }
