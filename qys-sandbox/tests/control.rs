@@ -366,6 +366,7 @@ fn faults_requests_and_verdicts() {
         "/__sandbox/api/requests?path=/v2/checkhealth",
     ));
     assert_eq!(seen["count"], json!(3));
+    assert!(seen["connectionsAccepted"].as_u64().unwrap() >= 3);
     assert_eq!(seen["nonces"].as_array().unwrap().len(), 2);
     let verdicts: Vec<&str> = seen["recent"]
         .as_array()
