@@ -26,7 +26,7 @@ use qys_async::api::miniapp::{
     SaasCompanyAuthTicketRequest, SaasPersonalAuthTicketRequest, SaasPersonalSignAuthTicketRequest,
     SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest, Ticket,
 };
-use qys_async::endpoint::{Endpoint, Upload};
+use qys_async::endpoint::{Endpoint, Route, Upload};
 use qys_async::types::{Company, User};
 use qys_async::{
     Client, CompanyId, ContractId, Credentials, Environment, Error, Signer, Source, TransportError,
@@ -124,14 +124,17 @@ fn ids(sandbox: Option<&Sandbox>) -> Result<Ids, Error> {
 
 type Line = (&'static str, String);
 
-async fn mint<E: Endpoint<Response = Ticket>>(client: &Client, endpoint: E) -> Result<Line, Error> {
+async fn mint<E: Endpoint<Response = Ticket> + Route>(
+    client: &Client,
+    endpoint: E,
+) -> Result<Line, Error> {
     let ticket = client.execute(&endpoint).await?;
     Ok((E::PATH, ticket.plugin_url().to_string()))
 }
 
 async fn mint_upload<E>(client: &Client, mut endpoint: E) -> Result<Line, Error>
 where
-    E: Upload<Response = Ticket> + Send,
+    E: Upload<Response = Ticket> + Route + Send,
     E::Source: Source,
 {
     let ticket = client.upload(&mut endpoint).await?;

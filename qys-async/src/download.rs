@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use futures_util::Stream;
-use http::{HeaderMap, StatusCode};
 use http_body::Body;
 use hyper::body::Incoming;
 use qys_proto::download::{DownloadMeta, Sniffer};
@@ -18,7 +17,9 @@ use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
 
-use crate::transport::{hyper_error, timeout_error};
+use qys_proto::engine::Wait;
+
+use crate::transport::hyper_error;
 
 /// The body of a successful download, read chunk by chunk; nothing is buffered beyond the
 /// chunk at hand.
@@ -74,17 +75,9 @@ impl Download {
         }
     }
 
-    /// For a head that did not say what the body is
-    /// ([`DownloadHead::Sniff`](qys_proto::download::DownloadHead::Sniff)): reads the first
-    /// chunks until [`Sniffer`] decides, then either returns the error envelope's
-    /// error or the download, which hands out the bytes read before the rest.
-    pub(crate) async fn sniffed(
-        mut self,
-        status: StatusCode,
-        headers: &HeaderMap,
-        limit: usize,
-    ) -> Result<Self> {
-        let mut sniffer = Sniffer::new(status, headers, limit);
+    /// Reads the first chunks until the engine's [`Sniffer`] decides: the error envelope's
+    /// error, or the download, which hands out the bytes read before the rest.
+    pub(crate) async fn sniffed(mut self, mut sniffer: Sniffer<'_>) -> Result<Self> {
         let prefix = loop {
             if let Some(prefix) = sniffer.decide()? {
                 break prefix;
@@ -153,10 +146,7 @@ impl Download {
                 Poll::Pending => {
                     ready!(self.sleep.as_mut().poll(cx));
                     self.finish();
-                    return Poll::Ready(Some(Err(timeout_error(
-                        "waiting for the next chunk of the download",
-                        self.idle,
-                    ))));
+                    return Poll::Ready(Some(Err(Wait::Body.timed_out(self.idle))));
                 }
             }
         }

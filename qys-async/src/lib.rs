@@ -61,27 +61,11 @@ mod pages;
 mod source;
 mod transport;
 
-pub use crate::client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
-};
+pub use crate::client::{Client, ClientBuilder};
 pub use crate::download::Download;
-pub use crate::pages::{DEFAULT_MAX_PAGES, Items, Pages};
+pub use crate::pages::{Items, Pages};
 pub use crate::source::{OneShot, Source, open_file};
-
-pub use qys_proto::download::DownloadMeta;
-pub use qys_proto::multipart::UploadFile;
-pub use qys_proto::retry::{RetryDecision, RetryPolicy};
-pub use qys_proto::{
-    self as proto, ApiError, BodyError, BodyErrorKind, BuildError, BuildErrorKind, Clock, Core,
-    Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits, Nonce,
-    NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
-    StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint, types,
-};
-pub use qys_proto::{
-    ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
-    SignatoryId, TemplateId,
-};
+pub use qys_proto::frontend::*;
 
 /// This crate's README (its code blocks are also the workspace README's async examples),
 /// compiled as doctests so that they cannot go stale.

@@ -9,27 +9,18 @@ use futures_util::Stream;
 use futures_util::stream::FusedStream;
 use qys_proto::Result;
 use qys_proto::endpoint::Paged;
-pub use qys_proto::pages::DEFAULT_MAX_PAGES;
 use qys_proto::pages::PageWalk;
 
 use crate::client::Client;
 
 type PageFuture<'c, E> = Pin<
-    Box<
-        dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Endpoint>::Response>)>
-            + Send
-            + 'c,
-    >,
+    Box<dyn Future<Output = (E, Result<<E as qys_proto::endpoint::Call>::Response>)> + Send + 'c>,
 >;
 
-/// The pages of a list endpoint, one call per page: a [`Stream`] of
-/// `Result<Vec<E::Item>>`, made by [`Client::pages`].
+#[doc = qys_proto::frontend_doc!(pages_type)]
 ///
-/// The walk is [`PageWalk`]'s (see there for when it stops: the last page, `totalCount`
-/// reached, an error, or the page cap); each page call is retried per the client's retry
-/// policy first. Empty pages are never yielded. Pages are fetched lazily, as the stream is
-/// polled; the stream is `Send` (it can be moved into a spawned task with the client it
-/// borrows). [`items`](Self::items) flattens the pages into items.
+/// A [`Stream`] of `Result<Vec<E::Item>>`; it is `Send` (it can be moved into a spawned
+/// task with the client it borrows).
 pub struct Pages<'c, E: Paged> {
     client: &'c Client,
     walk: PageWalk<E>,

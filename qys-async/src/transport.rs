@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, Uri};
+use http::Uri;
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use http_body_util::combinators::UnsyncBoxBody;
@@ -19,7 +19,13 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use qys_proto::{BuildError, BuildErrorKind, Error, TransportError, TransportErrorKind};
+use qys_proto::download::SinkStep;
+use qys_proto::engine::{BodyWalk, EnvelopeBuf, Piece, Wait, transport_error};
+use qys_proto::{BuildError, BuildErrorKind, Error, TransportErrorKind};
+use tokio::io::AsyncReadExt;
+
+use crate::client::Transport;
+use crate::source::Source;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use tokio::sync::{Notify, Semaphore, mpsc};
@@ -32,30 +38,21 @@ pub(crate) type ReqBody = UnsyncBoxBody<Bytes, BoxError>;
 /// The pooled HTTP client.
 pub(crate) type Http = LegacyClient<Gated<HttpsConnector<HttpConnector>>, ReqBody>;
 
-/// What the transport needs from the builder.
-pub(crate) struct TransportConfig<'a> {
-    pub(crate) connect_timeout: Duration,
-    pub(crate) pool_idle_timeout: Duration,
-    pub(crate) pool_max_idle_per_host: usize,
-    pub(crate) extra_roots_pem: &'a [Vec<u8>],
-    /// Admits new connections (see [`Gate`]).
-    pub(crate) gate: Arc<Gate>,
-}
-
-/// Builds the pooled client. Needs no runtime: nothing is spawned until the first request.
-pub(crate) fn build_http(config: &TransportConfig<'_>) -> Result<Http, BuildError> {
+/// Builds the pooled client, whose connections `gate` admits. Needs no runtime: nothing is
+/// spawned until the first request.
+pub(crate) fn build_http(config: &Transport, gate: Arc<Gate>) -> Result<Http, BuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = hyper_rustls::HttpsConnectorBuilder::new();
-    let tls = if config.extra_roots_pem.is_empty() {
+    let tls = if config.roots.is_empty() {
         builder
             .with_provider_and_webpki_roots(provider)
             .map_err(tls_build_error)?
     } else {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for pem in config.extra_roots_pem {
+        for pem in &config.roots {
             let mut found = 0usize;
-            for cert in CertificateDer::pem_slice_iter(pem) {
+            for cert in CertificateDer::pem_slice_iter(pem.as_slice()) {
                 let cert = cert.map_err(|e| {
                     BuildError::new(
                         BuildErrorKind::InvalidArgument,
@@ -99,7 +96,7 @@ pub(crate) fn build_http(config: &TransportConfig<'_>) -> Result<Http, BuildErro
         .pool_max_idle_per_host(config.pool_max_idle_per_host)
         .build(Gated {
             inner: connector,
-            gate: Arc::clone(&config.gate),
+            gate,
             wait: config.connect_timeout,
         }))
 }
@@ -187,7 +184,8 @@ impl Drop for Ticket {
 pub(crate) struct Gated<C> {
     inner: C,
     gate: Arc<Gate>,
-    /// How long a connect waits to be admitted.
+    /// How long a connect waits to be admitted, then how long connecting (TCP and TLS) may
+    /// take.
     wait: Duration,
 }
 
@@ -221,7 +219,17 @@ where
                             "no connection was needed within the connect timeout",
                         ))
                     })?;
-            let io = inner.call(uri).await.map_err(Into::into)?;
+            // The connect timeout covers the TLS handshake too: the https connector's future
+            // is TCP connect plus handshake.
+            let io = tokio::time::timeout(wait, inner.call(uri))
+                .await
+                .map_err(|_| -> BoxError {
+                    Box::new(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "connecting (TCP and TLS) took longer than the connect timeout",
+                    ))
+                })?
+                .map_err(Into::into)?;
             Ok(GatedIo {
                 io,
                 _ticket: ticket,
@@ -341,83 +349,140 @@ impl Body for ChannelBody {
     }
 }
 
-/// Reads a whole body, failing with [`TransportErrorKind::ResponseTooLarge`] past `limit`
-/// bytes (checked against Content-Length first, then while reading).
-pub(crate) async fn read_limited(
-    headers: &HeaderMap,
+/// Reads a whole answer into `envelope`, which refuses more than the limit.
+pub(crate) async fn read_envelope(
     mut body: Incoming,
-    limit: usize,
-) -> Result<Bytes, Error> {
-    let declared = headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large(limit));
-    }
-    // Trust a declared length for the first allocation only up to 1 MiB.
-    let initial = declared.map_or(8 * 1024, |l| l.min(1024 * 1024) as usize);
-    let mut buf = BytesMut::with_capacity(initial);
+    envelope: &mut EnvelopeBuf,
+) -> Result<(), Error> {
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(hyper_error)?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > limit {
-                return Err(too_large(limit));
-            }
-            buf.extend_from_slice(&data);
+        if let Ok(data) = frame.map_err(hyper_error)?.into_data() {
+            envelope.push(&data)?;
         }
     }
-    Ok(buf.freeze())
+    Ok(())
 }
 
-fn too_large(limit: usize) -> Error {
-    TransportError::new(
-        TransportErrorKind::ResponseTooLarge,
-        format!("the answer is larger than the limit of {limit} bytes"),
-        None,
-    )
-    .into()
+/// Sends an upload while `pump` feeds its body, then waits for the answer's head within
+/// `within`; `connect` names the connect timeout in errors.
+pub(crate) async fn send_while(
+    send: impl Future<Output = Result<http::Response<Incoming>, hyper_util::client::legacy::Error>>,
+    pump: impl Future<Output = Result<(), Error>>,
+    within: Duration,
+    connect: Duration,
+) -> Result<http::Response<Incoming>, Error> {
+    tokio::pin!(send);
+    tokio::pin!(pump);
+    tokio::select! {
+        biased;
+        pumped = &mut pump => pumped?,
+        sent = &mut send => return sent.map_err(|e| client_error(e, connect)),
+    }
+    tokio::time::timeout(within, send)
+        .await
+        .map_err(|_| Wait::Head.timed_out(within))?
+        .map_err(|e| client_error(e, connect))
 }
 
-/// A deadline passed.
-pub(crate) fn timeout_error(what: &str, limit: Duration) -> Error {
-    TransportError::new(
-        TransportErrorKind::Timeout,
-        format!("{what} took longer than {limit:?}"),
-        None,
-    )
-    .into()
+/// Feeds the body channel from the engine's [`BodyWalk`]: framing as it is, each file read
+/// from its source (each read and each feed within `idle`); `sent` counts what went out.
+/// Returns `Ok` early when the connection stops taking the body (the request's own outcome
+/// then tells what happened); on an error, aborts the body so the server never sees a
+/// complete (corrupt) request.
+pub(crate) async fn pump<S: Source>(
+    tx: mpsc::Sender<Result<Bytes, BoxError>>,
+    mut walk: BodyWalk,
+    mut sources: Vec<&mut S>,
+    idle: Duration,
+    sent: &mut u64,
+) -> Result<(), Error> {
+    // Pieces are read into this buffer's free space and split off to be sent as they are (no
+    // copy); once the connection drops a sent piece, `reserve` takes its memory back.
+    let mut buf = BytesMut::new();
+    let result = loop {
+        let piece = match walk.next(UPLOAD_CHUNK) {
+            Piece::Bytes(bytes) => bytes,
+            Piece::End => break Ok(()),
+            Piece::Read { file, max } => {
+                let Some(source) = sources.get_mut(file) else {
+                    break Err(walk.source_failed(None));
+                };
+                buf.reserve(max);
+                let mut limited = (&mut **source).take(max as u64);
+                let n = match tokio::time::timeout(idle, limited.read_buf(&mut buf)).await {
+                    Err(_) => break Err(Wait::Source.timed_out(idle)),
+                    Ok(Err(e)) => break Err(walk.source_failed(Some(e))),
+                    Ok(Ok(n)) => n,
+                };
+                if let Err(e) = walk.read(n) {
+                    break Err(e);
+                }
+                buf.split().freeze()
+            }
+        };
+        if piece.is_empty() {
+            continue;
+        }
+        match tokio::time::timeout(idle, tx.send(Ok(piece))).await {
+            Err(_) => break Err(Wait::Send.timed_out(idle)),
+            Ok(Err(_closed)) => break Ok(()),
+            Ok(Ok(())) => *sent = walk.sent(),
+        }
+    };
+    if let Err(e) = &result {
+        let _ = tx.try_send(Err(Box::new(io::Error::other(e.to_string()))));
+    }
+    result
 }
 
-/// Maps an error of the pooled client (sending, connecting, receiving the head).
-pub(crate) fn client_error(e: hyper_util::client::legacy::Error, host: &str) -> Error {
+/// The largest piece of an upload source read at once.
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// A temporary download file, removed when dropped (forget it once renamed).
+pub(crate) struct PartFile(pub(crate) std::path::PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Creates the first free one of `names`.
+pub(crate) async fn create_part(
+    names: Vec<std::path::PathBuf>,
+) -> Result<(PartFile, tokio::fs::File), Error> {
+    let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
+    for name in names {
+        let open = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&name)
+            .await;
+        match open {
+            Ok(file) => return Ok((PartFile(name), file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(SinkStep::Create.failed(e)),
+        }
+    }
+    Err(SinkStep::Create.failed(last))
+}
+
+/// Maps an error of the pooled client (connecting, sending, receiving the head).
+pub(crate) fn client_error(e: hyper_util::client::legacy::Error, connect: Duration) -> Error {
     let default = if e.is_connect() {
         TransportErrorKind::Connect
     } else {
         TransportErrorKind::Io
     };
-    let kind = classify(&e, default);
-    let what = match kind {
-        TransportErrorKind::Connect => "could not connect",
-        TransportErrorKind::Tls => "the TLS handshake failed",
-        TransportErrorKind::Timeout if e.is_connect() => "connecting timed out",
-        TransportErrorKind::Timeout => "the connection timed out",
-        TransportErrorKind::Protocol => "the server did not answer valid HTTP/1.1",
-        _ => "the connection failed while sending the request or receiving the answer",
-    };
-    TransportError::new(kind, format!("{what} ({host})"), Some(Box::new(e))).into()
+    match classify(&e, default) {
+        // Only the connector has a deadline of its own (see `Gated`).
+        TransportErrorKind::Timeout => Wait::Connect.timed_out_from(connect, Some(Box::new(e))),
+        kind => transport_error(kind, Some(Box::new(e))),
+    }
 }
 
 /// Maps an error while reading a response body.
 pub(crate) fn hyper_error(e: hyper::Error) -> Error {
-    let kind = classify(&e, TransportErrorKind::Io);
-    let message = match kind {
-        TransportErrorKind::Timeout => "reading the answer timed out",
-        TransportErrorKind::Protocol => "the answer's body is not valid HTTP/1.1",
-        TransportErrorKind::Tls => "TLS failed while reading the answer",
-        _ => "the connection broke while reading the answer",
-    };
-    TransportError::new(kind, message, Some(Box::new(e))).into()
+    transport_error(classify(&e, TransportErrorKind::Io), Some(Box::new(e)))
 }
 
 /// Walks the source chain for what the error really was.

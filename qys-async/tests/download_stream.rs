@@ -16,9 +16,22 @@ use tokio::net::TcpListener;
 /// A download at whatever path the test names.
 struct Get(&'static str);
 
-impl Download for Get {
+impl Get {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = "/download";
+}
+
+impl qys_proto::endpoint::Check for Get {}
+
+impl Download for Get {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query(format!("case={}", self.0)))

@@ -3,7 +3,7 @@
 mod common;
 
 use qys_async::api::miniapp::{CompanyAuthTicketRequest, ContractViewTicketRequest};
-use qys_async::endpoint::Endpoint;
+use qys_async::endpoint::Route;
 use qys_async::{
     BuildErrorKind, Client, Credentials, Environment, Error, ErrorCode, FixedClock,
     SequentialNonce, Signer,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use qys_async::api::miniapp::{
     CompanyAuthLicenseTicketRequest, ContractSignTicketRequest, ContractViewTicketRequest,
 };
-use qys_async::endpoint::Endpoint;
+use qys_async::endpoint::Route;
 use qys_async::{Error, ErrorCode, Limits, OneShot, TransportErrorKind, UploadFile};
 use qys_sandbox::Fault;
 

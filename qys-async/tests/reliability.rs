@@ -16,6 +16,8 @@ use table::{Call, Case, Env, Observed};
 async fn run(case: &Case, index: usize, env: &Env) -> Observed {
     let run = table::start_run(case, index, env, "async");
     let client = table_client!(Client, run.sandbox);
+    let silent = proto::Environment::custom(env.silent_tls.as_str()).expect("an https URL");
+    let silent = table_client!(Client, silent, run.sandbox);
     let started = Instant::now();
     let call = async {
         match case.call {
@@ -28,6 +30,7 @@ async fn run(case: &Case, index: usize, env: &Env) -> Observed {
                 .download_to_path(&table::FileDownload, &run.target)
                 .await
                 .map(drop),
+            Call::SilentTls => silent.execute(&run.view).await.map(drop),
         }
     };
     // The outer bound only turns a hang into a failure; the row's own bound is checked after.
@@ -42,6 +45,7 @@ async fn every_fault_ends_as_reliability_md_says() {
     let recorder = table::Recorder::start();
     let env = Env {
         elsewhere: recorder.base_url,
+        silent_tls: table::silent_tls(),
     };
     let cases = table::cases();
     // Rows run concurrently, each with its own sandbox, client and directory.

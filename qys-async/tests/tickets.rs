@@ -12,8 +12,8 @@ use qys_async::api::miniapp::{
     SaasPersonalSignAuthTicketRequest, SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest,
     Ticket,
 };
-use qys_async::endpoint::Endpoint;
-use qys_async::types::{Company, ContractRef, User};
+use qys_async::endpoint::Route;
+use qys_async::types::{Company, ContractRef};
 use qys_async::{OneShot, UploadFile};
 
 /// Checks the ticket's page and renders the URL the plugin expects, written out by hand here
@@ -261,24 +261,4 @@ async fn saas_tickets_are_signed_by_the_agent_and_open_their_pages() {
         .await
         .expect("saas company auth without licence");
     assert_eq!(ticket.page(), PluginPage::CompanyAuth);
-}
-
-#[tokio::test]
-async fn an_upload_endpoint_given_to_execute_is_a_build_error() {
-    let sb = common::sandbox();
-    let client = common::client(&sb);
-    let request = CompanyAuthLicenseTicketRequest::new(
-        "杭州错误科技有限公司",
-        User::mobile("13800000000"),
-        licence(),
-    );
-    let err = client.execute(&request).await.unwrap_err();
-    assert!(
-        matches!(&err, qys_async::Error::Build(b) if b.kind() == qys_async::BuildErrorKind::WrongCall),
-        "{err:?}"
-    );
-    assert_eq!(
-        sb.requests_seen(CompanyAuthLicenseTicketRequest::<()>::PATH),
-        0
-    );
 }

@@ -15,9 +15,22 @@ struct ContractPdf {
     contract_id: String,
 }
 
-impl Download for ContractPdf {
+impl ContractPdf {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = "/v2/contract/download";
+}
+
+impl qys_proto::endpoint::Check for ContractPdf {}
+
+impl Download for ContractPdf {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query(format!("contractId={}", self.contract_id)))

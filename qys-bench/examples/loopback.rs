@@ -3,6 +3,11 @@
 //! `loopback --url http://127.0.0.1:PORT --client qys-blocking|ureq|ureq-timeout|qys-async|hyper
 //!           [--conc 1|64] [--n 20000] [--warmup 500]`
 //!
+//! A client name ending in `+info` (`qys-blocking+info`, `qys-async+info`) first installs a
+//! `tracing` subscriber at level `info` (the `fmt` one, writing to a sink): what the spans cost
+//! when someone listens. Without it no subscriber is installed, which is the cost of the
+//! `tracing` feature compiled in and nobody listening.
+//!
 //! Every client sends the same request bytes: a signing-ticket POST with a JSON body and the
 //! four `x-qys-open-*` headers, signed with a fresh timestamp and random nonce per request;
 //! each reads the whole answer and deserializes the ticket. The bare clients (`ureq`,
@@ -33,7 +38,14 @@ fn main() {
     let conc = num_arg("conc", 1).max(1);
     let n = num_arg("n", 20_000);
     let warmup = num_arg("warmup", 500);
-    let (secs, cpu) = match client.as_str() {
+    let listened = client.strip_suffix("+info");
+    if listened.is_some() {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(std::io::sink)
+            .init();
+    }
+    let (secs, cpu) = match listened.unwrap_or(&client) {
         "qys-blocking" => run_qys_blocking(&url, warmup, n),
         "ureq" => run_ureq(&url, warmup, n, None),
         // A bare agent with a whole-call timeout, as qys-blocking sets one: ureq's own resolver

@@ -35,11 +35,16 @@ def main():
     ap.add_argument("--cpus", default="0")
     ap.add_argument("--host", default="127.0.0.1",
                     help="the host name the clients use (e.g. localhost: a name to resolve)")
+    ap.add_argument("--subscriber", action="store_true",
+                    help="only the qys rows, each with a tracing subscriber at info installed "
+                         "(client `qys-…+info`), beside the same bare clients")
     ap.add_argument("--resolver", action="store_true",
                     help="only the blocking rows, plus bare ureq with a whole-call timeout "
                          "(ureq then resolves on a new thread per request)")
     a = ap.parse_args()
     pairs = PAIRS
+    if a.subscriber:
+        pairs = [(f"{name}, subscriber at info", (q[0] + "+info", q[1]), b) for name, q, b in PAIRS]
     if a.resolver:
         pairs = [PAIRS[0], ("seq blocking vs ureq + timeout", ("qys-blocking", 1), ("ureq-timeout", 1))]
     server = subprocess.Popen(["taskset", "-c", a.cpus, f"{EX}/server", "--seconds", "900"],

@@ -26,7 +26,7 @@ use qys_blocking::api::miniapp::{
     SaasCompanyAuthTicketRequest, SaasPersonalAuthTicketRequest, SaasPersonalSignAuthTicketRequest,
     SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest, Ticket,
 };
-use qys_blocking::endpoint::{Endpoint, Upload};
+use qys_blocking::endpoint::{Endpoint, Route, Upload};
 use qys_blocking::types::{Company, User};
 use qys_blocking::{
     Client, CompanyId, ContractId, Credentials, Environment, Error, Signer, Source, UploadFile,
@@ -145,7 +145,7 @@ fn licence() -> UploadFile<Cursor<Vec<u8>>> {
     UploadFile::new("营业执照.png", png.len() as u64, Cursor::new(png))
 }
 
-fn print_ticket<E: Endpoint>(ticket: &Ticket, callbacks: bool) {
+fn print_ticket<E: Route>(ticket: &Ticket, callbacks: bool) {
     println!(
         "{}  {}",
         E::PATH,
@@ -153,7 +153,10 @@ fn print_ticket<E: Endpoint>(ticket: &Ticket, callbacks: bool) {
     );
 }
 
-fn mint<E: Endpoint<Response = Ticket>>(client: &Client, endpoint: &E) -> Result<(), Error> {
+fn mint<E: Endpoint<Response = Ticket> + Route>(
+    client: &Client,
+    endpoint: &E,
+) -> Result<(), Error> {
     let ticket = client.execute(endpoint)?;
     print_ticket::<E>(&ticket, false);
     Ok(())
@@ -161,7 +164,7 @@ fn mint<E: Endpoint<Response = Ticket>>(client: &Client, endpoint: &E) -> Result
 
 fn mint_upload<E>(client: &Client, endpoint: &mut E) -> Result<(), Error>
 where
-    E: Upload<Response = Ticket>,
+    E: Upload<Response = Ticket> + Route,
     E::Source: Source,
 {
     let ticket = client.upload(endpoint)?;

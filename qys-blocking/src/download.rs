@@ -3,12 +3,11 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use http::{HeaderMap, StatusCode};
 use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, Sniffer};
 
 use crate::client::Slot;
-use crate::transport::{from_io, map_body_io, to_io};
+use crate::transport::{Timeouts, from_io, to_io};
 
 /// A file being downloaded: read it as any [`Read`]; [`meta`](Self::meta) has what the
 /// response head said (file name, media type, length).
@@ -29,29 +28,28 @@ pub struct Download {
     reader: ureq::BodyReader<'static>,
     /// The client's slot for this request; released once the body is over.
     slot: Option<Slot>,
+    timeouts: Timeouts,
 }
 
 impl Download {
-    pub(crate) fn new(meta: DownloadMeta, reader: ureq::BodyReader<'static>, slot: Slot) -> Self {
+    pub(crate) fn new(
+        meta: DownloadMeta,
+        reader: ureq::BodyReader<'static>,
+        slot: Slot,
+        timeouts: Timeouts,
+    ) -> Self {
         Self {
             meta,
             prefix: io::Cursor::new(Vec::new()),
             reader,
             slot: Some(slot),
+            timeouts,
         }
     }
 
-    /// For a head that did not say what the body is
-    /// ([`DownloadHead::Sniff`](qys_proto::download::DownloadHead::Sniff)): reads the first
-    /// bytes until [`Sniffer`] decides, then either returns the error envelope's
-    /// error or the download, which hands out the bytes read before the rest.
-    pub(crate) fn sniffed(
-        mut self,
-        status: StatusCode,
-        headers: &HeaderMap,
-        limit: usize,
-    ) -> Result<Self> {
-        let mut sniffer = Sniffer::new(status, headers, limit);
+    /// Reads the first bytes until the engine's [`Sniffer`] decides: the error envelope's
+    /// error, or the download, which hands out the bytes read before the rest.
+    pub(crate) fn sniffed(mut self, mut sniffer: Sniffer<'_>) -> Result<Self> {
         let mut buf = [0u8; 8 * 1024];
         let prefix = loop {
             if let Some(prefix) = sniffer.decide()? {
@@ -61,7 +59,7 @@ impl Download {
             match self.read(&mut buf[..want]) {
                 Ok(n) => sniffer.push(&buf[..n]),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(from_io(e)),
+                Err(e) => return Err(from_io(e, &self.timeouts)),
             }
         };
         self.prefix = io::Cursor::new(prefix);
@@ -71,6 +69,10 @@ impl Download {
     /// What the response head said about the file.
     pub fn meta(&self) -> &DownloadMeta {
         &self.meta
+    }
+
+    pub(crate) fn timeouts(&self) -> &Timeouts {
+        &self.timeouts
     }
 }
 
@@ -90,7 +92,7 @@ impl Read for Download {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
                 self.slot = None;
-                Err(to_io(map_body_io(e)))
+                Err(to_io(from_io(e, &self.timeouts)))
             }
         }
     }

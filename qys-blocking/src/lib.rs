@@ -70,19 +70,6 @@
 //!   downloads a head deadline plus an idle timeout between body reads and writes.
 #![forbid(unsafe_code)]
 
-#[cfg(test)]
-mod tests {
-    fn send_sync<T: Send + Sync>() {}
-    fn send<T: Send>() {}
-
-    #[test]
-    fn clients_cross_threads_and_downloads_move() {
-        send_sync::<crate::Client>();
-        send_sync::<crate::ClientBuilder>();
-        send::<crate::Download>();
-    }
-}
-
 mod client;
 mod download;
 mod pages;
@@ -90,28 +77,11 @@ mod resolve;
 mod source;
 mod transport;
 
-pub use crate::client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
-};
+pub use crate::client::{Client, ClientBuilder};
 pub use crate::download::Download;
-pub use crate::pages::{DEFAULT_MAX_PAGES, Items, Pages};
+pub use crate::pages::{Items, Pages};
 pub use crate::source::{OneShot, Source, open_file};
-
-pub use qys_proto::download::DownloadMeta;
-pub use qys_proto::multipart::UploadFile;
-pub use qys_proto::retry::{RetryDecision, RetryPolicy};
-pub use qys_proto::{
-    self as proto, ApiError, BodyError, BodyErrorKind, BuildError, BuildErrorKind, Clock, Core,
-    Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits, Nonce,
-    NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
-    SigningParams, StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint,
-    multipart, retry, types,
-};
-pub use qys_proto::{
-    ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
-    SignatoryId, TemplateId,
-};
+pub use qys_proto::frontend::*;
 
 /// This crate's README (its code blocks are also the workspace README's blocking examples),
 /// compiled as doctests so that they cannot go stale.

@@ -5,18 +5,13 @@ use std::iter::FusedIterator;
 
 use qys_proto::Result;
 use qys_proto::endpoint::Paged;
-pub use qys_proto::pages::DEFAULT_MAX_PAGES;
 use qys_proto::pages::PageWalk;
 
 use crate::client::Client;
 
-/// The pages of a list endpoint, one call per page: an [`Iterator`] of
-/// `Result<Vec<E::Item>>`, made by [`Client::pages`].
+#[doc = qys_proto::frontend_doc!(pages_type)]
 ///
-/// The walk is [`PageWalk`]'s (see there for when it stops: the last page, `totalCount`
-/// reached, an error, or the page cap); each page call is retried per the client's retry
-/// policy first. Empty pages are never yielded. Pages are fetched lazily, as the iterator is
-/// advanced. [`items`](Self::items) flattens the pages into items.
+/// An [`Iterator`] of `Result<Vec<E::Item>>`.
 pub struct Pages<'c, E: Paged> {
     client: &'c Client,
     walk: PageWalk<E>,

@@ -1,104 +1,166 @@
-//! ureq plumbing: the agent's configuration, sending, reading with a limit, and turning
-//! ureq's errors into [`qys_proto::TransportError`]s. Nothing here is public API.
+//! ureq plumbing: the agent, reading a whole answer into the engine's buffer, the upload body
+//! reader, and ureq's errors as qys errors. Nothing here is public API.
 
-use std::io;
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::time::Duration;
 
-use qys_proto::{Error, TransportError, TransportErrorKind};
+use qys_proto::engine::{BodyWalk, EnvelopeBuf, Piece, Wait, transport_error};
+use qys_proto::settings::ClientSettings;
+use qys_proto::{BuildError, BuildErrorKind, Error, Result, TransportErrorKind};
+use ureq::Agent;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
-/// Maps a ureq error into the qys error of the same nature. The message is written here (no
-/// header, URL or body text from the source), the ureq error is kept as `source()`.
-pub(crate) fn map_ureq(e: ureq::Error) -> Error {
-    use TransportErrorKind as K;
-    let (kind, message): (K, String) = match &e {
-        ureq::Error::Timeout(t) => (K::Timeout, format!("timed out ({t} deadline)")),
-        ureq::Error::HostNotFound => (K::Connect, "the host name did not resolve".to_owned()),
-        ureq::Error::ConnectionFailed => (K::Connect, "the connection failed".to_owned()),
-        ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => (
-            K::Connect,
-            "the proxy refused or failed the connection".to_owned(),
-        ),
-        ureq::Error::Io(io) => {
-            let (kind, message) = classify_io(io);
-            (kind, message.to_owned())
+use crate::client::Transport;
+use crate::source::Source;
+
+/// The agent of a client: no redirects, statuses as answers, the ring provider and the roots,
+/// no ambient proxy, no decompression, the transport settings.
+pub(crate) fn build_agent(
+    settings: &ClientSettings,
+    transport: &Transport,
+    proxy: Option<&str>,
+) -> Result<Agent> {
+    let invalid = |what: &str| BuildError::new(BuildErrorKind::InvalidArgument, what);
+    // The URL may carry a password: it is not repeated.
+    let proxy = proxy
+        .map(|url| ureq::Proxy::new(url).map_err(|_| invalid("the proxy URL is invalid")))
+        .transpose()?;
+    let roots = if transport.roots.is_empty() {
+        RootCerts::WebPki
+    } else {
+        let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()))
+            .collect();
+        for pem in &transport.roots {
+            let before = all.len();
+            for item in ureq::tls::parse_pem(pem) {
+                match item {
+                    Ok(PemItem::Certificate(cert)) => all.push(cert),
+                    Ok(_) => {}
+                    Err(_) => return Err(invalid("a root certificate PEM does not parse").into()),
+                }
+            }
+            if all.len() == before {
+                return Err(invalid("a root certificate PEM holds no certificate").into());
+            }
         }
+        RootCerts::from(all)
+    };
+    let tls = TlsConfig::builder()
+        .provider(TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .root_certs(roots)
+        .build();
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .https_only(!settings.allow_http)
+        .proxy(proxy)
+        .tls_config(tls)
+        .user_agent(settings.user_agent())
+        .accept_encoding("")
+        .timeout_resolve(Some(transport.connect_timeout))
+        .timeout_connect(Some(transport.connect_timeout))
+        // ureq keeps 3 idle connections per host by default: threads sharing a client
+        // would then reconnect for most calls.
+        .max_idle_connections(transport.pool_max_idle_per_host.saturating_mul(4))
+        .max_idle_connections_per_host(transport.pool_max_idle_per_host)
+        .max_idle_age(transport.pool_idle_timeout)
+        .build();
+    // ureq's own resolver would start a thread for every request (see `resolve`).
+    Ok(Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::resolve::CachingResolver::default(),
+    ))
+}
+
+/// The deadlines of a client, to name the one that passed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) attempt: Duration,
+    pub(crate) connect: Duration,
+    pub(crate) idle: Duration,
+}
+
+/// Maps a ureq error into the qys error of the same nature, worded by the core; the ureq
+/// error is kept as `source()`.
+pub(crate) fn map_ureq(e: ureq::Error, timeouts: &Timeouts) -> Error {
+    use TransportErrorKind as K;
+    let kind = match &e {
+        ureq::Error::Timeout(t) => {
+            let (wait, limit) = match t {
+                ureq::Timeout::Resolve | ureq::Timeout::Connect => {
+                    (Wait::Connect, timeouts.connect)
+                }
+                ureq::Timeout::RecvResponse => (Wait::Head, timeouts.attempt),
+                ureq::Timeout::RecvBody => (Wait::Body, timeouts.idle),
+                ureq::Timeout::SendRequest | ureq::Timeout::SendBody | ureq::Timeout::Await100 => {
+                    (Wait::Send, timeouts.idle)
+                }
+                _ => (Wait::Attempt, timeouts.attempt),
+            };
+            return wait.timed_out_from(limit, Some(Box::new(e)));
+        }
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::InvalidProxyUrl => K::Connect,
+        ureq::Error::Io(io) => classify_io(io),
         ureq::Error::Tls(_)
         | ureq::Error::Pem(_)
         | ureq::Error::Rustls(_)
-        | ureq::Error::TlsRequired => (K::Tls, "the TLS session failed".to_owned()),
-        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => (
-            K::Protocol,
-            "the server did not speak valid HTTP/1.1".to_owned(),
-        ),
-        ureq::Error::BodyExceedsLimit(n) => (
-            K::ResponseTooLarge,
-            format!("the answer is larger than the {n}-byte limit"),
-        ),
-        ureq::Error::RequireHttpsOnly(_) => (
-            K::Other,
-            "plain http refused: the client only speaks https".to_owned(),
-        ),
-        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => {
-            (K::Protocol, "unexpected redirect handling".to_owned())
-        }
-        _ => (K::Other, "the HTTP transport failed".to_owned()),
+        | ureq::Error::TlsRequired => K::Tls,
+        ureq::Error::Protocol(_)
+        | ureq::Error::LargeResponseHeader(..)
+        | ureq::Error::TooManyRedirects
+        | ureq::Error::RedirectFailed => K::Protocol,
+        _ => K::Other,
     };
-    TransportError::new(kind, message, Some(Box::new(e))).into()
+    transport_error(kind, Some(Box::new(e)))
 }
 
 /// Names an I/O error seen by ureq.
-fn classify_io(io: &io::Error) -> (TransportErrorKind, &'static str) {
+fn classify_io(io: &io::Error) -> TransportErrorKind {
     use TransportErrorKind as K;
-    let is_tls = io
+    if io
         .get_ref()
-        .is_some_and(|inner| inner.is::<rustls::Error>());
-    if is_tls {
-        (K::Tls, "the TLS session failed")
-    } else {
-        match io.kind() {
-            io::ErrorKind::ConnectionRefused => (K::Connect, "the connection was refused"),
-            io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::AddrNotAvailable => (K::Connect, "the host is unreachable"),
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-                (K::Timeout, "the connection timed out")
-            }
-            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
-                (K::Io, "the connection was reset")
-            }
-            io::ErrorKind::UnexpectedEof => (K::Io, "the connection closed before the end"),
-            io::ErrorKind::BrokenPipe => (K::Io, "the connection closed while sending"),
-            // std reports a failed getaddrinfo with an uncategorized kind; its message is
-            // stable and is the only way to tell it from other I/O failures.
-            _ if io.to_string().contains("failed to lookup address") => {
-                (K::Connect, "the host name did not resolve")
-            }
-            _ => (K::Io, "I/O on the connection failed"),
-        }
+        .is_some_and(|inner| inner.is::<rustls::Error>())
+    {
+        return K::Tls;
+    }
+    match io.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::AddrNotAvailable => K::Connect,
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => K::Timeout,
+        // std reports a failed getaddrinfo with an uncategorized kind; its message is
+        // stable and is the only way to tell it from other I/O failures.
+        _ if io.to_string().contains("failed to lookup address") => K::Connect,
+        _ => K::Io,
     }
 }
 
-/// Maps an I/O error from a ureq body reader: ureq wraps its own errors in `io::Error`.
-pub(crate) fn map_body_io(e: io::Error) -> Error {
-    map_ureq(ureq::Error::from(e))
-}
-
-/// Reads a whole JSON answer, refusing more than `max` bytes.
-pub(crate) fn read_capped(body: &mut ureq::Body, max: usize) -> Result<Vec<u8>, Error> {
-    // ureq's limit fails once `limit` bytes were read and more are asked for, so `max + 1`
-    // lets an answer of exactly `max` bytes through.
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    body.with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => TransportError::new(
-                TransportErrorKind::ResponseTooLarge,
-                format!("the answer is larger than the {max}-byte limit"),
-                Some(Box::new(e)),
-            )
-            .into(),
-            other => map_ureq(other),
-        })
+/// Reads a whole answer into `envelope`, which refuses more than the limit.
+pub(crate) fn read_envelope(
+    body: &mut ureq::Body,
+    envelope: &mut EnvelopeBuf,
+    timeouts: &Timeouts,
+) -> Result<()> {
+    let mut reader = body.as_reader();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let want = envelope.room().min(buf.len());
+        match reader.read(&mut buf[..want]) {
+            Ok(0) => return Ok(()),
+            Ok(n) => envelope.push(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(from_io(e, timeouts)),
+        }
+    }
 }
 
 /// Turns a qys error met while streaming a download into an `io::Error` that carries it, so
@@ -117,15 +179,91 @@ pub(crate) fn to_io(e: Error) -> io::Error {
     io::Error::new(kind, e)
 }
 
-/// Recovers the qys error from an `io::Error` made by [`to_io`], or maps a plain one.
-pub(crate) fn from_io(e: io::Error) -> Error {
-    if !e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
-        return map_body_io(e);
+/// Recovers the qys error from an `io::Error` made by [`to_io`], or maps a plain one (ureq
+/// wraps its own errors in `io::Error`).
+pub(crate) fn from_io(e: io::Error, timeouts: &Timeouts) -> Error {
+    match e.downcast::<Error>() {
+        Ok(err) => err,
+        Err(e) => map_ureq(ureq::Error::from(e), timeouts),
     }
-    let kind = e.kind();
-    match e.into_inner().map(|inner| inner.downcast::<Error>()) {
-        Some(Ok(err)) => *err,
-        Some(Err(other)) => map_body_io(io::Error::new(kind, other)),
-        None => map_body_io(io::Error::from(kind)),
+}
+
+/// The body of one upload attempt as a reader: the engine's [`BodyWalk`] with each file read
+/// from its source. A failing source or a length mismatch is recorded (taken with
+/// [`take_error`](Self::take_error)) and fails the read, so ureq aborts the request instead
+/// of sending a corrupt body.
+pub(crate) struct UploadBody<'a, S> {
+    walk: BodyWalk,
+    sources: Vec<&'a mut S>,
+    /// Framing bytes not yet handed out.
+    pending: bytes::Bytes,
+    error: Option<Error>,
+}
+
+impl<'a, S: Source> UploadBody<'a, S> {
+    pub(crate) fn new(walk: BodyWalk, sources: Vec<&'a mut S>) -> Self {
+        Self {
+            walk,
+            sources,
+            pending: bytes::Bytes::new(),
+            error: None,
+        }
+    }
+
+    /// The error that aborted the body, if one did.
+    pub(crate) fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    /// Body bytes handed out.
+    pub(crate) fn sent(&self) -> u64 {
+        self.walk.sent() - self.pending.len() as u64
+    }
+
+    fn fail(&mut self, error: Error) -> io::Error {
+        let io = io::Error::other(error.to_string());
+        self.error = Some(error);
+        io
+    }
+
+    fn read_file(&mut self, file: usize, buf: &mut [u8]) -> io::Result<usize> {
+        let read = match self.sources.get_mut(file) {
+            Some(source) => loop {
+                match source.read(buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => break other.map_err(Some),
+                }
+            },
+            None => Err(None),
+        };
+        let outcome = match read {
+            Ok(n) => self.walk.read(n).map(|()| n),
+            Err(e) => Err(self.walk.source_failed(e)),
+        };
+        outcome.map_err(|e| self.fail(e))
+    }
+}
+
+impl<S: Source> Read for UploadBody<'_, S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.error.is_some() {
+            return Err(io::Error::other("the upload body already failed"));
+        }
+        while !buf.is_empty() {
+            if !self.pending.is_empty() {
+                let n = self.pending.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.pending.split_to(n));
+                return Ok(n);
+            }
+            match self.walk.next(buf.len()) {
+                Piece::Bytes(bytes) => self.pending = bytes,
+                Piece::Read { file, max } => match self.read_file(file, &mut buf[..max])? {
+                    0 => {}
+                    n => return Ok(n),
+                },
+                Piece::End => break,
+            }
+        }
+        Ok(0)
     }
 }

@@ -1,33 +1,17 @@
-//! JS SDK forwarding (JS SDK文档-对接方服务端接口): [`Client::forward_uniform`] and
-//! [`Client::forward_uniform_download`].
-//!
-//! The browser JS SDK never holds the app secret: it sends an opaque `requestData` (and, for
-//! uploads, a file) to a route of the integrator's server, which signs and forwards it to the
-//! platform's `/uniformapi` and hands the platform's answer back to the browser **unchanged**
-//! (the JS SDK reads the envelope itself, errors included). These two calls are that route's
-//! whole job; the protocol (request building, signing, multipart framing, which headers the
-//! reply keeps) is the core's ([`qys_proto::api::uniform`]).
+#![doc = qys_proto::frontend_doc!(uniform)]
+
+use std::time::Instant;
 
 use bytes::Bytes;
 use http::Response;
 use qys_proto::api::uniform::{UniformApiDownloadRequest, UniformApiRequest, browser_reply};
-use qys_proto::download::DownloadHead;
+use qys_proto::engine::Step;
 use qys_proto::multipart::UploadFile;
 
-use super::{Client, Deadlines, Download, DownloadMeta, Result, Source, read_capped};
+use super::{Client, Deadlines, Download, Result, Source, read_envelope};
 
 impl Client {
-    /// Forwards a browser JS SDK call: `POST /uniformapi` (multipart: the browser's
-    /// `requestData`, and its file as part `file`), signed, and returns the platform's answer
-    /// as the reply for the browser: the same status, `Content-Type` and
-    /// `Content-Disposition`, and the body verbatim, **whatever it says** (an error envelope
-    /// with code 1005 is an `Ok` reply here: the browser SDK interprets it).
-    ///
-    /// The file is streamed from its [`Source`] with an exact `Content-Length`, as by
-    /// [`upload`](Self::upload). The call inside `requestData` is opaque, so it is treated as
-    /// not idempotent: retried only when the policy says the request cannot have reached the
-    /// platform (and the file rewinds). The answer is read up to
-    /// [`Limits::max_json_body`](qys_proto::Limits).
+    #[doc = qys_proto::frontend_doc!(forward_uniform)]
     ///
     /// A forwarding route, framework aside:
     ///
@@ -56,13 +40,6 @@ impl Client {
     /// }
     /// ```
     ///
-    /// # Errors
-    /// [`Error::Build`](qys_proto::Error::Build) for an empty `requestData` (nothing is sent);
-    /// [`Error::Transport`](qys_proto::Error::Transport) when the platform cannot be reached,
-    /// times out or answers more than the JSON size limit; [`Error::Body`](qys_proto::Error::Body)
-    /// when the file's source fails or has another length than declared. Never
-    /// [`Error::Api`](qys_proto::Error::Api) or [`Error::Status`](qys_proto::Error::Status):
-    /// those answers are the reply.
     pub fn forward_uniform<S: Source>(
         &self,
         request_data: impl Into<String>,
@@ -72,59 +49,42 @@ impl Client {
         if let Some(file) = file {
             endpoint = endpoint.file(file);
         }
-        self.upload_with(&mut endpoint, false, |response| {
+        let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
+        self.upload_with(&mut call, &mut endpoint, |call, (response, _slot)| {
             let (parts, mut body) = response.into_parts();
-            let bytes = read_capped(&mut body, self.inner.core.limits().max_json_body)?;
+            let mut envelope = call.envelope(parts.status, &parts.headers)?;
+            read_envelope(&mut body, &mut envelope, &self.inner.timeouts)?;
+            call.record_received(envelope.len() as u64);
             Ok(browser_reply(
                 parts.status,
                 &parts.headers,
-                Bytes::from(bytes),
+                envelope.into_bytes(),
             ))
         })
     }
 
-    /// Forwards a browser JS SDK download: `GET /uniformapi?requestData=...`, signed, and
-    /// returns the platform's answer as the reply for the browser: the same status,
-    /// `Content-Type` and `Content-Disposition`, and the body as a [`Download`] to stream
-    /// back unread. That is the file on success ([`Download::meta`] filled in), and the
-    /// platform's error envelope otherwise (status and headers as sent, `meta` empty): both
-    /// go to the browser as they are.
-    ///
-    /// Failures before the answer's head arrives are retried per the policy (a download only
-    /// reads); nothing is retried once the reply is returned. See
-    /// [`forward_uniform`](Self::forward_uniform) for a forwarding route.
-    ///
-    /// # Errors
-    /// [`Error::Build`](qys_proto::Error::Build) for an empty `requestData`;
-    /// [`Error::Transport`](qys_proto::Error::Transport) when the platform cannot be reached
-    /// or does not answer in time. Reading the returned body fails as [`Download`] reads do.
+    #[doc = qys_proto::frontend_doc!(forward_uniform_download)]
     pub fn forward_uniform_download(
         &self,
         request_data: impl Into<String>,
     ) -> Result<Response<Download>> {
         let endpoint = UniformApiDownloadRequest::new(request_data);
-        self.retrying(true, || self.forward_download_once(&endpoint))
-    }
-
-    fn forward_download_once(
-        &self,
-        endpoint: &UniformApiDownloadRequest,
-    ) -> Result<Response<Download>> {
-        let request = self
-            .inner
-            .core
-            .prepare_download(endpoint, &self.inner.params())?;
-        let (response, slot) = self.send_bytes(request, Deadlines::Streaming)?;
-        let (parts, body) = response.into_parts();
-        let meta = match self
-            .inner
-            .core
-            .classify_download(parts.status, &parts.headers)
-        {
-            DownloadHead::File(meta) | DownloadHead::Sniff(meta) => meta,
-            DownloadHead::Envelope => DownloadMeta::default(),
-        };
-        let download = Download::new(meta, body.into_reader(), slot);
-        Ok(browser_reply(parts.status, &parts.headers, download))
+        let mut call = self.inner.engine.call_download(&endpoint, Instant::now());
+        loop {
+            let outcome = call
+                .prepare_download(&endpoint, Instant::now())
+                .and_then(|request| self.send_bytes(request, Deadlines::Streaming))
+                .map(|(response, slot)| {
+                    let (parts, body) = response.into_parts();
+                    let meta = call.forwarded_head(parts.status, &parts.headers);
+                    let download =
+                        Download::new(meta, body.into_reader(), slot, self.inner.timeouts);
+                    browser_reply(parts.status, &parts.headers, download)
+                });
+            match call.end(outcome, Instant::now()) {
+                Step::Done(result) => return result,
+                Step::Retry(delay) => std::thread::sleep(delay),
+            }
+        }
     }
 }

@@ -16,19 +16,45 @@ const VIEW: &str = "/v2/contract/miniappexchange/view";
 /// The view-ticket call declared idempotent, to watch the retry loop work.
 struct IdempotentView(ContractViewTicketRequest);
 
-impl Endpoint for IdempotentView {
-    type Result = TicketResult;
-    type Response = Ticket;
-    const METHOD: http::Method = <ContractViewTicketRequest as Endpoint>::METHOD;
-    const PATH: &'static str = <ContractViewTicketRequest as Endpoint>::PATH;
-    const IDEMPOTENT: bool = true;
+impl IdempotentView {
+    const METHOD: http::Method = <ContractViewTicketRequest as qys_proto::endpoint::Route>::METHOD;
 
-    fn payload(&self) -> Result<Payload, BuildError> {
-        self.0.payload()
+    const PATH: &'static str = <ContractViewTicketRequest as qys_proto::endpoint::Route>::PATH;
+
+    const IDEMPOTENT: bool = true;
+}
+
+impl qys_proto::endpoint::Check for IdempotentView {
+    fn check(&self) -> Result<(), BuildError> {
+        qys_proto::endpoint::Check::check(&self.0)
+    }
+}
+
+impl qys_proto::endpoint::Call for IdempotentView {
+    type Result = TicketResult;
+
+    type Response = Ticket;
+
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
+
+    fn idempotent(&self) -> bool {
+        Self::IDEMPOTENT
     }
 
     fn response(result: TicketResult, context: &Context) -> Ticket {
         ContractViewTicketRequest::response(result, context)
+    }
+}
+
+impl Endpoint for IdempotentView {
+    fn payload(&self) -> Result<Payload, BuildError> {
+        self.0.payload()
     }
 }
 

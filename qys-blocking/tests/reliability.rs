@@ -16,6 +16,8 @@ use table::{Call, Case, Env, Observed};
 fn run(case: &Case, index: usize, env: &Env) -> Observed {
     let run = table::start_run(case, index, env, "blocking");
     let client = table_client!(Client, run.sandbox);
+    let silent = proto::Environment::custom(env.silent_tls.as_str()).expect("an https URL");
+    let silent = table_client!(Client, silent, run.sandbox);
     let started = Instant::now();
     let result = match case.call {
         Call::Ticket => client.execute(&run.view).map(drop),
@@ -25,6 +27,7 @@ fn run(case: &Case, index: usize, env: &Env) -> Observed {
         Call::DownloadToPath => client
             .download_to_path(&table::FileDownload, &run.target)
             .map(drop),
+        Call::SilentTls => silent.execute(&run.view).map(drop),
     };
     table::finish_run(case, run, &result, started.elapsed())
 }
@@ -34,6 +37,7 @@ fn every_fault_ends_as_reliability_md_says() {
     let recorder = table::Recorder::start();
     let env = Env {
         elsewhere: recorder.base_url,
+        silent_tls: table::silent_tls(),
     };
     let cases = table::cases();
     // Rows run in parallel, each with its own sandbox, client and directory.

@@ -11,7 +11,7 @@ use qys_blocking::api::miniapp::{
     SaasPersonalSignAuthTicketRequest, SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest,
     Ticket,
 };
-use qys_blocking::endpoint::Endpoint;
+use qys_blocking::endpoint::Route;
 use qys_blocking::types::{Company, User};
 use qys_blocking::{OneShot, PluginEnv, UploadFile, open_file};
 

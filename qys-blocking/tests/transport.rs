@@ -8,7 +8,7 @@ use std::time::Duration;
 use qys_blocking::api::miniapp::{
     CompanyAuthLicenseTicketRequest, ContractViewTicketRequest, Ticket, TicketResult,
 };
-use qys_blocking::endpoint::{Endpoint, Payload, Upload};
+use qys_blocking::endpoint::{Call, Check, Upload};
 use qys_blocking::multipart::FilePart;
 use qys_blocking::proto::Context;
 use qys_blocking::types::User;
@@ -180,15 +180,26 @@ fn a_bad_proxy_url_is_a_build_error_that_hides_it() {
 /// The licence ticket declared idempotent, to watch an upload being retried.
 struct RetriedLicence<S>(CompanyAuthLicenseTicketRequest<S>);
 
-impl<S> Endpoint for RetriedLicence<S> {
+impl<S> Check for RetriedLicence<S> {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+
+impl<S> Call for RetriedLicence<S> {
     type Result = TicketResult;
     type Response = Ticket;
-    const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/companyauth/miniappexchangewithlicense";
-    const IDEMPOTENT: bool = true;
 
-    fn payload(&self) -> Result<Payload, BuildError> {
-        self.0.payload()
+    fn method(&self) -> http::Method {
+        self.0.method()
+    }
+
+    fn path(&self) -> &str {
+        self.0.path()
+    }
+
+    fn idempotent(&self) -> bool {
+        true
     }
 
     fn response(result: TicketResult, context: &Context) -> Ticket {
@@ -198,6 +209,10 @@ impl<S> Endpoint for RetriedLicence<S> {
 
 impl<S> Upload for RetriedLicence<S> {
     type Source = S;
+
+    fn fields(&self) -> Result<Vec<(String, String)>, BuildError> {
+        self.0.fields()
+    }
 
     fn files(&self) -> Vec<FilePart<'_>> {
         self.0.files()

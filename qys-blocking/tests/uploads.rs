@@ -7,7 +7,7 @@ use std::io::{self, Cursor, Read};
 use std::time::{Duration, Instant};
 
 use qys_blocking::api::miniapp::CompanyAuthLicenseTicketRequest;
-use qys_blocking::endpoint::Endpoint;
+use qys_blocking::endpoint::Route;
 use qys_blocking::types::User;
 use qys_blocking::{BodyErrorKind, Error, OneShot, Source, UploadFile};
 
@@ -107,15 +107,4 @@ fn a_large_upload_streams_with_an_exact_length() {
         .expect("large upload");
     assert!(!ticket.value().is_empty());
     assert_eq!(sandbox.requests_seen(PATH), 1);
-}
-
-#[test]
-fn an_upload_in_a_wrong_call_is_a_build_error() {
-    let sandbox = common::sandbox();
-    let client = common::client(&sandbox);
-    let err = client
-        .execute(&request(Cursor::new(vec![1u8]), 1))
-        .expect_err("execute on an upload");
-    assert!(matches!(err, Error::Build(_)), "{err:?}");
-    assert_eq!(sandbox.requests_seen(PATH), 0);
 }

@@ -77,10 +77,17 @@ impl VerifyCommand {
         let cipher = if self.plain {
             Cipher::Plain
         } else if self.cbc {
-            Cipher::cbc(self.iv.as_deref().unwrap_or(&key))?
+            Cipher::cbc(self.iv.as_deref().unwrap_or(&key))
+                .map_err(|e| Failure::usage(format!("--iv: {e}")))?
         } else {
             Cipher::AesEcb
         };
+        if cipher.is_encrypted() && key.len() != 16 {
+            return Err(Failure::usage(format!(
+                "an AES-128 callback key has 16 bytes, this one has {} (use --plain for callbacks in the clear)",
+                key.len()
+            )));
+        }
         let window = match (self.any_age, self.max_age) {
             (true, _) => Duration::MAX,
             (false, Some(s)) => Duration::from_secs(s),

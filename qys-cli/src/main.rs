@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod callback;
 mod config;
 mod contract;
+mod endpoints;
 mod fail;
 mod output;
 mod sandbox;
@@ -97,6 +98,12 @@ enum Command {
     /// Callbacks from the platform.
     #[command(subcommand)]
     Callback(CallbackCommand),
+    /// Lists the endpoints qys has types for (method, path, shape, request and result types)
+    /// as JSON: the paths `qys api --typed` can decode.
+    #[command(
+        after_help = "Examples:\n  qys endpoints\n  qys endpoints miniappexchange | jq -r '.[].path'"
+    )]
+    Endpoints(endpoints::EndpointsCommand),
     /// Starts the embedded qys-sandbox (a local stand-in for the platform) and prints its
     /// banner: base URL, credentials, fixture IDs, callback key.
     #[command(
@@ -137,6 +144,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Contract(c) => c.run(&client()?),
         Command::Ticket(t) => t.run(&client()?),
         Command::Callback(CallbackCommand::Verify(v)) => v.run(),
+        Command::Endpoints(e) => e.run(),
         Command::Sandbox(s) => s.run(),
     }
 }

@@ -170,6 +170,7 @@ fn every_command_has_help_with_examples() {
         &["ticket", "saas-privilege"],
         &["callback", "verify"],
         &["sandbox"],
+        &["endpoints"],
     ];
     for args in commands {
         let mut all = args.to_vec();

@@ -6,8 +6,8 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 
 use crate::credentials::Credentials;
 use crate::download::{self, DownloadHead};
-use crate::endpoint::{Download, Endpoint, Payload, Upload};
-use crate::envelope::parse_result;
+use crate::endpoint::{Call, Download, Endpoint, Payload, Upload};
+use crate::envelope::{RawEnvelope, parse_result};
 use crate::environment::{Environment, PluginEnv};
 use crate::error::{BuildError, BuildErrorKind, DecodeError, Error};
 use crate::multipart::{self, Multipart};
@@ -16,22 +16,44 @@ use crate::sign::{Signer, SigningParams};
 /// The `Content-Type` of JSON request bodies, as the platform documents it.
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
-/// What the core knows of the environment when it turns a `result` into a response (tickets
-/// need to know which plugin `env` they belong to).
+/// What the core knows when it turns a `result` into a response: the environment (tickets
+/// need to know which plugin `env` they belong to) and, for calls that keep it
+/// ([`Call::KEEPS_ENVELOPE`]), the success envelope's codes and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     plugin_env: PluginEnv,
+    envelope: Option<EnvelopeHead>,
+}
+
+/// The codes and message of a success envelope (its `result` goes to the response).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvelopeHead {
+    /// The 4-digit code family, when sent.
+    pub code: Option<i64>,
+    /// The 8-digit code family, when sent.
+    pub response_code: Option<String>,
+    /// The message, when sent.
+    pub message: Option<String>,
 }
 
 impl Context {
     /// A context for tickets of `plugin_env`.
     pub fn new(plugin_env: PluginEnv) -> Self {
-        Self { plugin_env }
+        Self {
+            plugin_env,
+            envelope: None,
+        }
     }
 
     /// The plugin `env` of the environment the answer came from.
     pub fn plugin_env(&self) -> PluginEnv {
         self.plugin_env
+    }
+
+    /// The success envelope's codes and message, for calls that keep them
+    /// ([`Call::KEEPS_ENVELOPE`]); `None` otherwise.
+    pub fn envelope(&self) -> Option<&EnvelopeHead> {
+        self.envelope.as_ref()
     }
 }
 
@@ -122,66 +144,71 @@ impl Core {
         &self.context
     }
 
-    /// Builds the signed request of a JSON or query endpoint.
+    /// Builds the signed request of an [`Endpoint`] (empty, query, JSON or text-only multipart),
+    /// after [`Check::check`].
     ///
     /// # Errors
-    /// [`Error::Build`] when the endpoint's fields cannot be encoded, when credentials are
-    /// missing for its path, or when it is an upload (use [`prepare_upload`](Self::prepare_upload)).
-    pub fn prepare<E: Endpoint>(
+    /// [`Error::Build`] when the endpoint breaks a rule, its fields cannot be encoded, or
+    /// credentials are missing for its path.
+    pub fn prepare<E: Endpoint + ?Sized>(
         &self,
         endpoint: &E,
         params: &SigningParams,
     ) -> Result<Request<Bytes>, Error> {
-        let (query, body, content_type) = match endpoint.payload()? {
-            Payload::Empty => (None, Bytes::new(), None),
-            Payload::Query(q) => (Some(q), Bytes::new(), None),
-            Payload::Json(b) => (None, Bytes::from(b), Some(JSON_CONTENT_TYPE)),
-            Payload::Multipart(_) => {
-                return Err(BuildError::new(
-                    BuildErrorKind::WrongCall,
-                    format!("{} uploads files: call `upload`", E::PATH),
-                )
-                .into());
+        endpoint.check()?;
+        let (path, method) = (endpoint.path(), endpoint.method());
+        crate::endpoint::check_path(path)?;
+        match endpoint.payload()? {
+            Payload::Form(fields) => {
+                let framing =
+                    multipart::frame(&multipart::boundary_for(params.nonce()), &fields, &[])?;
+                let body = Bytes::from(framing.to_bytes(&[]));
+                let content_type = header_value(&framing.content_type())?;
+                let mut request =
+                    self.request(method, path, None, None, "application/json", body, params)?;
+                let headers = request.headers_mut();
+                headers.insert(CONTENT_TYPE, content_type);
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(framing.content_length()));
+                Ok(request)
             }
-        };
-        self.request(
-            E::METHOD,
-            E::PATH,
-            query.as_deref(),
-            content_type,
-            "application/json",
-            body,
-            params,
-        )
+            payload => {
+                let (query, body, content_type) = simple_payload(payload, path)?;
+                self.request(
+                    method,
+                    path,
+                    query.as_deref(),
+                    content_type,
+                    "application/json",
+                    body,
+                    params,
+                )
+            }
+        }
     }
 
-    /// Builds the signed request head and multipart framing of an upload endpoint. The
-    /// request's body is the framing; the frontend streams each file into its
-    /// [`multipart::Segment::File`] slot. `Content-Length` is set to the exact total.
+    /// Builds the signed request head and multipart framing of an [`Upload`], after
+    /// [`Check::check`]. The request's body is the framing; the frontend streams each file into
+    /// its [`multipart::Segment::File`] slot. `Content-Length` is set to the exact total.
     ///
     /// # Errors
     /// [`Error::Build`] as for [`prepare`](Self::prepare), or when a text field contains the
     /// boundary.
-    pub fn prepare_upload<E: Upload>(
+    pub fn prepare_upload<E: Upload + ?Sized>(
         &self,
         endpoint: &E,
         params: &SigningParams,
     ) -> Result<Request<Multipart>, Error> {
-        let Payload::Multipart(fields) = endpoint.payload()? else {
-            return Err(BuildError::new(
-                BuildErrorKind::WrongCall,
-                format!("{} is not an upload", E::PATH),
-            )
-            .into());
-        };
+        endpoint.check()?;
+        let path = endpoint.path();
+        crate::endpoint::check_path(path)?;
         let framing = multipart::frame(
             &multipart::boundary_for(params.nonce()),
-            &fields,
+            &endpoint.fields()?,
             &endpoint.files(),
         )?;
         let head = self.request(
-            E::METHOD,
-            E::PATH,
+            endpoint.method(),
+            path,
             None,
             None,
             "application/json",
@@ -198,30 +225,23 @@ impl Core {
         Ok(Request::from_parts(parts, framing))
     }
 
-    /// Builds the signed request of a download endpoint.
+    /// Builds the signed request of a [`Download`], after [`Check::check`].
     ///
     /// # Errors
-    /// [`Error::Build`] as for [`prepare`](Self::prepare).
-    pub fn prepare_download<E: Download>(
+    /// [`Error::Build`] as for [`prepare`](Self::prepare), and
+    /// [`BuildErrorKind::WrongCall`] for a multipart payload.
+    pub fn prepare_download<E: Download + ?Sized>(
         &self,
         endpoint: &E,
         params: &SigningParams,
     ) -> Result<Request<Bytes>, Error> {
-        let (query, body, content_type) = match endpoint.payload()? {
-            Payload::Empty => (None, Bytes::new(), None),
-            Payload::Query(q) => (Some(q), Bytes::new(), None),
-            Payload::Json(b) => (None, Bytes::from(b), Some(JSON_CONTENT_TYPE)),
-            Payload::Multipart(_) => {
-                return Err(BuildError::new(
-                    BuildErrorKind::WrongCall,
-                    "a download cannot carry a multipart body",
-                )
-                .into());
-            }
-        };
+        endpoint.check()?;
+        let path = endpoint.path();
+        crate::endpoint::check_path(path)?;
+        let (query, body, content_type) = simple_payload(endpoint.payload()?, path)?;
         self.request(
-            E::METHOD,
-            E::PATH,
+            endpoint.method(),
+            path,
             query.as_deref(),
             content_type,
             "*/*",
@@ -234,7 +254,7 @@ impl Core {
     fn request(
         &self,
         method: Method,
-        path: &'static str,
+        path: &str,
         query: Option<&str>,
         content_type: Option<&'static str>,
         accept: &'static str,
@@ -279,7 +299,7 @@ impl Core {
     /// [`Error::Api`] for an error envelope (whatever the HTTP status), [`Error::Status`] for a
     /// non-2xx answer without an envelope, [`Error::Decode`] when the body or its `result` has
     /// another shape.
-    pub fn parse<E: Endpoint>(
+    pub fn parse<E: Call>(
         &self,
         response: Response<impl AsRef<[u8]>>,
     ) -> Result<E::Response, Error> {
@@ -291,13 +311,22 @@ impl Core {
     ///
     /// # Errors
     /// As [`parse`](Self::parse).
-    pub fn parse_parts<E: Endpoint>(
+    pub fn parse_parts<E: Call>(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<E::Response, Error> {
         let result = parse_result::<E::Result>(status, content_type(headers), body)?;
+        if E::KEEPS_ENVELOPE {
+            let mut context = self.context.clone();
+            context.envelope = RawEnvelope::from_body(body).map(|e| EnvelopeHead {
+                code: e.code,
+                response_code: e.response_code,
+                message: e.message,
+            });
+            return Ok(E::response(result, &context));
+        }
         Ok(E::response(result, &self.context))
     }
 
@@ -320,6 +349,23 @@ impl Core {
             .into(),
         }
     }
+}
+
+/// The query, body and content type of a payload without multipart framing.
+type SimplePayload = (Option<String>, Bytes, Option<&'static str>);
+
+fn simple_payload(payload: Payload, path: &str) -> Result<SimplePayload, BuildError> {
+    Ok(match payload {
+        Payload::Empty => (None, Bytes::new(), None),
+        Payload::Query(q) => (Some(q), Bytes::new(), None),
+        Payload::Json(b) => (None, Bytes::from(b), Some(JSON_CONTENT_TYPE)),
+        Payload::Form(_) => {
+            return Err(BuildError::new(
+                BuildErrorKind::WrongCall,
+                format!("{path}: a download cannot carry a multipart body"),
+            ));
+        }
+    })
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {

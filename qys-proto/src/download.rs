@@ -317,6 +317,68 @@ fn decode_ext_value(v: &str) -> Option<String> {
     }
 }
 
+/// A step of writing a download to a file, for the one wording of its failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SinkStep {
+    /// Creating the temporary file.
+    Create,
+    /// Writing the download.
+    Write,
+    /// Flushing the sink.
+    Flush,
+    /// Syncing the file to disk.
+    Sync,
+    /// Renaming the temporary file into place.
+    Rename,
+}
+
+impl SinkStep {
+    /// The [`BodyErrorKind::WriteSink`](crate::BodyErrorKind::WriteSink) error of this step.
+    pub fn failed(self, error: std::io::Error) -> Error {
+        let what = match self {
+            Self::Create => "creating the temporary download file failed",
+            Self::Write => "writing the download failed",
+            Self::Flush => "flushing the download failed",
+            Self::Sync => "syncing the downloaded file failed",
+            Self::Rename => "renaming the downloaded file into place failed",
+        };
+        crate::BodyError::new(crate::BodyErrorKind::WriteSink, what, Some(error)).into()
+    }
+}
+
+/// Where `download_to_path(path)` writes before the rename: the directory of `path` and the
+/// temporary names to try in it (`.{name}.{pid}-{n}.qys-part`, 16 of them).
+///
+/// # Errors
+/// [`BodyErrorKind::WriteSink`](crate::BodyErrorKind::WriteSink) when `path` has no file name.
+pub fn part_files(
+    path: &std::path::Path,
+) -> Result<(std::path::PathBuf, Vec<std::path::PathBuf>), Error> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = path.file_name().filter(|n| !n.is_empty()).ok_or_else(|| {
+        Error::from(crate::BodyError::new(
+            crate::BodyErrorKind::WriteSink,
+            "the download path has no file name",
+            None,
+        ))
+    })?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let names = (0..16)
+        .map(|_| {
+            let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut temp = std::ffi::OsString::from(".");
+            temp.push(name);
+            temp.push(format!(".{}-{n}.qys-part", std::process::id()));
+            dir.join(temp)
+        })
+        .collect();
+    Ok((dir, names))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,50 @@
-//! The endpoint traits: one struct per endpoint, three wire shapes.
+//! The endpoint traits: one struct per endpoint, its wire shape in its type.
 //!
-//! - [`Endpoint`]: what every call has: method, path, whether it is idempotent, what it sends
-//!   ([`Payload`]) and what its `result` turns into. JSON and query calls are just this.
-//! - [`Upload`]: an [`Endpoint`] that also streams files in a `multipart/form-data` body.
+//! - [`Check`]: the documented rules a request's fields must satisfy (default: none). The
+//!   core calls it before building anything.
+//! - [`Call`]: what every call answered by an envelope has: method, path, whether it is
+//!   idempotent, and what its `result` turns into.
+//! - [`Endpoint`]: a [`Call`] whose request is empty, a query, a JSON body or text-only
+//!   `multipart/form-data` ([`Payload`]); frontends send it with `execute`.
+//! - [`Upload`]: a [`Call`] that streams files in a `multipart/form-data` body; frontends send
+//!   it with `upload`. It is not an [`Endpoint`], so `execute(&upload)` does not compile.
 //! - [`Download`]: a call whose success is a byte stream rather than an envelope.
+//! - [`Route`]: the method, path, idempotence and [`Shape`] of a typed endpoint as constants,
+//!   for tables such as the catalogue. The trait methods of the other traits read them.
+//!
+//! An upload goes through `prepare_upload` (the frontends' `upload`):
+//!
+//! ```
+//! # use qys_proto::{ContractId, Core, Credentials, Environment, Nonce, SigningParams};
+//! # use qys_proto::api::document::DocumentAddByFileRequest;
+//! # use qys_proto::multipart::UploadFile;
+//! # let core = Core::new(Environment::test(), Credentials::new("t", "s"))?;
+//! # let params = SigningParams::new(1, Nonce::new("n")?);
+//! let upload = DocumentAddByFileRequest::new(
+//!     ContractId::new("1"), "合同", UploadFile::new("a.pdf", 3, &b"pdf"[..]),
+//! );
+//! let request = core.prepare_upload(&upload, &params)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! and giving it to `prepare` (the frontends' `execute`) does not compile:
+//!
+//! ```compile_fail
+//! # use qys_proto::{ContractId, Core, Credentials, Environment, Nonce, SigningParams};
+//! # use qys_proto::api::document::DocumentAddByFileRequest;
+//! # use qys_proto::multipart::UploadFile;
+//! # let core = Core::new(Environment::test(), Credentials::new("t", "s"))?;
+//! # let params = SigningParams::new(1, Nonce::new("n")?);
+//! let upload = DocumentAddByFileRequest::new(
+//!     ContractId::new("1"), "合同", UploadFile::new("a.pdf", 3, &b"pdf"[..]),
+//! );
+//! let request = core.prepare(&upload, &params)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! The response type is tied to the endpoint, so `client.execute(&request)` returns the
-//! right type without a turbofish.
+//! right type without a turbofish. The traits take `&self` for method and path so that one
+//! value can carry them: [`crate::generic`] calls any path with the same frontends.
 
 use http::Method;
 use serde::de::DeserializeOwned;
@@ -25,8 +63,8 @@ pub enum Payload {
     Query(String),
     /// A JSON body.
     Json(Vec<u8>),
-    /// The text fields of a `multipart/form-data` body; the files come from [`Upload`].
-    Multipart(Vec<(String, String)>),
+    /// A `multipart/form-data` body of text fields only (no file parts).
+    Form(Vec<(String, String)>),
 }
 
 impl Payload {
@@ -51,48 +89,141 @@ impl Payload {
             .map_err(|e| BuildError::new(crate::BuildErrorKind::Serialize, e.to_string()))
     }
 
-    /// The struct's fields as multipart text parts (objects and lists as JSON text, as the
-    /// vendor SDKs send them).
+    /// The struct's fields as a text-only multipart body (see [`form_fields`]).
     ///
     /// # Errors
     /// [`crate::BuildErrorKind::Serialize`] when it does not serialize to a JSON object.
-    pub fn multipart<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, BuildError> {
-        crate::query::pairs(value, crate::query::Lists::Json).map(Self::Multipart)
+    pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, BuildError> {
+        form_fields(value).map(Self::Form)
     }
 }
 
-/// One call of the Open Platform.
-pub trait Endpoint {
+/// The struct's fields as multipart text parts, objects and lists as JSON text (as the vendor
+/// SDKs send them).
+///
+/// # Errors
+/// [`crate::BuildErrorKind::Serialize`] when it does not serialize to a JSON object.
+pub fn form_fields<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<(String, String)>, BuildError> {
+    crate::query::pairs(value, crate::query::Lists::Json)
+}
+
+/// Checks a path before it is appended to the base URL: it starts with `/` and has no `?`,
+/// `#`, whitespace or control characters (a query belongs in the payload).
+///
+/// # Errors
+/// [`crate::BuildErrorKind::InvalidArgument`] naming the problem.
+pub fn check_path(path: &str) -> Result<(), BuildError> {
+    let problem = if !path.starts_with('/') {
+        Some("does not start with '/'")
+    } else if path.contains(['?', '#']) {
+        Some("contains '?' or '#' (put the query in the payload)")
+    } else if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("contains whitespace or a control character")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(BuildError::new(
+            crate::BuildErrorKind::InvalidArgument,
+            format!("the path {path:?} {problem}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// How an endpoint travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Shape {
+    /// A JSON body ([`Endpoint`]).
+    Json,
+    /// A query string ([`Endpoint`]).
+    Query,
+    /// Nothing besides the headers ([`Endpoint`]).
+    Empty,
+    /// A text-only `multipart/form-data` body ([`Endpoint`]).
+    Form,
+    /// A `multipart/form-data` body with files ([`Upload`]).
+    Upload,
+    /// A download ([`Download`]).
+    Download,
+}
+
+impl Shape {
+    /// The lowercase name (`json`, `query`, `empty`, `form`, `upload`, `download`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Query => "query",
+            Self::Empty => "empty",
+            Self::Form => "form",
+            Self::Upload => "upload",
+            Self::Download => "download",
+        }
+    }
+}
+
+/// The documented rules a request's fields must satisfy. The core calls [`check`](Self::check)
+/// before it builds anything, so a request that breaks one is never sent.
+pub trait Check {
+    /// Checks the request's fields.
+    ///
+    /// # Errors
+    /// A [`BuildError`] naming the rule broken. The default accepts every value.
+    fn check(&self) -> Result<(), BuildError> {
+        Ok(())
+    }
+}
+
+/// What every call answered by an envelope has.
+pub trait Call: Check {
     /// The shape of the envelope's `result` (`()` when the call returns none).
     type Result: DeserializeOwned;
     /// What the caller gets: usually `Self::Result`; tickets add what they need to open.
     type Response;
-    /// The HTTP method.
-    const METHOD: Method;
-    /// The path, appended to the environment's base URL.
-    const PATH: &'static str;
-    /// Whether sending it twice has the effect of sending it once (decides retries).
-    const IDEMPOTENT: bool;
 
-    /// What the request carries.
-    ///
-    /// # Errors
-    /// A [`BuildError`] when the endpoint's fields cannot be encoded or break a documented rule.
-    fn payload(&self) -> Result<Payload, BuildError>;
+    /// The HTTP method.
+    fn method(&self) -> Method;
+    /// The path, appended to the environment's base URL.
+    fn path(&self) -> &str;
+    /// Whether sending it twice has the effect of sending it once (decides retries).
+    fn idempotent(&self) -> bool;
+
+    /// Whether [`response`](Self::response) reads the success envelope's codes and message
+    /// from its [`Context`] ([`Context::envelope`]); only calls that hand out the whole
+    /// envelope (the [`crate::generic`] calls) need it.
+    const KEEPS_ENVELOPE: bool = false;
 
     /// Turns the decoded `result` into the response.
     fn response(result: Self::Result, context: &Context) -> Self::Response;
 }
 
-/// An endpoint that uploads files beside its text fields (`multipart/form-data`).
+/// A call whose request is empty, a query, a JSON body or a text-only multipart body.
+pub trait Endpoint: Call {
+    /// What the request carries.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when the endpoint's fields cannot be encoded.
+    fn payload(&self) -> Result<Payload, BuildError>;
+}
+
+/// A call that uploads files beside its text fields (`multipart/form-data`).
 ///
 /// The endpoint holds each file's name, type and exact length together with a source of the
 /// bytes of type `Self::Source`, which the frontend reads (a `std::io::Read` in qys-blocking,
 /// a `tokio::io::AsyncRead` in qys-async). The core frames the body around the files and
 /// computes its exact length; it never reads a source.
-pub trait Upload: Endpoint {
+pub trait Upload: Call {
     /// Where the bytes of the files come from.
     type Source;
+
+    /// The text parts in body order, before the files.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when the endpoint's fields cannot be encoded.
+    fn fields(&self) -> Result<Vec<(String, String)>, BuildError>;
 
     /// The file parts in body order.
     fn files(&self) -> Vec<FilePart<'_>>;
@@ -102,70 +233,102 @@ pub trait Upload: Endpoint {
 }
 
 /// A call whose success is a byte stream (a PDF, a ZIP, an image) and whose failure is an
-/// envelope.
-pub trait Download {
+/// envelope. Downloads only read: they are retried as idempotent calls.
+pub trait Download: Check {
     /// The HTTP method.
-    const METHOD: Method;
+    fn method(&self) -> Method;
     /// The path, appended to the environment's base URL.
-    const PATH: &'static str;
+    fn path(&self) -> &str;
 
-    /// What the request carries.
+    /// What the request carries (a download cannot carry a multipart body).
     ///
     /// # Errors
     /// A [`BuildError`] when the endpoint's fields cannot be encoded.
     fn payload(&self) -> Result<Payload, BuildError>;
 }
 
+/// A typed endpoint's route as constants, for tables (the catalogue, `ENDPOINTS.md`).
+pub trait Route {
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path.
+    const PATH: &'static str;
+    /// Whether sending it twice has the effect of sending it once (downloads: true).
+    const IDEMPOTENT: bool;
+    /// How it travels.
+    const SHAPE: Shape;
+}
+
 // --- the macros every group of `crate::api` uses ---------------------------------------------
 
-/// Implements [`Endpoint`] (or [`Download`]) for a request struct: the one macro that stamps
-/// endpoint impls.
+/// Implements [`Route`], [`Call`] and [`Endpoint`] (or [`Download`]) for a request struct: the
+/// one macro that stamps endpoint impls. The request's rules are its own [`Check`] impl.
 ///
 /// ```text
 /// endpoint!(Type: POST "/path", json, idempotent = false => ResultType);
-/// endpoint!(Type<S>: POST "/path", check multipart, idempotent = false => ResultType);
-/// endpoint!(Type: POST "/path", check json, idempotent = false => Res as Response = f(arg));
-/// endpoint!(Type: GET "/path", check query => download);
+/// endpoint!(Type: POST "/path", json, idempotent = false => Res as Response = f(arg));
+/// endpoint!(Type: GET "/path", query => download);
 /// ```
 ///
 /// The payload is `json` (the struct as a JSON body), `query` (its fields as a query string),
-/// `multipart` (its fields as multipart text parts) or `empty`. With `check` the payload is
-/// built after `self.check()?`. The response is the result, or `f(result, arg, context)` with
-/// `as Response = f(arg)`. `=> download` implements [`Download`] instead.
+/// `form` (its fields as text-only multipart parts) or `empty`. The response is the result,
+/// or `f(result, arg, context)` with `as Response = f(arg)`. `=> download` implements
+/// [`Download`] instead.
 macro_rules! endpoint {
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, check $payload:ident => download) => {
-        $crate::endpoint::endpoint!(@download [$ty $(<$s>)?] [$($s)?] $method $path, [check] $payload);
+    ($ty:ident : $method:ident $path:literal, $payload:ident => download) => {
+        $crate::endpoint::endpoint!(@route [$ty] [] $method $path, true, Download);
+        impl $crate::endpoint::Download for $ty {
+            fn method(&self) -> ::http::Method {
+                <Self as $crate::endpoint::Route>::METHOD
+            }
+
+            fn path(&self) -> &str {
+                <Self as $crate::endpoint::Route>::PATH
+            }
+
+            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                $crate::endpoint::endpoint!(@payload self, $payload)
+            }
+        }
     };
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident => download) => {
-        $crate::endpoint::endpoint!(@download [$ty $(<$s>)?] [$($s)?] $method $path, [] $payload);
+    ($ty:ident : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $($res:tt)+) => {
+        $crate::endpoint::endpoint!(@route [$ty] [] $method $path, $idem, $payload);
+        $crate::endpoint::endpoint!(@call [$ty] [] => $($res)+);
+        impl $crate::endpoint::Endpoint for $ty {
+            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
+                $crate::endpoint::endpoint!(@payload self, $payload)
+            }
+        }
     };
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, check $payload:ident, idempotent = $idem:literal => $($res:tt)+) => {
-        $crate::endpoint::endpoint!(@call [$ty $(<$s>)?] [$($s)?] $method $path, [check] $payload, $idem => $($res)+);
-    };
-    ($ty:ident $(<$s:ident>)? : $method:ident $path:literal, $payload:ident, idempotent = $idem:literal => $($res:tt)+) => {
-        $crate::endpoint::endpoint!(@call [$ty $(<$s>)?] [$($s)?] $method $path, [] $payload, $idem => $($res)+);
-    };
-    (@call [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal
-        => $res:ty as $resp:ty = $($conv:ident)::+ ($($arg:expr),*)) => {
-        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] $method $path, [$($check)?] $payload, $idem
-            => [$res] [$resp] [$($conv)::+] [$($arg,)*]);
-    };
-    (@call [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal => $res:ty) => {
-        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] $method $path, [$($check)?] $payload, $idem
-            => [$res] [$res] [$crate::endpoint::same] []);
-    };
-    (@impl [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident, $idem:literal
-        => [$res:ty] [$resp:ty] [$($conv:tt)+] [$($arg:tt)*]) => {
-        impl $(<$s>)? $crate::endpoint::Endpoint for $($ty)+ {
-            type Result = $res;
-            type Response = $resp;
+    (@route [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, $idem:literal, $shape:ident) => {
+        impl $(<$s>)? $crate::endpoint::Route for $($ty)+ {
             const METHOD: ::http::Method = ::http::Method::$method;
             const PATH: &'static str = $path;
             const IDEMPOTENT: bool = $idem;
+            const SHAPE: $crate::endpoint::Shape = $crate::endpoint::endpoint!(@shape $shape);
+        }
+    };
+    (@call [$($ty:tt)+] [$($s:ident)?] => $res:ty as $resp:ty = $($conv:ident)::+ ($($arg:expr),*)) => {
+        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] => [$res] [$resp] [$($conv)::+] [$($arg,)*]);
+    };
+    (@call [$($ty:tt)+] [$($s:ident)?] => $res:ty) => {
+        $crate::endpoint::endpoint!(@impl [$($ty)+] [$($s)?] => [$res] [$res] [$crate::endpoint::same] []);
+    };
+    (@impl [$($ty:tt)+] [$($s:ident)?] => [$res:ty] [$resp:ty] [$($conv:tt)+] [$($arg:tt)*]) => {
+        impl $(<$s>)? $crate::endpoint::Call for $($ty)+ {
+            type Result = $res;
+            type Response = $resp;
 
-            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
-                $(self.$check()?;)?
-                $crate::endpoint::endpoint!(@payload self, $payload)
+            fn method(&self) -> ::http::Method {
+                <Self as $crate::endpoint::Route>::METHOD
+            }
+
+            fn path(&self) -> &str {
+                <Self as $crate::endpoint::Route>::PATH
+            }
+
+            fn idempotent(&self) -> bool {
+                <Self as $crate::endpoint::Route>::IDEMPOTENT
             }
 
             fn response(result: $res, context: &$crate::Context) -> $resp {
@@ -173,23 +336,64 @@ macro_rules! endpoint {
             }
         }
     };
-    (@download [$($ty:tt)+] [$($s:ident)?] $method:ident $path:literal, [$($check:ident)?] $payload:ident) => {
-        impl $(<$s>)? $crate::endpoint::Download for $($ty)+ {
-            const METHOD: ::http::Method = ::http::Method::$method;
-            const PATH: &'static str = $path;
-
-            fn payload(&self) -> Result<$crate::endpoint::Payload, $crate::BuildError> {
-                $(self.$check()?;)?
-                $crate::endpoint::endpoint!(@payload self, $payload)
-            }
-        }
-    };
+    (@shape json) => { $crate::endpoint::Shape::Json };
+    (@shape query) => { $crate::endpoint::Shape::Query };
+    (@shape form) => { $crate::endpoint::Shape::Form };
+    (@shape empty) => { $crate::endpoint::Shape::Empty };
+    (@shape Upload) => { $crate::endpoint::Shape::Upload };
+    (@shape Download) => { $crate::endpoint::Shape::Download };
     (@payload $self:ident, json) => { $crate::endpoint::Payload::json($self) };
     (@payload $self:ident, query) => { $crate::endpoint::Payload::query($self) };
-    (@payload $self:ident, multipart) => { $crate::endpoint::Payload::multipart($self) };
+    (@payload $self:ident, form) => { $crate::endpoint::Payload::form($self) };
     (@payload $self:ident, empty) => { Ok($crate::endpoint::Payload::Empty) };
 }
 pub(crate) use endpoint;
+
+/// Implements [`Route`], [`Call`] and [`Upload`] for `Type<S>`: its text fields are the
+/// struct's serialized fields, its files come from one field: `field: "part"` for one
+/// [`UploadFile`](crate::multipart::UploadFile), `#[each] field: "part"` for an `Option` or a
+/// `Vec` of them (one part each, all named `part`).
+///
+/// ```text
+/// upload!(Type: POST "/path", file: "file", idempotent = false => ResultType);
+/// upload!(Type: POST "/path", #[each] files: "files", idempotent = false => ResultType);
+/// ```
+macro_rules! upload {
+    ($ty:ident : $method:ident $path:literal, $field:ident : $part:literal, idempotent = $idem:literal => $($res:tt)+) => {
+        $crate::endpoint::upload!(@impl $ty, $method $path, $idem,
+            |ep| vec![ep.$field.part($part)],
+            |ep| vec![ep.$field.source_mut()]
+            => $($res)+);
+    };
+    ($ty:ident : $method:ident $path:literal, #[each] $field:ident : $part:literal, idempotent = $idem:literal => $($res:tt)+) => {
+        $crate::endpoint::upload!(@impl $ty, $method $path, $idem,
+            |ep| ep.$field.iter().map(|f| f.part($part)).collect(),
+            |ep| ep.$field.iter_mut().map($crate::multipart::UploadFile::source_mut).collect()
+            => $($res)+);
+    };
+    (@impl $ty:ident, $method:ident $path:literal, $idem:literal, |$a:ident| $files:expr, |$b:ident| $sources:expr => $($res:tt)+) => {
+        $crate::endpoint::endpoint!(@route [$ty<S>] [S] $method $path, $idem, Upload);
+        $crate::endpoint::endpoint!(@call [$ty<S>] [S] => $($res)+);
+        impl<S> $crate::endpoint::Upload for $ty<S> {
+            type Source = S;
+
+            fn fields(&self) -> Result<Vec<(String, String)>, $crate::BuildError> {
+                $crate::endpoint::form_fields(self)
+            }
+
+            fn files(&self) -> Vec<$crate::multipart::FilePart<'_>> {
+                let $a = self;
+                $files
+            }
+
+            fn sources_mut(&mut self) -> Vec<&mut S> {
+                let $b = self;
+                $sources
+            }
+        }
+    };
+}
+pub(crate) use upload;
 
 /// The response of an endpoint whose response is its result.
 pub(crate) fn same<T>(result: T, _: &Context) -> T {
@@ -227,80 +431,11 @@ macro_rules! list_setters {
 }
 pub(crate) use list_setters;
 
-/// Declares a request whose body is exactly that of another request (`#[serde(transparent)]`),
-/// passing through the constructors (`new { ... }`) and chained builders (`with { ... }`) it
-/// keeps, each with its own doc comment; its `check` is the inner one's.
-macro_rules! same_body {
-    (
-        $(#[$meta:meta])*
-        pub struct $outer:ident($inner:ty) {
-            new { $( $(#[$cdoc:meta])* fn $c:ident($($ca:ident: $ct:ty),*); )* }
-            with { $( $(#[$bdoc:meta])* fn $b:ident($($ba:ident: $bt:ty),*); )* }
-        }
-    ) => {
-        $(#[$meta])*
-        #[serde(transparent)]
-        pub struct $outer($inner);
-
-        impl $outer {
-            $(
-                $(#[$cdoc])*
-                pub fn $c($($ca: $ct),*) -> Self {
-                    Self(<$inner>::$c($($ca),*))
-                }
-            )*
-            $(
-                $(#[$bdoc])*
-                #[must_use]
-                pub fn $b(self, $($ba: $bt),*) -> Self {
-                    Self(self.0.$b($($ba),*))
-                }
-            )*
-
-            fn check(&self) -> Result<(), $crate::BuildError> {
-                self.0.check()
-            }
-        }
-    };
-}
-pub(crate) use same_body;
-
-/// Implements [`Upload`] for `Type<S>` from its file field: `upload!(Type, field: "part")` for
-/// one [`UploadFile`](crate::multipart::UploadFile), `upload!(Type, #[each] field: "part")`
-/// for an `Option` or a `Vec` of them (one part each, all named `part`).
-macro_rules! upload {
-    ($ty:ident, $field:ident : $part:literal) => {
-        $crate::endpoint::upload!(@impl $ty,
-            |ep| vec![ep.$field.part($part)],
-            |ep| vec![ep.$field.source_mut()]);
-    };
-    ($ty:ident, #[each] $field:ident : $part:literal) => {
-        $crate::endpoint::upload!(@impl $ty,
-            |ep| ep.$field.iter().map(|f| f.part($part)).collect(),
-            |ep| ep.$field.iter_mut().map($crate::multipart::UploadFile::source_mut).collect());
-    };
-    (@impl $ty:ident, |$a:ident| $files:expr, |$b:ident| $sources:expr) => {
-        impl<S> $crate::endpoint::Upload for $ty<S> {
-            type Source = S;
-
-            fn files(&self) -> Vec<$crate::multipart::FilePart<'_>> {
-                let $a = self;
-                $files
-            }
-
-            fn sources_mut(&mut self) -> Vec<&mut S> {
-                let $b = self;
-                $sources
-            }
-        }
-    };
-}
-pub(crate) use upload;
-
 /// For a list request deriving `Default` with a `page: ListQuery` field, answering a `Page` of
 /// `Item`: `new` (the first page), its `check`, its `select_offset`, `select_limit` and
 /// `tenant_name` setters (the doc comments name the items),
-/// with `modified` the `modify_time_start`/`modify_time_end` setters too, and [`Paged`].
+/// with `modified` the `modify_time_start`/`modify_time_end` setters too, its [`Check`], and
+/// [`Paged`].
 ///
 /// `paged!(Type => Item, "items");`, `paged!(Type => Item, "items", modified);`
 macro_rules! paged {
@@ -341,7 +476,9 @@ macro_rules! paged {
                 #[doc = concat!("The sub-company whose ", $what, " are listed.")]
                 tenant_name: String;
             }
+        }
 
+        impl $crate::endpoint::Check for $ty {
             fn check(&self) -> Result<(), $crate::BuildError> {
                 self.page.check()
             }

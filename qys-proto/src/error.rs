@@ -14,33 +14,142 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong with a call to the Open Platform.
-#[derive(Debug, thiserror::Error)]
+///
+/// An error returned by a frontend's call names the call ([`Error::context`]: method, path,
+/// attempts, elapsed time), and its `Display` ends with them.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be built; nothing was sent.
-    #[error(transparent)]
-    Build(#[from] BuildError),
+    Build(BuildError),
     /// Connecting, TLS, a timeout, or I/O on the connection; the request may or may not have
     /// reached the server.
-    #[error(transparent)]
-    Transport(#[from] TransportError),
+    Transport(TransportError),
     /// A non-2xx answer without a JSON envelope, e.g. a gateway's HTML error page.
-    #[error(transparent)]
-    Status(#[from] StatusError),
+    Status(StatusError),
     /// The platform answered with an envelope whose code is not success.
-    #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(ApiError),
     /// The answer was a success envelope (or should have been one) but its content did not
     /// have the expected shape.
-    #[error(transparent)]
-    Decode(#[from] DecodeError),
+    Decode(DecodeError),
     /// Reading an upload source or writing a download sink failed.
-    #[error(transparent)]
-    Body(#[from] BodyError),
+    Body(BodyError),
     /// A callback from the platform was rejected: not authentic, not fresh, or not
     /// understood (see [`crate::callback`]).
-    #[error(transparent)]
-    Callback(#[from] crate::callback::CallbackError),
+    Callback(crate::callback::CallbackError),
+}
+
+macro_rules! error_variants {
+    ($($variant:ident($ty:ty)),*) => {
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+
+        impl Error {
+            fn inner(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+                match self { $(Self::$variant(e) => e,)* }
+            }
+        }
+    };
+}
+
+error_variants!(
+    Build(BuildError),
+    Transport(TransportError),
+    Status(StatusError),
+    Api(ApiError),
+    Decode(DecodeError),
+    Body(BodyError),
+    Callback(crate::callback::CallbackError)
+);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner(), f)?;
+        match self.context() {
+            Some(context) => write!(f, " ({context})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner().source()
+    }
+}
+
+/// Which call an error comes from: method, path, how many attempts were made and how long
+/// they took in all (waits between them included). See [`Error::context`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallContext {
+    method: http::Method,
+    path: String,
+    host: String,
+    attempts: u32,
+    elapsed: Duration,
+}
+
+impl CallContext {
+    /// The context of a call of `method` `path` to `host` (`host:port`) that made `attempts`
+    /// attempts in `elapsed`.
+    pub fn new(
+        method: http::Method,
+        path: String,
+        host: String,
+        attempts: u32,
+        elapsed: Duration,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            host,
+            attempts,
+            elapsed,
+        }
+    }
+
+    /// The host (and port) the call went to.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// The path (without base URL and query).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// How many attempts were made (0 when none could be built).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// From the start of the call to its end.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+}
+
+impl fmt::Display for CallContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.attempts == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} {} on {}, {} attempt{plural} in {} ms",
+            self.method,
+            self.path,
+            self.host,
+            self.attempts,
+            self.elapsed.as_millis()
+        )
+    }
 }
 
 impl Error {
@@ -54,6 +163,36 @@ impl Error {
             Self::Api(e) => matches!(e.kind, ErrorCode::InternalError | ErrorCode::TooFrequent),
             Self::Build(_) | Self::Decode(_) | Self::Body(_) | Self::Callback(_) => false,
         }
+    }
+
+    /// Which call this error comes from, when a frontend's call returned it.
+    pub fn context(&self) -> Option<&CallContext> {
+        match self {
+            Self::Build(e) => e.context.as_deref(),
+            Self::Transport(e) => e.context.as_deref(),
+            Self::Status(e) => e.context.as_deref(),
+            Self::Api(e) => e.context.as_deref(),
+            Self::Decode(e) => e.context.as_deref(),
+            Self::Body(e) => e.context.as_deref(),
+            Self::Callback(_) => None,
+        }
+    }
+
+    /// The same error, naming the call it comes from (the call engine does this once per
+    /// call). A callback error is returned unchanged.
+    #[must_use]
+    pub fn with_context(mut self, context: CallContext) -> Self {
+        let slot = match &mut self {
+            Self::Build(e) => &mut e.context,
+            Self::Transport(e) => &mut e.context,
+            Self::Status(e) => &mut e.context,
+            Self::Api(e) => &mut e.context,
+            Self::Decode(e) => &mut e.context,
+            Self::Body(e) => &mut e.context,
+            Self::Callback(_) => return self,
+        };
+        *slot = Some(Box::new(context));
+        self
     }
 
     /// The API error, if this is one.
@@ -116,6 +255,7 @@ pub enum BuildErrorKind {
 pub struct BuildError {
     kind: BuildErrorKind,
     message: String,
+    context: Option<Box<CallContext>>,
 }
 
 impl BuildError {
@@ -124,6 +264,7 @@ impl BuildError {
         Self {
             kind,
             message: message.into(),
+            context: None,
         }
     }
 
@@ -166,6 +307,7 @@ pub struct TransportError {
     message: String,
     #[source]
     source: Option<BoxError>,
+    context: Option<Box<CallContext>>,
 }
 
 impl TransportError {
@@ -179,6 +321,7 @@ impl TransportError {
             kind,
             message: message.into(),
             source,
+            context: None,
         }
     }
 
@@ -201,11 +344,22 @@ impl TransportError {
 /// The longest excerpt of a body that an error keeps.
 pub const EXCERPT_LIMIT: usize = 512;
 
-/// The first [`EXCERPT_LIMIT`] bytes of a body, cut at a character boundary, lossy UTF-8.
+/// The first [`EXCERPT_LIMIT`] bytes of a body, cut at a character boundary, lossy UTF-8,
+/// with the values of signed headers it echoes (a gateway's debug page) blanked out.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(EXCERPT_LIMIT)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
-    if body.len() > EXCERPT_LIMIT {
+    let cut = &body[..body.len().min(EXCERPT_LIMIT + 256)];
+    let text = redact_signed_headers(&String::from_utf8_lossy(cut));
+    cap(text, body.len() > EXCERPT_LIMIT)
+}
+
+/// Cuts `text` after [`EXCERPT_LIMIT`] bytes (at a character boundary), marking the cut.
+fn cap(mut text: String, longer: bool) -> String {
+    if text.len() > EXCERPT_LIMIT || longer {
+        let mut end = text.len().min(EXCERPT_LIMIT);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
         // A multi-byte character cut in half shows as U+FFFD at the end; drop it.
         while text.ends_with('\u{FFFD}') {
             text.pop();
@@ -215,14 +369,96 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     text
 }
 
+/// Escapes control and bidirectional-formatting characters (which could hide or reorder what
+/// a log shows) as `\u{..}`, and caps the text as excerpts are.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    cap(out, false)
+}
+
+/// The headers whose values are secrets or signatures (a whole access token included).
+const SIGNED_HEADERS: [&str; 4] = [
+    "x-qys-open-signature",
+    "x-qys-open-accesstoken",
+    "x-qys-open-agentsignature",
+    "x-qys-open-agentaccesstoken",
+];
+
+/// Blanks the value after each signed header name in a page that echoes request headers
+/// (`name: value`, `"name":"value"`, `<td>name</td><td>value</td>`).
+fn redact_signed_headers(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("x-qys-open-") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some((start, name)) = SIGNED_HEADERS
+        .iter()
+        .filter_map(|n| lower[at..].find(n).map(|i| (at + i, n.len())))
+        .min()
+    {
+        let mut i = start + name;
+        // Skip separators and markup up to the value.
+        let bytes = text.as_bytes();
+        let mut in_tag = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'<' => in_tag = true,
+                b'>' => in_tag = false,
+                b if in_tag || !(b.is_ascii_alphanumeric() || b >= 0x80) => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        let end = text[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | ',' | ';' | '&'))
+            .map_or(text.len(), |n| i + n);
+        out.push_str(&text[at..i]);
+        if end > i {
+            out.push_str("[redacted]");
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// `441 Header Required`: the status with its reason phrase, the gateway's 441–446 included
+/// (which `http` does not know).
+pub fn status_text(status: StatusCode) -> String {
+    let reason = match status.as_u16() {
+        441 => Some("Header Required"),
+        442 => Some("Invalid Token"),
+        443 => Some("Invalid Signature"),
+        444 => Some("Timestamp Expired"),
+        445 => Some("Request Refused"),
+        446 => Some("Nonce Replayed"),
+        _ => status.canonical_reason(),
+    };
+    match reason {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
 /// A non-2xx answer without a JSON envelope.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("HTTP {status} without an API envelope: {excerpt:?}")]
+#[error("HTTP {} without an API envelope: {excerpt:?}", status_text(*.status))]
 pub struct StatusError {
     status: StatusCode,
     content_type: Option<String>,
     excerpt: String,
     retry_after: Option<Duration>,
+    context: Option<Box<CallContext>>,
 }
 
 impl StatusError {
@@ -233,6 +469,7 @@ impl StatusError {
             content_type,
             excerpt: excerpt(body),
             retry_after: None,
+            context: None,
         }
     }
 
@@ -266,7 +503,7 @@ impl StatusError {
 
 /// The platform answered with an error envelope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("API error {}: {message} (HTTP {http_status})", display_code(.code, .response_code.as_deref()))]
+#[error("API error {}: {message} (HTTP {})", display_code(.code, .response_code.as_deref()), status_text(*.http_status))]
 pub struct ApiError {
     http_status: StatusCode,
     code: Option<i64>,
@@ -274,6 +511,7 @@ pub struct ApiError {
     message: String,
     kind: ErrorCode,
     retry_after: Option<Duration>,
+    context: Option<Box<CallContext>>,
 }
 
 fn display_code(code: &Option<i64>, response_code: Option<&str>) -> String {
@@ -298,9 +536,10 @@ impl ApiError {
             http_status,
             code,
             response_code,
-            message: message.into(),
+            message: escape(&message.into()),
             kind,
             retry_after: None,
+            context: None,
         }
     }
 
@@ -332,7 +571,8 @@ impl ApiError {
         self.response_code.as_deref()
     }
 
-    /// The envelope's `message`.
+    /// The envelope's `message`, with control and bidirectional-override characters escaped
+    /// (`\u{202e}`) and cut after [`EXCERPT_LIMIT`] bytes, as excerpts are.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -510,6 +750,7 @@ pub struct DecodeError {
     result: Option<Box<AcceptedResult>>,
     #[source]
     source: Option<serde_json::Error>,
+    context: Option<Box<CallContext>>,
 }
 
 /// The `result` of an accepted call, as sent and as JSON.
@@ -552,6 +793,7 @@ impl DecodeError {
             accepted: false,
             result: None,
             source,
+            context: None,
         }
     }
 
@@ -618,6 +860,7 @@ pub struct BodyError {
     message: String,
     #[source]
     source: Option<std::io::Error>,
+    context: Option<Box<CallContext>>,
 }
 
 impl BodyError {
@@ -631,6 +874,7 @@ impl BodyError {
             kind,
             message: message.into(),
             source,
+            context: None,
         }
     }
 

@@ -55,10 +55,14 @@
 //!   the Open Platform, in its three schemes ([`Scheme`]).
 //! - [`Clock`] and [`NonceSource`]: where a frontend gets time and nonces.
 //! - [`Environment`]: test, production or any base URL.
-//! - [`endpoint`]: the endpoint traits; [`api`]: every endpoint, one file per menu group.
+//! - [`endpoint`]: the endpoint traits; [`api`]: every endpoint, one file per menu group;
+//!   [`generic`]: a call of any method and path, for endpoints qys has no type for.
 //! - [`Core`]: prepare requests and parse answers.
 //! - [`Error`]: the one error type of qys.
-//! - [`retry`]: the pure retry policy the frontends consult.
+//! - [`engine`]: the call engine the frontends drive: one state machine per call (attempts,
+//!   answer heads, limits, upload bodies, retries, observation, error context).
+//! - [`observe`]: what a client reports of each attempt and call.
+//! - [`retry`]: the pure retry policy the engine consults.
 //! - [`verify`]: the gateway's check of a signed request, as a pure function.
 //! - `strategies` and `properties` (feature `proptest`): proptest strategies for credentials,
 //!   times, nonces, schemes and requests, and ready properties for your own signer.
@@ -73,11 +77,17 @@ mod core;
 mod credentials;
 pub mod download;
 pub mod endpoint;
+pub mod engine;
 mod envelope;
 mod environment;
 mod error;
+#[cfg(feature = "system")]
+#[doc(hidden)]
+pub mod frontend;
+pub mod generic;
 mod id;
 pub mod multipart;
+pub mod observe;
 pub mod pages;
 #[cfg(feature = "proptest")]
 pub mod properties;
@@ -95,13 +105,14 @@ pub use crate::callback::{CallbackError, CallbackErrorKind};
 pub use crate::clock::{Clock, FixedClock, Nonce, NonceSource, SequentialNonce};
 #[cfg(feature = "system")]
 pub use crate::clock::{RandomNonce, SystemClock, system_jitter};
-pub use crate::core::{Context, Core, CoreBuilder, JSON_CONTENT_TYPE, Limits};
+pub use crate::core::{Context, Core, CoreBuilder, EnvelopeHead, JSON_CONTENT_TYPE, Limits};
 pub use crate::credentials::{Credentials, Secret};
 pub use crate::envelope::{RawEnvelope, SUCCESS_RESPONSE_CODE};
 pub use crate::environment::{Environment, PluginEnv};
 pub use crate::error::{
-    ApiError, BodyError, BodyErrorKind, BuildError, BuildErrorKind, DecodeError, EXCERPT_LIMIT,
-    Error, ErrorCode, Result, StatusError, TransportError, TransportErrorKind,
+    ApiError, BodyError, BodyErrorKind, BuildError, BuildErrorKind, CallContext, DecodeError,
+    EXCERPT_LIMIT, Error, ErrorCode, Result, StatusError, TransportError, TransportErrorKind,
+    status_text,
 };
 pub use crate::id::*;
 pub use crate::sign::{Scheme, Signature, Signer, SigningParams, headers, signature};

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::endpoint::{Endpoint, Paged};
+use crate::endpoint::Paged;
 use crate::error::{DecodeError, Error, Result};
 
 /// The most pages a walk asks for unless [`PageWalk::max_pages`] says otherwise.
@@ -106,7 +106,7 @@ impl<E: Paged> PageWalk<E> {
     pub fn feed(
         &mut self,
         request: E,
-        response: Result<<E as Endpoint>::Response>,
+        response: Result<<E as crate::endpoint::Call>::Response>,
     ) -> Option<Result<Vec<E::Item>>> {
         let (items, total) = match response {
             Ok(response) => E::items(response),
@@ -201,7 +201,7 @@ impl<E: Paged> fmt::Debug for PageWalk<E> {
 mod tests {
     use super::*;
     use crate::core::Context;
-    use crate::endpoint::Payload;
+    use crate::endpoint::{Call, Check, Endpoint, Payload};
     use crate::error::BuildError;
 
     /// A list of `len` numbers served `limit` at a time; `total` says whether the answer
@@ -212,19 +212,32 @@ mod tests {
         limit: u64,
     }
 
-    impl Endpoint for List {
+    impl Check for List {}
+
+    impl Call for List {
         type Result = ();
         type Response = (Vec<u64>, Option<u64>);
-        const METHOD: http::Method = http::Method::GET;
-        const PATH: &'static str = "/list";
-        const IDEMPOTENT: bool = true;
 
-        fn payload(&self) -> Result<Payload, BuildError> {
-            Ok(Payload::Empty)
+        fn method(&self) -> http::Method {
+            http::Method::GET
+        }
+
+        fn path(&self) -> &str {
+            "/list"
+        }
+
+        fn idempotent(&self) -> bool {
+            true
         }
 
         fn response(_: (), _: &Context) -> Self::Response {
             (Vec::new(), None)
+        }
+    }
+
+    impl Endpoint for List {
+        fn payload(&self) -> Result<Payload, BuildError> {
+            Ok(Payload::Empty)
         }
     }
 

@@ -4,16 +4,18 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::HeaderMap;
 
 use crate::clock::{Clock, NonceSource, RandomNonce, SystemClock, system_jitter};
 use crate::core::{Core, Limits};
+use crate::engine::Engine;
 use crate::environment::Environment;
-use crate::error::{Error, Result};
-use crate::retry::{RetryDecision, RetryPolicy};
-use crate::sign::{Signer, SigningParams};
+use crate::error::Result;
+use crate::observe::Observer;
+use crate::retry::RetryPolicy;
+use crate::sign::Signer;
 
 /// The default whole-call timeout of JSON calls.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -30,13 +32,13 @@ pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
 /// use at once); further calls wait for a free slot.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 
-/// What a frontend's `ClientBuilder` collects before `build()`, the same in both frontends.
+/// What a frontend's `ClientBuilder` collects for the call engine, the same in both
+/// frontends. Transport settings (connect timeout, pool, connection cap, extra roots) are the
+/// frontends' own, in their builders.
 ///
 /// Frontends hold one in their builder, stamp its setters in with
-/// [`client_builder_settings!`](crate::client_builder_settings), build the [`Core`] with
-/// [`core`](Self::core) and read the rest of the fields to set up their transport. `Debug`
-/// shows the signer's token abbreviated, never a secret, and only how many extra roots there
-/// are.
+/// [`client_builder_settings!`](crate::client_builder_settings) and build the [`Engine`] with
+/// [`engine`](Self::engine). `Debug` shows the signer's token abbreviated, never a secret.
 pub struct ClientSettings {
     /// Where the platform is.
     pub environment: Environment,
@@ -44,55 +46,45 @@ pub struct ClientSettings {
     pub signer: Signer,
     /// Whether a plain `http://` environment is allowed.
     pub allow_http: bool,
-    /// The deadline of a whole JSON call; of the response head of uploads and downloads.
+    /// The per-attempt deadline of a JSON call; of the response head of uploads and downloads.
     pub timeout: Duration,
-    /// The deadline of name resolution, TCP connect and the TLS handshake.
-    pub connect_timeout: Duration,
     /// The longest wait for progress while a body is being read or written.
     pub idle_timeout: Duration,
-    /// How long an unused pooled connection is kept.
-    pub pool_idle_timeout: Duration,
-    /// How many idle connections are kept per host.
-    pub pool_max_idle_per_host: usize,
-    /// How many requests of the client may be in flight at once (at least 1).
-    pub max_connections: usize,
     /// When failed calls are retried.
     pub retry: RetryPolicy,
     /// Where timestamps come from.
     pub clock: Arc<dyn Clock>,
     /// Where nonces come from.
     pub nonces: Arc<dyn NonceSource>,
-    /// Extra trusted root certificates, as PEM documents.
-    pub roots: Vec<Vec<u8>>,
     /// The `User-Agent`, when not the default [`USER_AGENT`](crate::USER_AGENT).
     pub user_agent: Option<String>,
     /// The size limits.
     pub limits: Limits,
+    /// Headers added to every request (checked by [`engine`](Self::engine)).
+    pub headers: Vec<(String, String)>,
+    /// Hears of every attempt and call.
+    pub observer: Option<Arc<dyn Observer>>,
 }
 
 impl ClientSettings {
     /// The defaults, for `environment` signing with `signer`: the system clock, random UUID
-    /// nonces, [`RetryPolicy::default`], [`DEFAULT_TIMEOUT`], [`DEFAULT_CONNECT_TIMEOUT`],
-    /// [`DEFAULT_IDLE_TIMEOUT`], [`DEFAULT_POOL_IDLE_TIMEOUT`],
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`], [`DEFAULT_MAX_CONNECTIONS`], [`Limits::default`], no extra roots, the default
-    /// user agent, `https://` only.
+    /// nonces, [`RetryPolicy::default`], [`DEFAULT_TIMEOUT`], [`DEFAULT_IDLE_TIMEOUT`],
+    /// [`Limits::default`], the default user agent, no extra header, no observer, `https://`
+    /// only.
     pub fn new(environment: Environment, signer: Signer) -> Self {
         Self {
             environment,
             signer,
             allow_http: false,
             timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
-            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
-            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
-            max_connections: DEFAULT_MAX_CONNECTIONS,
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             nonces: Arc::new(RandomNonce),
-            roots: Vec::new(),
             user_agent: None,
             limits: Limits::default(),
+            headers: Vec::new(),
+            observer: None,
         }
     }
 
@@ -105,7 +97,7 @@ impl ClientSettings {
     /// limits).
     ///
     /// # Errors
-    /// [`Error::Build`]: [`InsecureUrl`](crate::BuildErrorKind::InsecureUrl)
+    /// [`Error::Build`](crate::Error::Build): [`InsecureUrl`](crate::BuildErrorKind::InsecureUrl)
     /// for an `http://` environment without `allow_http`;
     /// [`InvalidArgument`](crate::BuildErrorKind::InvalidArgument) for a user agent that is
     /// not a header value.
@@ -116,99 +108,35 @@ impl ClientSettings {
             .limits(self.limits)
             .build()?)
     }
-}
 
-impl ClientSettings {
-    /// What every call of a client built from these settings consults: the [`Core`] (see
-    /// [`core`](Self::core)), the clock, the nonce source, the retry policy and the timeouts.
+    /// The call engine of a client built from these settings: the [`Core`] (see
+    /// [`core`](Self::core)), the clock, the nonce source, the retry policy with random
+    /// jitter, the timeouts, the extra headers and the observer.
     ///
     /// # Errors
-    /// As [`core`](Self::core), plus [`Error::Build`] with
-    /// [`InvalidArgument`](crate::BuildErrorKind::InvalidArgument) for a
-    /// [`max_connections`](Self::max_connections) of 0.
-    pub fn state(&self) -> Result<ClientState> {
-        if self.max_connections == 0 {
-            return Err(crate::error::BuildError::new(
-                crate::error::BuildErrorKind::InvalidArgument,
-                "max_connections must be at least 1",
-            )
-            .into());
+    /// As [`core`](Self::core), plus [`Error::Build`](crate::Error::Build) with
+    /// [`InvalidArgument`](crate::BuildErrorKind::InvalidArgument) for an extra header that
+    /// is not valid or that qys sets itself (`x-qys-open-*`, `Host`, `Content-Length`,
+    /// `Content-Type`).
+    pub fn engine(&self) -> Result<Engine> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let (name, value) = crate::engine::extra_header(name, value)?;
+            headers.append(name, value);
         }
-        Ok(ClientState {
-            core: self.core()?,
-            clock: Arc::clone(&self.clock),
-            nonces: Arc::clone(&self.nonces),
-            retry: self.retry.clone(),
-            timeout: self.timeout,
-            idle_timeout: self.idle_timeout,
-        })
-    }
-}
-
-/// The part of a built client that is the same in both frontends: what each call consults to
-/// sign, to read `Retry-After` and to decide on a retry. A frontend's client holds one beside
-/// its connection pool.
-pub struct ClientState {
-    /// The sans-IO core: environment, signer, limits.
-    pub core: Core,
-    /// Where timestamps come from.
-    pub clock: Arc<dyn Clock>,
-    /// Where nonces come from.
-    pub nonces: Arc<dyn NonceSource>,
-    /// When failed calls are retried.
-    pub retry: RetryPolicy,
-    /// The deadline of a whole JSON call; of the response head of uploads and downloads.
-    pub timeout: Duration,
-    /// The longest wait for progress while a body is being read or written.
-    pub idle_timeout: Duration,
-}
-
-impl ClientState {
-    /// Fresh signing inputs: every attempt gets its own timestamp and nonce.
-    pub fn params(&self) -> SigningParams {
-        SigningParams::new(self.clock.now_millis(), self.nonces.nonce())
-    }
-
-    /// The answer's `Retry-After`, measured from the client's clock.
-    pub fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
-        crate::retry::retry_after(headers, self.clock.now_millis())
-    }
-
-    /// The delay before attempt `attempt + 1` of a call that started at `started` and failed
-    /// with `error`, or `None` to stop: the [`RetryPolicy`] asked as if the body could be
-    /// sent again (a frontend rewinds upload sources only once a retry is wanted, and stops
-    /// when one cannot be rewound: the same answer as asking with `rewindable = false`).
-    pub fn decide(
-        &self,
-        attempt: u32,
-        error: &Error,
-        idempotent: bool,
-        started: Instant,
-    ) -> Option<Duration> {
-        match self.retry.decide(
-            attempt,
-            error,
-            idempotent,
-            true,
-            started.elapsed(),
-            system_jitter(),
-        ) {
-            RetryDecision::RetryAfter(delay) => Some(delay),
-            RetryDecision::Stop => None,
+        let mut engine = Engine::new(
+            self.core()?,
+            Arc::clone(&self.clock),
+            Arc::clone(&self.nonces),
+        )
+        .with_retry_policy(self.retry.clone())
+        .with_timeouts(self.timeout, self.idle_timeout)
+        .with_jitter(system_jitter)
+        .with_headers(headers)?;
+        if let Some(observer) = &self.observer {
+            engine = engine.with_observer(Arc::clone(observer));
         }
-    }
-}
-
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState")
-            .field("core", &self.core)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("clock", &self.clock)
-            .field("nonces", &self.nonces)
-            .finish()
+        Ok(engine)
     }
 }
 
@@ -219,24 +147,85 @@ impl fmt::Debug for ClientSettings {
             .field("signer", &self.signer)
             .field("allow_http", &self.allow_http)
             .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
             .field("idle_timeout", &self.idle_timeout)
-            .field("pool_idle_timeout", &self.pool_idle_timeout)
-            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
-            .field("max_connections", &self.max_connections)
             .field("retry", &self.retry)
             .field("clock", &self.clock)
             .field("nonces", &self.nonces)
-            .field("extra_roots", &self.roots.len())
             .field("user_agent", &self.user_agent)
             .field("limits", &self.limits)
+            // Header values may be credentials of a proxy in front of the gateway.
+            .field(
+                "extra_headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }
 
-/// Stamps the setters of [`ClientSettings`](crate::settings::ClientSettings), with their
-/// docs, into a frontend's `impl ClientBuilder { ... }`, whose settings are in a field
-/// `settings`. Used by `qys-blocking` and `qys-async` only; not a stable API.
+/// Declares a frontend's transport settings, `Transport` (connect timeout, pool, connection
+/// cap, extra roots), with their defaults, so that both frontends have the same without
+/// writing them twice. Used by `qys-blocking` and `qys-async` only; not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! transport_settings {
+    () => {
+        /// The transport settings of a builder (see its setters).
+        #[derive(Clone)]
+        pub(crate) struct Transport {
+            pub(crate) connect_timeout: ::std::time::Duration,
+            pub(crate) pool_idle_timeout: ::std::time::Duration,
+            pub(crate) pool_max_idle_per_host: usize,
+            pub(crate) max_connections: usize,
+            /// Extra trusted roots, PEM documents.
+            pub(crate) roots: Vec<Vec<u8>>,
+        }
+
+        impl Default for Transport {
+            fn default() -> Self {
+                use qys_proto::settings as s;
+                Self {
+                    connect_timeout: s::DEFAULT_CONNECT_TIMEOUT,
+                    pool_idle_timeout: s::DEFAULT_POOL_IDLE_TIMEOUT,
+                    pool_max_idle_per_host: s::DEFAULT_POOL_MAX_IDLE_PER_HOST,
+                    max_connections: s::DEFAULT_MAX_CONNECTIONS,
+                    roots: Vec::new(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Debug for Transport {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Transport")
+                    .field("connect_timeout", &self.connect_timeout)
+                    .field("pool_idle_timeout", &self.pool_idle_timeout)
+                    .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+                    .field("max_connections", &self.max_connections)
+                    .field("extra_roots", &self.roots.len())
+                    .finish()
+            }
+        }
+
+        impl Transport {
+            /// Refuses a connection cap of 0.
+            fn check(&self) -> qys_proto::Result<()> {
+                if self.max_connections == 0 {
+                    return Err(qys_proto::BuildError::new(
+                        qys_proto::BuildErrorKind::InvalidArgument,
+                        "max_connections must be at least 1",
+                    )
+                    .into());
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+/// Stamps the setters of [`ClientSettings`](crate::settings::ClientSettings) and of the
+/// transport settings (see [`transport_settings!`](crate::transport_settings)), with their
+/// docs, into a frontend's `impl ClientBuilder { ... }`, whose settings are in the fields
+/// `settings` and `transport`. Used by `qys-blocking` and `qys-async` only; not a stable API.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_builder_settings {
@@ -249,26 +238,33 @@ macro_rules! client_builder_settings {
             self
         }
 
-        /// The deadline of a whole JSON call: connecting, sending and reading the answer
-        /// (default 30 s). For uploads and downloads it bounds the wait for the answer's head
-        /// (and reading an error envelope), while the body itself is bounded by the
-        /// [`idle_timeout`](Self::idle_timeout). Retries each get their own deadline; the
-        /// retry policy bounds the total.
+        /// The deadline of **each attempt** of a JSON call: waiting for a connection slot,
+        /// connecting, sending and reading the answer (default 30 s). For uploads and
+        /// downloads it bounds each attempt's wait for the answer's head (and reading an error
+        /// envelope), while the body itself is bounded by the
+        /// [`idle_timeout`](Self::idle_timeout). A whole call (all attempts and the waits
+        /// between them) is bounded by the retry policy's deadline
+        /// ([`RetryPolicy::with_deadline`](qys_proto::retry::RetryPolicy::with_deadline),
+        /// 30 s by default: no retry starts after it), so a JSON call returns within about
+        /// that deadline plus one `timeout`.
         #[must_use]
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.settings.timeout = timeout;
             self
         }
 
-        /// The deadline for name resolution, TCP connect and the TLS handshake (default 10 s).
+        /// The deadline for name resolution, TCP connect and the TLS handshake, per
+        /// connection (default 10 s); it counts within the attempt's
+        /// [`timeout`](Self::timeout).
         #[must_use]
         pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.settings.connect_timeout = timeout;
+            self.transport.connect_timeout = timeout;
             self
         }
 
         /// The longest wait for progress while a download's body is read or an upload's body
-        /// is written (default 60 s; it restarts at each read and write).
+        /// is written (default 60 s; it restarts at each read and write). A transfer that
+        /// keeps moving has no total deadline.
         #[must_use]
         pub fn idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.settings.idle_timeout = timeout;
@@ -278,7 +274,7 @@ macro_rules! client_builder_settings {
         /// How long an unused pooled connection is kept open (default 30 s).
         #[must_use]
         pub fn pool_idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.settings.pool_idle_timeout = timeout;
+            self.transport.pool_idle_timeout = timeout;
             self
         }
 
@@ -286,15 +282,15 @@ macro_rules! client_builder_settings {
         /// Concurrent callers beyond this number open a new connection for most calls.
         #[must_use]
         pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-            self.settings.pool_max_idle_per_host = max;
+            self.transport.pool_max_idle_per_host = max;
             self
         }
 
         /// At most `n` requests of this client (and its clones) in flight at once (default
         /// 64), hence at most `n` connections in use, plus the idle ones the pool keeps (see
         /// [`pool_max_idle_per_host`](Self::pool_max_idle_per_host)). Further calls wait for
-        /// a free slot; the wait counts against the call's [`timeout`](Self::timeout), so a
-        /// call that gets no slot in time fails with a transport error of kind `Timeout`
+        /// a free slot; the wait counts against the attempt's [`timeout`](Self::timeout), so
+        /// a call that gets no slot in time fails with a transport error of kind `Timeout`
         /// (retried as the retry policy says), never waits forever. A download holds its
         /// slot until the `Download` is dropped or read to its end: keep at most `n - 1`
         /// downloads open while making other calls.
@@ -303,14 +299,15 @@ macro_rules! client_builder_settings {
         /// [`InvalidArgument`](qys_proto::BuildErrorKind::InvalidArgument).
         #[must_use]
         pub fn max_connections(mut self, n: usize) -> Self {
-            self.settings.max_connections = n;
+            self.transport.max_connections = n;
             self
         }
 
-        /// When failed calls are retried (default
-        /// [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default);
-        /// [`RetryPolicy::none`](qys_proto::retry::RetryPolicy::none) disables retries).
-        /// Non-idempotent calls are only retried when they surely did not reach the platform.
+        /// When failed calls are retried, and the deadline of a whole call (default
+        /// [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default): 3 attempts, no
+        /// retry starting after 30 s; [`RetryPolicy::none`](qys_proto::retry::RetryPolicy::none)
+        /// disables retries). Non-idempotent calls are only retried when they surely did not
+        /// reach the platform.
         #[must_use]
         pub fn retry_policy(mut self, policy: qys_proto::retry::RetryPolicy) -> Self {
             self.settings.retry = policy;
@@ -340,7 +337,7 @@ macro_rules! client_builder_settings {
         /// that off.
         #[must_use]
         pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
-            self.settings.roots.push(pem.to_vec());
+            self.transport.roots.push(pem.to_vec());
             self
         }
 
@@ -358,30 +355,52 @@ macro_rules! client_builder_settings {
             self.settings.limits = limits;
             self
         }
+
+        /// Adds a header to every request (e.g. a tracing id for a gateway in front of the
+        /// platform); call it again for more. [`build`](Self::build) refuses, with
+        /// [`InvalidArgument`](qys_proto::BuildErrorKind::InvalidArgument), a name or value
+        /// that is not valid in a header and the headers qys sets itself: the signed
+        /// `x-qys-open-*` ones, `Host`, `Content-Length` and `Content-Type`.
+        #[must_use]
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.settings.headers.push((name.into(), value.into()));
+            self
+        }
+
+        /// Reports the end of every attempt and every call (method, path, attempt, nonce,
+        /// status or error, elapsed time, bytes) to `observer`, e.g. for metrics; any
+        /// `Fn(&AttemptEnd<'_>)` closure will do. Retries, limits and streaming are unchanged.
+        /// See [`qys_proto::observe`].
+        #[must_use]
+        pub fn observer(mut self, observer: impl qys_proto::observe::Observer + 'static) -> Self {
+            self.settings.observer = Some(::std::sync::Arc::new(observer));
+            self
+        }
     };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Credentials;
+    use crate::{Credentials, Error};
 
     #[test]
-    fn defaults_and_core() {
+    fn defaults_and_engine() {
         let settings = ClientSettings::new(Environment::test(), Credentials::new("t", "s").into());
         assert_eq!(settings.timeout, DEFAULT_TIMEOUT);
         assert_eq!(settings.user_agent(), crate::USER_AGENT);
-        assert!(settings.core().is_ok());
-        assert_eq!(settings.max_connections, DEFAULT_MAX_CONNECTIONS);
-        let mut capped =
+        assert!(settings.engine().is_ok());
+        let mut headers =
             ClientSettings::new(Environment::test(), Credentials::new("t", "s").into());
-        capped.max_connections = 0;
+        headers
+            .headers
+            .push(("x-qys-open-nonce".into(), "mine".into()));
         assert!(matches!(
-            capped.state(),
+            headers.engine(),
             Err(Error::Build(b)) if b.kind() == crate::error::BuildErrorKind::InvalidArgument
         ));
-        capped.max_connections = 1;
-        assert!(capped.state().is_ok());
+        headers.headers[0].0 = "x-request-id".into();
+        assert!(headers.engine().is_ok());
         let mut plain = ClientSettings::new(
             Environment::custom("http://127.0.0.1:9").unwrap(),
             Credentials::new("t", "s").into(),

@@ -67,6 +67,19 @@ fn a_draft_whose_result_does_not_fit_keeps_the_whole_result_and_says_accepted() 
 }
 
 #[test]
+fn a_flag_of_no_known_form_is_an_error_that_keeps_the_result_not_a_silent_none() {
+    let result = json!({"id": "2591540368898105360", "ordinal": "maybe"});
+    let body = serde_json::to_vec(&json!({"code": 0, "result": result})).unwrap();
+    let error = parse_draft(&body);
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert!(decode.accepted());
+    assert_eq!(decode.result(), Some(&result));
+    assert!(!error.is_retryable());
+}
+
+#[test]
 fn an_error_envelope_or_a_broken_body_is_not_accepted() {
     for body in [
         &br#"{"code":1005,"message":"INVALID PARAM","result":{"id":1}}"#[..],

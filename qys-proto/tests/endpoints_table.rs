@@ -73,7 +73,7 @@ fn the_table_matches_the_catalogue() {
             );
         }
     }
-    for entry in &catalogue {
+    for entry in catalogue {
         let n = rows.iter().filter(|r| r[3] == entry.type_name).count();
         assert_eq!(
             n, 1,
@@ -92,13 +92,14 @@ fn every_endpoint_type_is_catalogued() {
     for file in std::fs::read_dir(dir).unwrap() {
         let path = file.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        // `impl ... Endpoint for Type` / `impl ... Download for Type`, or a stamping macro
-        // (`endpoint!(Type: ...)`, `ticket_endpoint!(Type, ...)`, `download_endpoint!(Type ...)`).
+        // `impl ... Endpoint for Type` (or `Upload`, `Download`), or a stamping macro
+        // (`endpoint!(Type: ...)`, `upload!(Type: ...)`).
         for marker in [
             " Endpoint for ",
+            " Upload for ",
             " Download for ",
             "endpoint!(",
-            "download_endpoint!(",
+            "upload!(",
         ] {
             for (at, _) in text.match_indices(marker) {
                 let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);

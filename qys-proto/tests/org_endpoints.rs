@@ -16,7 +16,7 @@ use qys_proto::api::seal::*;
 use qys_proto::api::template::*;
 use qys_proto::api::tools::*;
 use qys_proto::api::uniform::*;
-use qys_proto::endpoint::{Download, Endpoint, Paged, Upload};
+use qys_proto::endpoint::{Call, Download, Endpoint, Paged, Route, Upload};
 use qys_proto::multipart::UploadFile;
 use qys_proto::query::parse_query_string;
 use qys_proto::types::{Company, Language, PageStyle, PersonalAuthMode, TemplateParam, User};
@@ -62,7 +62,7 @@ fn sorted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A GET with a query string (or none): method, path, decoded pairs, empty body.
-fn get<E: Endpoint>(ep: &E, path: &str, query: &[(&str, &str)]) {
+fn get<E: Endpoint + Route>(ep: &E, path: &str, query: &[(&str, &str)]) {
     let req = core().prepare(ep, &params()).unwrap();
     assert_eq!(req.method(), "GET", "{path}");
     assert_eq!(req.uri().host(), Some("openapi.qiyuesuo.cn"));
@@ -76,7 +76,7 @@ fn get<E: Endpoint>(ep: &E, path: &str, query: &[(&str, &str)]) {
 }
 
 /// A POST with a JSON body: method, path, content type, body as a JSON value.
-fn post_json<E: Endpoint>(ep: &E, path: &str, body: Value) {
+fn post_json<E: Endpoint + Route>(ep: &E, path: &str, body: Value) {
     let req = core().prepare(ep, &params()).unwrap();
     assert_eq!(req.method(), "POST", "{path}");
     assert_eq!(req.uri().path(), path);
@@ -104,7 +104,7 @@ macro_rules! assert_two_ids {
 }
 
 /// The same GET endpoint with several requests: each request and its query, as [`get`] checks.
-fn gets<E: Endpoint>(path: &str, cases: &[(E, &[(&str, &str)])]) {
+fn gets<E: Endpoint + Route>(path: &str, cases: &[(E, &[(&str, &str)])]) {
     for (ep, query) in cases {
         get(ep, path, query);
     }
@@ -112,20 +112,20 @@ fn gets<E: Endpoint>(path: &str, cases: &[(E, &[(&str, &str)])]) {
 
 /// A POST with a JSON body whose answer is an [`Ack`](qys_proto::types::Ack) (read from
 /// `ack_null`).
-fn post_ack<E: Endpoint>(ep: &E, path: &str, body: Value) {
+fn post_ack<E: Endpoint + Route>(ep: &E, path: &str, body: Value) {
     post_json(ep, path, body);
     parse::<E>("ack_null");
 }
 
 /// A GET that changes state: marked not idempotent (never retried blindly), answering an ack.
-fn mutating_get<E: Endpoint>(ep: &E, path: &str, query: &[(&str, &str)]) {
+fn mutating_get<E: Endpoint + Route>(ep: &E, path: &str, query: &[(&str, &str)]) {
     get(ep, path, query);
     assert!(!E::IDEMPOTENT, "{path} must not be idempotent");
     parse::<E>("ack_null");
 }
 
 /// A download: method, path, decoded query pairs.
-fn download<E: Download>(ep: &E, path: &str, query: &[(&str, &str)]) {
+fn download<E: Download + Route>(ep: &E, path: &str, query: &[(&str, &str)]) {
     let req = core().prepare_download(ep, &params()).unwrap();
     assert_eq!(req.method(), "GET", "{path}");
     assert_eq!(req.uri().path(), path);
@@ -162,8 +162,24 @@ fn upload<E: Upload>(ep: &E, path: &str, files: &[&[u8]]) -> Vec<Part> {
         req.headers()["content-type"].to_str().unwrap(),
         m.content_type()
     );
-    let text = String::from_utf8(bytes).unwrap();
-    let delimiter = format!("--{}", m.boundary());
+    split_parts(&String::from_utf8(bytes).unwrap(), m.boundary())
+}
+
+/// A text-only multipart POST (an [`Endpoint`] with a form payload): its parts in order.
+fn form<E: Endpoint>(ep: &E, path: &str) -> Vec<Part> {
+    let req = core().prepare(ep, &params()).unwrap();
+    assert_eq!(req.method(), "POST", "{path}");
+    assert_eq!(req.uri().path(), path);
+    check_signed(req.headers(), path);
+    let content_type = req.headers()["content-type"].to_str().unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    split_parts(std::str::from_utf8(req.body()).unwrap(), boundary)
+}
+
+fn split_parts(text: &str, boundary: &str) -> Vec<Part> {
+    let delimiter = format!("--{boundary}");
     let mut parts = Vec::new();
     for chunk in text.split(&delimiter).skip(1) {
         if chunk.starts_with("--") {
@@ -211,7 +227,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// Parses the fixture as the answer to `E`.
-fn parse<E: Endpoint>(name: &str) -> E::Response {
+fn parse<E: Call>(name: &str) -> E::Response {
     core()
         .parse_parts::<E>(StatusCode::OK, &HeaderMap::new(), &fixture(name))
         .unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -528,9 +544,9 @@ fn seal_detail() {
     );
     let seal = parse::<SealDetailRequest>("seal_detail");
     assert_eq!(seal.users.len(), 2);
-    // A user named by `mobile` only: kept as sent, and addressable.
+    // A user named by `mobile` only: kept as sent.
     assert_eq!(seal.users[1].mobile.as_deref(), Some("13900000000"));
-    assert_eq!(seal.users[1].to_user().unwrap().contact, "13900000000");
+    assert_eq!(seal.users[1].contact, "");
     assert_eq!(seal.extra["category"], json!("CONTRACT"));
 }
 
@@ -1033,16 +1049,15 @@ fn ocr_by_image_or_url() {
 
 #[test]
 fn electronic_prove_apply_is_multipart_without_files() {
-    let parts = upload(
+    let parts = form(
         &ElectronicProveApplyRequest::new("chain-1")
             .prove_data_id("d-1")
             .operator_info(zhang()),
         "/chain/evidence/electronic/prove/apply",
-        &[],
     );
     assert_eq!(names(&parts), ["chainId", "operatorInfo", "proveDataId"]);
     assert_eq!(json_part(&parts, "operatorInfo"), zhang_json());
-    invalid_upload(&ElectronicProveApplyRequest::new(""));
+    invalid(&ElectronicProveApplyRequest::new(""));
     parse::<ElectronicProveApplyRequest>("opaque");
 }
 
@@ -1450,8 +1465,8 @@ fn every_group_is_in_the_catalogue() {
     };
     assert_eq!(find("/v2/seal/image", "GET"), Shape::Download);
     assert_eq!(find("/v2/template/download", "GET"), Shape::Download);
-    assert_eq!(find("/v3/template/createbyword", "POST"), Shape::Multipart);
-    assert_eq!(find("/uniformapi", "POST"), Shape::Multipart);
+    assert_eq!(find("/v3/template/createbyword", "POST"), Shape::Upload);
+    assert_eq!(find("/uniformapi", "POST"), Shape::Upload);
     assert_eq!(find("/uniformapi", "GET"), Shape::Download);
     assert_eq!(find("/saas/v2/fee/update", "POST"), Shape::Json);
     assert_eq!(find("/v2/employee/list", "GET"), Shape::Query);

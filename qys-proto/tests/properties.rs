@@ -184,3 +184,35 @@ fn fresh_nonces_pass_and_a_reused_nonce_is_caught() {
     };
     assert!(caught((signing_case(), 1usize..4), no_retry));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Nothing secret shows in the Debug or Display of a case, its gateway, a verified
+    /// request, a tampering or a refusal: not the secrets, not a signature, not a whole token.
+    #[test]
+    fn debug_and_display_show_no_secret(
+        case in signing_case(),
+        tamper in tamper(),
+        token in "TOKEN-[A-Za-z0-9]{12}",
+        secret in "SECRET-[A-Za-z0-9]{12}",
+    ) {
+        let creds = qys_proto::Credentials::new(token.clone(), secret.clone());
+        let app = case.app().map(|_| creds.clone());
+        let agent = case.agent().map(|_| creds.clone());
+        let case = SigningCase::new(case.header_set(), app, agent, case.params().clone(), case.request().clone()).unwrap();
+        let signed = properties::sign(&case, &case.signer())?;
+        let verified = case.gateway().verify_request(&signed, case.params().timestamp_ms(), false).unwrap();
+        let mut tampered = signed.headers().clone();
+        tamper.apply(case.header_set(), &mut tampered);
+        let refusal = case.gateway().verify(&tampered, case.path(), case.params().timestamp_ms(), false).unwrap_err();
+        let signature = qys_proto::signature(&creds, case.params().timestamp_ms(), case.header_set().has_nonce().then_some(case.params().nonce())).to_hex();
+        let shown = format!(
+            "{case:?} {:?} {verified:?} {tamper:?} {refusal:?} {refusal}",
+            case.gateway()
+        );
+        for needle in [&secret, &signature, &token] {
+            prop_assert!(!shown.contains(needle.as_str()), "shown: {}", shown);
+        }
+    }
+}

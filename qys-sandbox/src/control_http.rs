@@ -340,7 +340,7 @@ fn fault_of(value: &Value, depth: usize) -> Result<Fault, Failure> {
         num(name).and_then(|n| {
             usize::try_from(n)
                 .ok()
-                .filter(|&n| n <= crate::server::MAX_BODY)
+                .filter(|&n| n <= crate::server::MAX_IMAGE_JSON_BODY)
                 .ok_or_else(|| bad(format!("fault.{name} is too large")))
         })
     };

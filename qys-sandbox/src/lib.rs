@@ -36,7 +36,9 @@
 //! 3. **Routing**: unknown path → HTTP 404 `{code:404, responseCode:"11990404"}`, wrong method
 //!    → 405.
 //! 4. **Body**: JSON endpoints take `application/json`, uploads `multipart/form-data` (else HTTP
-//!    415); at most 256 MiB (else HTTP 413). Fields are checked against the sandbox's own tables
+//!    415); at most 1 MiB of JSON (32 MiB for `/v2/seal/createbyimage`, whose JSON carries
+//!    Base64 images) and 256 MiB of multipart (else HTTP 413); see
+//!    [What one client may cost](#what-one-client-may-cost) for the other limits. Fields are checked against the sandbox's own tables
 //!    of the documented fields: a missing required field, a wrong JSON type or a value outside
 //!    a documented enum → HTTP 200 `{code:1005, responseCode:"11990005", message:"INVALID
 //!    PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
@@ -128,10 +130,11 @@
 //!   draft), else the app-level URL (`POST /company/token/update/callback`,
 //!   [`SandboxBuilder::callback_url`]); with neither, the callback is recorded as undeliverable.
 //!   Plain `http://` only.
-//! - **What**: an `application/x-www-form-urlencoded` `POST`. With the app's `encrypt` off, the
-//!   event's fields as a plain form, unsigned; with it on, `signature` (`md5(timestamp + key)`),
+//! - **What**: an `application/x-www-form-urlencoded` `POST`. With the app's `encrypt` on (the
+//!   sandbox's default, [`SandboxBuilder::callback_encrypt`]), `signature` (`md5(timestamp + key)`),
 //!   `timestamp` and `content` (Base64 of AES-128-ECB, or CBC, of the event's JSON) under the
-//!   app's `callbackSecretKey` ([`DEFAULT_CALLBACK_SECRET_KEY`]). Personal-signature
+//!   app's `callbackSecretKey` ([`DEFAULT_CALLBACK_SECRET_KEY`]); with it off, the event's
+//!   fields as a plain form, unsigned, as the platform sends them. Personal-signature
 //!   authorization callbacks are always signed, with their JSON content in the clear (§14.5).
 //!   `qys_proto::callback::CallbackVerifier` verifies all of them
 //!   ([`Sandbox::callback_verifier`] builds one for the current settings).
@@ -451,7 +454,7 @@ impl Default for CallbackConfig {
         Self {
             key: qys_proto::Secret::new(DEFAULT_CALLBACK_SECRET_KEY),
             cipher: None,
-            encrypt: false,
+            encrypt: true,
             url: None,
             schedule: CallbackSchedule::default(),
         }
@@ -587,8 +590,10 @@ impl SandboxBuilder {
         self
     }
 
-    /// Whether callbacks start encrypted (`encrypt`, default `false`, as for a new app);
-    /// `/company/token/update/callback` changes it at run time.
+    /// Whether callbacks start signed and encrypted (`encrypt`, default `true`, so that a
+    /// receiver that verifies signatures, as qys's `CallbackVerifier` does by default, accepts
+    /// them); `false` sends the platform's unsigned plain forms. `/company/token/update/callback`
+    /// changes it at run time.
     #[must_use]
     pub fn callback_encrypt(mut self, encrypt: bool) -> Self {
         self.callbacks.encrypt = encrypt;
@@ -712,6 +717,7 @@ impl SandboxBuilder {
                     .then(|| qys_proto::Secret::new(uuid::Uuid::new_v4().simple().to_string()))
             })),
             clock: self.clock.clone(),
+            limits: server::Limits::default(),
         });
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();

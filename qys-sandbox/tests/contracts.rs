@@ -1020,7 +1020,7 @@ fn strict_tables_take_every_option_qys_sends() {
     contract.send = Some(false);
     contract.category = Some(Category::by_name("默认业务分类"));
     contract.creator = Some(f.admin.clone());
-    contract.tags = Tags(vec!["人事".to_owned(), "2026".to_owned()]);
+    contract.tags = Tags::from(vec!["人事".to_owned(), "2026".to_owned()]);
     contract.template_params = vec![TemplateParam::new("金额", "1000")];
     contract.sign_flow_strategy = Some(SignFlowStrategy::AllSignFinish);
     contract.stamper_rule = Some(StamperRule::Optional);
@@ -1038,7 +1038,7 @@ fn strict_tables_take_every_option_qys_sends() {
         .execute(&ContractDraftRequest::new(contract))
         .unwrap();
     let id = c.id.clone().unwrap();
-    assert_eq!(c.tags.0, ["人事", "2026"]);
+    assert_eq!(c.tags.items, ["人事", "2026"]);
     let personal_id = c.signatories[1].id.clone().unwrap();
     let mut request = DocumentAddByFileRequest::new(
         id.clone(),

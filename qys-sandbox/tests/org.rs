@@ -511,7 +511,7 @@ fn seals_are_created_drawn_frozen_and_removed() {
     assert_eq!(detail.spec, Some(SealSpec::Oval45x30));
     // Default users: the seal administrators.
     assert_eq!(detail.users.len(), 1);
-    assert_eq!(detail.users[0].contact.as_ref(), Some(&f.admin.contact));
+    assert_eq!(detail.users[0].contact, f.admin.contact);
 
     let image = download(&sandbox, &SealImageRequest::new(id.clone()));
     assert_eq!(image.status, 200);
@@ -615,7 +615,7 @@ fn seal_edit_renames_and_changes_users() {
     assert_eq!(
         d.users
             .iter()
-            .map(|u| u.contact.as_deref().unwrap_or_default())
+            .map(|u| u.contact.as_str())
             .collect::<Vec<_>>(),
         [li.contact.as_str()]
     );

@@ -24,6 +24,9 @@ pub const DOWNLOAD: &str = "/v2/contract/download";
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 /// The idle timeout between body reads of a download.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(1);
+/// The connect timeout (TCP and TLS handshakes), shorter than [`TIMEOUT`] so that a row can
+/// tell them apart.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 /// The JSON size limit.
 pub const MAX_JSON: usize = 64 * 1024;
 
@@ -51,13 +54,16 @@ pub enum Call {
     IdempotentTicket,
     /// `download_to_path` of [`FileDownload`].
     DownloadToPath,
+    /// `execute` of the view-ticket call against [`Env::silent_tls`] (`https://`), a peer that
+    /// accepts connections and never answers: the sandbox sees nothing.
+    SilentTls,
 }
 
 impl Call {
     /// The path the row's faults are injected for.
     pub fn path(self) -> &'static str {
         match self {
-            Self::Ticket | Self::IdempotentTicket => TICKET,
+            Self::Ticket | Self::IdempotentTicket | Self::SilentTls => TICKET,
             Self::DownloadToPath => DOWNLOAD,
         }
     }
@@ -68,6 +74,7 @@ impl Call {
             Self::Ticket => "ticket",
             Self::IdempotentTicket => "idempotent",
             Self::DownloadToPath => "download",
+            Self::SilentTls => "silent TLS",
         }
     }
 }
@@ -77,6 +84,9 @@ pub struct Env {
     /// The base URL of a second loopback listener that records every request (the target of
     /// redirects).
     pub elsewhere: String,
+    /// An `https://` base URL whose listener accepts connections and never answers (not even
+    /// the TLS ClientHello).
+    pub silent_tls: String,
 }
 
 /// One row of the table.
@@ -138,6 +148,12 @@ pub fn http_date_in(secs: u64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// A JSON envelope whose `Content-Length` says 10 GiB, sent 64 bytes every 200 ms: a client
+/// that does not check the length first reads it until its timeout.
+fn huge_trickled_envelope() -> Fault {
+    Fault::Oversized(10 << 30).trickled(64, Duration::from_millis(200))
 }
 
 fn secs(s: u64) -> Duration {
@@ -406,6 +422,24 @@ pub fn cases() -> Vec<Case> {
             |_| vec![(Fault::Delay(secs(6)), 5)],
             TIMEOUT * 3 + secs(3),
         ),
+        c(
+            "JSON answer declaring 10 GiB, trickled",
+            I,
+            |_| vec![(huge_trickled_envelope(), 5)],
+            secs(1),
+        ),
+        c(
+            "error envelope declaring 10 GiB, trickled",
+            D,
+            |_| vec![(huge_trickled_envelope(), 5)],
+            secs(1),
+        ),
+        c(
+            "TLS peer that never answers the ClientHello",
+            Call::SilentTls,
+            |_| vec![],
+            CONNECT_TIMEOUT + Duration::from_millis(900),
+        ),
     ]
 }
 
@@ -465,6 +499,7 @@ pub fn expected(frontend: &str) -> Vec<Observed> {
                 "ticket" => "ticket",
                 "idempotent" => "idempotent",
                 "download" => "download",
+                "silent TLS" => "silent TLS",
                 other => panic!("unknown call {other:?} in RELIABILITY.md"),
             };
             Observed {
@@ -529,15 +564,35 @@ pub fn check_against_document(frontend: &str, mut observed: Vec<Observed>) {
 /// The view-ticket call declared idempotent, to watch retries of a JSON call.
 pub struct IdempotentView(pub ContractViewTicketRequest);
 
-impl Endpoint for IdempotentView {
-    type Result = TicketResult;
-    type Response = Ticket;
-    const METHOD: http::Method = <ContractViewTicketRequest as Endpoint>::METHOD;
-    const PATH: &'static str = <ContractViewTicketRequest as Endpoint>::PATH;
-    const IDEMPOTENT: bool = true;
+impl IdempotentView {
+    const METHOD: http::Method = <ContractViewTicketRequest as qys_proto::endpoint::Route>::METHOD;
 
-    fn payload(&self) -> Result<Payload, BuildError> {
-        self.0.payload()
+    const PATH: &'static str = <ContractViewTicketRequest as qys_proto::endpoint::Route>::PATH;
+
+    const IDEMPOTENT: bool = true;
+}
+
+impl qys_proto::endpoint::Check for IdempotentView {
+    fn check(&self) -> Result<(), BuildError> {
+        qys_proto::endpoint::Check::check(&self.0)
+    }
+}
+
+impl qys_proto::endpoint::Call for IdempotentView {
+    type Result = TicketResult;
+
+    type Response = Ticket;
+
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
+
+    fn idempotent(&self) -> bool {
+        Self::IDEMPOTENT
     }
 
     fn response(result: TicketResult, context: &Context) -> Ticket {
@@ -545,12 +600,31 @@ impl Endpoint for IdempotentView {
     }
 }
 
+impl Endpoint for IdempotentView {
+    fn payload(&self) -> Result<Payload, BuildError> {
+        self.0.payload()
+    }
+}
+
 /// A contract download (`GET /v2/contract/download?contractId=…`).
 pub struct FileDownload;
 
-impl Download for FileDownload {
+impl FileDownload {
     const METHOD: http::Method = http::Method::GET;
+
     const PATH: &'static str = DOWNLOAD;
+}
+
+impl qys_proto::endpoint::Check for FileDownload {}
+
+impl Download for FileDownload {
+    fn method(&self) -> http::Method {
+        Self::METHOD
+    }
+
+    fn path(&self) -> &str {
+        Self::PATH
+    }
 
     fn payload(&self) -> Result<Payload, BuildError> {
         Ok(Payload::Query("contractId=3076583214958469120".to_owned()))
@@ -591,6 +665,18 @@ impl Recorder {
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().expect("recorder lock").clone()
     }
+}
+
+/// Starts a loopback listener that accepts connections and never answers (holding them
+/// open for the life of the test process); returns its `https://` base URL.
+pub fn silent_tls() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let base_url = format!("https://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    base_url
 }
 
 /// The entries of a directory, sorted.
@@ -685,9 +771,13 @@ pub fn finish_run(
 /// limits), for a frontend's `$client` type.
 macro_rules! table_client {
     ($client:ident, $sandbox:expr) => {
-        $client::builder($sandbox.environment(), $sandbox.signer())
+        table_client!($client, $sandbox.environment(), $sandbox)
+    };
+    ($client:ident, $environment:expr, $sandbox:expr) => {
+        $client::builder($environment, $sandbox.signer())
             .allow_http(true)
             .timeout(table::TIMEOUT)
+            .connect_timeout(table::CONNECT_TIMEOUT)
             .idle_timeout(table::IDLE_TIMEOUT)
             .retry_policy(table::policy())
             .limits(table::limits())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer;
 use crate::api::org_types::{invalid, is_set};
-use crate::endpoint::{endpoint, setters};
+use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::types::string_enum;
 
@@ -72,12 +72,14 @@ impl AppInfoRequest {
     pub fn new() -> Self {
         Self {}
     }
+}
 
+impl Check for AppInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(AppInfoRequest: GET "/company/token/get", check empty, idempotent = true => AppInfo);
+endpoint!(AppInfoRequest: GET "/company/token/get", empty, idempotent = true => AppInfo);
 
 /// 应用设置-修改回调 — `POST /company/token/update/callback`: changes the callback URL and
 /// encryption (at least one of them), answering the new settings.
@@ -108,7 +110,9 @@ impl AppCallbackUpdateRequest {
         /// How callbacks are encrypted.
         encrypt_type: EncryptType;
     }
+}
 
+impl Check for AppCallbackUpdateRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.callback_url.as_deref())
             && self.encrypt.is_none()
@@ -121,4 +125,4 @@ impl AppCallbackUpdateRequest {
         Ok(())
     }
 }
-endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", check json, idempotent = false => AppInfo);
+endpoint!(AppCallbackUpdateRequest: POST "/company/token/update/callback", json, idempotent = false => AppInfo);

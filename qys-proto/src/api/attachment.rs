@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::api::contract::check_ref;
-use crate::endpoint::endpoint;
+use crate::endpoint::{Check, endpoint};
 use crate::error::BuildError;
 use crate::types::ContractRef;
 
@@ -38,9 +38,9 @@ impl AttachmentDownloadRequest {
     }
 }
 
-impl AttachmentDownloadRequest {
+impl Check for AttachmentDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(AttachmentDownloadRequest: GET "/v2/attachment/download", check query => download);
+endpoint!(AttachmentDownloadRequest: GET "/v2/attachment/download", query => download);

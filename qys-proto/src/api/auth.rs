@@ -14,7 +14,7 @@ use crate::api::miniapp::{CompanyField, PersonalAuthOptions};
 use crate::api::org_types::{
     invalid, is_set, non_blank_if_set, require_mobile_or_email, require_non_empty,
 };
-use crate::endpoint::{endpoint, setters, upload};
+use crate::endpoint::{Check, endpoint, setters, upload};
 use crate::error::BuildError;
 use crate::multipart::UploadFile;
 use crate::types::{ContactType, Language, PageStyle, User, comma_joined};
@@ -77,12 +77,14 @@ impl PersonalAuthPageRequest {
         /// Page styling.
         page_style: PageStyle;
     }
+}
 
+impl Check for PersonalAuthPageRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_mobile_or_email(&self.user, "user")
     }
 }
-endpoint!(PersonalAuthPageRequest: POST "/v2/personalauth", check json, idempotent = false => PersonalAuthLink);
+endpoint!(PersonalAuthPageRequest: POST "/v2/personalauth", json, idempotent = false => PersonalAuthLink);
 
 /// The `result` of [`PersonalAuthResultRequest`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -129,8 +131,10 @@ impl PersonalAuthResultRequest {
             contact_type: Some(user.contact_type.clone()),
         }
     }
+}
 
-    pub(crate) fn check(&self) -> Result<(), BuildError> {
+impl Check for PersonalAuthResultRequest {
+    fn check(&self) -> Result<(), BuildError> {
         check_auth_query(
             self.auth_id.as_deref(),
             self.contact.as_deref(),
@@ -138,7 +142,7 @@ impl PersonalAuthResultRequest {
         )
     }
 }
-endpoint!(PersonalAuthResultRequest: GET "/v2/personalauth/result", check query, idempotent = true => PersonalAuthResult);
+endpoint!(PersonalAuthResultRequest: GET "/v2/personalauth/result", query, idempotent = true => PersonalAuthResult);
 
 /// `authId`, or a contact by mobile or e-mail.
 fn check_auth_query(
@@ -239,13 +243,15 @@ macro_rules! company_auth_page {
                 /// Page styling.
                 page_style: PageStyle;
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(&self.company_name, "companyName")?;
                 require_mobile_or_email(&self.applicant, "applicant")
             }
         }
-        endpoint!($ty: POST $path, check json, idempotent = false => CompanyAuthLink);
+        endpoint!($ty: POST $path, json, idempotent = false => CompanyAuthLink);
     };
 }
 
@@ -305,15 +311,15 @@ macro_rules! company_auth_license_page {
                 /// Page styling (sent as the JSON text part `pageStyleInfo`).
                 page_style: PageStyle;
             }
+        }
 
+        impl<S> Check for $ty<S> {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(&self.company_name, "companyName")?;
                 require_mobile_or_email(&self.applicant_info, "applicantInfo")
             }
         }
-        endpoint!($ty<S>: POST $path, check multipart, idempotent = false => CompanyAuthLink);
-
-        upload!($ty, license: "license");
+        upload!($ty: POST $path, license: "license", idempotent = false => CompanyAuthLink);
     };
 }
 
@@ -391,12 +397,14 @@ impl CompanyAuthResultRequest {
             company_name: Some(company_name.into()),
         }
     }
+}
 
-    pub(crate) fn check(&self) -> Result<(), BuildError> {
+impl Check for CompanyAuthResultRequest {
+    fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.request_id.as_deref()) && !is_set(self.company_name.as_deref()) {
             return Err(invalid("requestId or companyName is required"));
         }
         non_blank_if_set(self.company_name.as_deref(), "companyName")
     }
 }
-endpoint!(CompanyAuthResultRequest: GET "/companyauth/result", check query, idempotent = true => CompanyAuthResult);
+endpoint!(CompanyAuthResultRequest: GET "/companyauth/result", query, idempotent = true => CompanyAuthResult);

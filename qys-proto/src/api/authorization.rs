@@ -11,7 +11,7 @@ use crate::api::miniapp::{
     PersonalSignAuth, PersonalSignAuthInfo, SignAuthOptions, personal_sign_auth_builders,
 };
 use crate::api::org_types::{Link, Page, non_blank_if_set, require_company, require_user};
-use crate::endpoint::{endpoint, setters};
+use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::types::{Ack, Company, PageStyle, User};
 
@@ -50,13 +50,15 @@ impl SsoPrivilegeUrlRequest {
         /// Page styling.
         page_style: PageStyle;
     }
+}
 
+impl Check for SsoPrivilegeUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_company(&self.company, "company")?;
         require_user(&self.user, "user")
     }
 }
-endpoint!(SsoPrivilegeUrlRequest: POST "/v2/ssoprivilege/url", check json, idempotent = false => Link);
+endpoint!(SsoPrivilegeUrlRequest: POST "/v2/ssoprivilege/url", json, idempotent = false => Link);
 
 /// 授权管理-个人签名授权页面 — `POST /v2/personalsign/authurl`: a page where a person authorizes
 /// the company to sign silently with their personal signature.
@@ -84,13 +86,15 @@ impl PersonalSignAuthUrlRequest {
         /// Where the page goes when the user is done.
         callback_page: String;
     }
+}
 
+impl Check for PersonalSignAuthUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.auth.check()?;
         non_blank_if_set(self.auth.tenant_name.as_deref(), "tenantName")
     }
 }
-endpoint!(PersonalSignAuthUrlRequest: POST "/v2/personalsign/authurl", check json, idempotent = false => Link);
+endpoint!(PersonalSignAuthUrlRequest: POST "/v2/personalsign/authurl", json, idempotent = false => Link);
 
 /// 授权管理-取消个人签名授权 — `POST /v2/personalsign/deauthorize`: withdraws a person's
 /// silent-signing authorization.
@@ -115,13 +119,15 @@ impl PersonalSignDeauthorizeRequest {
         /// The sub-company the authorization was for.
         tenant_name: String;
     }
+}
 
+impl Check for PersonalSignDeauthorizeRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
     }
 }
-endpoint!(PersonalSignDeauthorizeRequest: POST "/v2/personalsign/deauthorize", check json, idempotent = false => Ack);
+endpoint!(PersonalSignDeauthorizeRequest: POST "/v2/personalsign/deauthorize", json, idempotent = false => Ack);
 
 /// 授权管理-查询个人静默签授权记录 — `POST /v2/personalsign/query` (a POST that only reads): a
 /// person's silent-signing authorizations with this integrator.
@@ -149,9 +155,11 @@ impl PersonalSignQueryRequest {
         /// Only records in this state (in effect, expired, withdrawn; ⚠ values undocumented).
         auth_status: String;
     }
+}
 
+impl Check for PersonalSignQueryRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")
     }
 }
-endpoint!(PersonalSignQueryRequest: POST "/v2/personalsign/query", check json, idempotent = true => Page<serde_json::Value>);
+endpoint!(PersonalSignQueryRequest: POST "/v2/personalsign/query", json, idempotent = true => Page<serde_json::Value>);

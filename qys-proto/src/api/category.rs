@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::answer;
 use crate::api::org_types::{ListQuery, Page, invalid, is_set, non_blank_if_set};
 use crate::api::template::Template;
-use crate::endpoint::{endpoint, paged, setters};
+use crate::endpoint::{Check, endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::CategoryId;
 use crate::types::Signatory;
@@ -38,7 +38,7 @@ pub struct CategoryListRequest {
     page: ListQuery,
 }
 
-endpoint!(CategoryListRequest: GET "/v2/category/list", check query, idempotent = true => Page<CategoryInfo>);
+endpoint!(CategoryListRequest: GET "/v2/category/list", query, idempotent = true => Page<CategoryInfo>);
 paged!(CategoryListRequest => CategoryInfo, "categories", modified);
 
 /// A business category with its templates and preset signing flow.
@@ -102,7 +102,9 @@ impl CategoryDetailRequest {
         /// The sub-company the category belongs to.
         tenant_name: String;
     }
+}
 
+impl Check for CategoryDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         let has_id = self
             .category_id
@@ -114,4 +116,4 @@ impl CategoryDetailRequest {
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")
     }
 }
-endpoint!(CategoryDetailRequest: GET "/v2/category/detail", check query, idempotent = true => CategoryDetail);
+endpoint!(CategoryDetailRequest: GET "/v2/category/detail", query, idempotent = true => CategoryDetail);

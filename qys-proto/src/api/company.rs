@@ -12,7 +12,7 @@ use crate::api::org_types::{
     CompanyStatus, Link, Page, invalid, is_set, non_blank_if_set, require_mobile_or_email,
     require_non_empty,
 };
-use crate::endpoint::{endpoint, setters};
+use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::id::CompanyId;
 use crate::types::{Ack, User};
@@ -49,12 +49,14 @@ impl SubCompanyListRequest {
     pub fn new() -> Self {
         Self {}
     }
+}
 
+impl Check for SubCompanyListRequest {
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(SubCompanyListRequest: GET "/v2/company/list", check empty, idempotent = true => Page<CompanyInfo>);
+endpoint!(SubCompanyListRequest: GET "/v2/company/list", empty, idempotent = true => Page<CompanyInfo>);
 
 /// 组织架构-发送子公司邀请 — `POST /v2/subcompany/invite`: invites an authenticated company to
 /// become a sub-company.
@@ -89,12 +91,14 @@ impl SubCompanyInviteRequest {
         /// Where the platform posts the answer to the invitation.
         callback_url: String;
     }
+}
 
+impl Check for SubCompanyInviteRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-endpoint!(SubCompanyInviteRequest: POST "/v2/subcompany/invite", check json, idempotent = false => Ack);
+endpoint!(SubCompanyInviteRequest: POST "/v2/subcompany/invite", json, idempotent = false => Ack);
 
 /// 组织架构-移除子公司 — `GET /v2/subcompany/remove`: removes a sub-company.
 ///
@@ -112,12 +116,14 @@ impl SubCompanyRemoveRequest {
             company_name: company_name.into(),
         }
     }
+}
 
+impl Check for SubCompanyRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-endpoint!(SubCompanyRemoveRequest: GET "/v2/subcompany/remove", check query, idempotent = false => Ack);
+endpoint!(SubCompanyRemoveRequest: GET "/v2/subcompany/remove", query, idempotent = false => Ack);
 
 /// 组织架构-对接方信息 — `GET /company/platforminfo`: the integrating company itself
 /// (`id`, `name`, `registerNo`, `status`); a good first call to check the credentials.
@@ -129,12 +135,14 @@ impl PlatformInfoRequest {
     pub fn new() -> Self {
         Self {}
     }
+}
 
+impl Check for PlatformInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(PlatformInfoRequest: GET "/company/platforminfo", check empty, idempotent = true => CompanyInfo);
+endpoint!(PlatformInfoRequest: GET "/company/platforminfo", empty, idempotent = true => CompanyInfo);
 
 /// 组织架构-公司详情 — `GET /v2/company/detail`: a company's registration state by name or
 /// credit code (`status`, `id`, `name`, `registerNo`, `legalPerson`, `authEndTime`).
@@ -168,15 +176,17 @@ impl CompanyDetailRequest {
         /// Adds the credit code to a lookup by name.
         register_no: String;
     }
+}
 
-    pub(crate) fn check(&self) -> Result<(), BuildError> {
+impl Check for CompanyDetailRequest {
+    fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.company_name.as_deref()) && !is_set(self.register_no.as_deref()) {
             return Err(invalid("companyName or registerNo is required"));
         }
         Ok(())
     }
 }
-endpoint!(CompanyDetailRequest: GET "/v2/company/detail", check query, idempotent = true => CompanyInfo);
+endpoint!(CompanyDetailRequest: GET "/v2/company/detail", query, idempotent = true => CompanyInfo);
 
 /// 组织架构-获取企业信息变更链接 — `POST /v2/company/changeinfo`: a page where an applicant
 /// changes the company's registered information.
@@ -221,7 +231,9 @@ impl CompanyChangeInfoRequest {
         /// The mobile (H5) page instead of the PC page (default false).
         h5: bool;
     }
+}
 
+impl Check for CompanyChangeInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_mobile_or_email(&self.applicant, "applicant")?;
         let has_id = self
@@ -237,7 +249,7 @@ impl CompanyChangeInfoRequest {
         Ok(())
     }
 }
-endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", check json, idempotent = false => Link);
+endpoint!(CompanyChangeInfoRequest: POST "/v2/company/changeinfo", json, idempotent = false => Link);
 
 /// The `result` of [`CompanyFeeInfoRequest`] (⚠ undocumented: every field is kept).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -272,9 +284,11 @@ impl CompanyFeeInfoRequest {
         /// A sub-company's balance instead.
         company_name: String;
     }
+}
 
+impl Check for CompanyFeeInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         non_blank_if_set(self.company_name.as_deref(), "companyName")
     }
 }
-endpoint!(CompanyFeeInfoRequest: GET "/v2/company/fee/info", check query, idempotent = true => FeeInfo);
+endpoint!(CompanyFeeInfoRequest: GET "/v2/company/fee/info", query, idempotent = true => FeeInfo);

@@ -10,13 +10,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::org_types::{invalid, require_non_empty};
-use crate::endpoint::{endpoint, list_setters, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
     Ack, Contract, ContractRef, ContractStatus, CopySendReceiver, Language, Stamper, StamperRule,
-    TemplateParam, TenantType, Watermark, lenient, string_enum,
+    TemplateParam, TenantType, Watermark, string_enum,
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
@@ -249,12 +249,14 @@ impl ContractDraftRequest {
     pub fn new(contract: Contract) -> Self {
         Self { contract }
     }
+}
 
+impl Check for ContractDraftRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.contract.validate()
     }
 }
-endpoint!(ContractDraftRequest: POST "/v2/contract/draft", check json, idempotent = false => Contract);
+endpoint!(ContractDraftRequest: POST "/v2/contract/draft", json, idempotent = false => Contract);
 
 /// 合同管理-发起合同 — `POST /v2/contract/send`: sends a draft, optionally setting positions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -293,13 +295,15 @@ impl ContractSendRequest {
         /// true (default): every keyword must be found; false: any one suffices.
         locate_all_stamper_keywords: bool;
     }
+}
 
+impl Check for ContractSendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(ContractSendRequest: POST "/v2/contract/send", check json, idempotent = false => Ack);
+endpoint!(ContractSendRequest: POST "/v2/contract/send", json, idempotent = false => Ack);
 
 /// 合同管理-抄送合同 — `POST /v2/contract/copysend`: sends a copy of a contract to receivers.
 ///
@@ -323,7 +327,9 @@ impl ContractCopySendRequest {
             receivers: receivers.into_iter().collect(),
         }
     }
+}
 
+impl Check for ContractCopySendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.receivers.is_empty() {
@@ -332,7 +338,7 @@ impl ContractCopySendRequest {
         check_receivers(&self.receivers, "receivers")
     }
 }
-endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", check json, idempotent = false => Ack);
+endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", json, idempotent = false => Ack);
 
 /// The contract a viewing page or ticket opens, and how: the fields both share, flattened
 /// into each.
@@ -409,12 +415,14 @@ impl ContractViewUrlRequest {
         /// Whether a print button is shown.
         print_button: bool;
     }
+}
 
+impl Check for ContractViewUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.view.contract)
     }
 }
-endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", check query, idempotent = true => UrlResult);
+endpoint!(ContractViewUrlRequest: GET "/v2/contract/viewurl", query, idempotent = true => UrlResult);
 
 /// 合同管理-合同详情 — `GET /v2/contract/detail`: a contract with its signatories, actions and
 /// documents.
@@ -460,12 +468,14 @@ impl ContractDetailRequest {
         /// Include operators' real-name data (⚠ from the vendor's skill notes only).
         query_operator_real_info: bool;
     }
+}
 
+impl Check for ContractDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDetailRequest: GET "/v2/contract/detail", check query, idempotent = true => Contract);
+endpoint!(ContractDetailRequest: GET "/v2/contract/detail", query, idempotent = true => Contract);
 
 /// The largest page [`ContractListRequest`] asks for (the platform's default page size).
 pub const MAX_SELECT_LIMIT: u64 = 1000;
@@ -553,7 +563,9 @@ impl ContractListRequest {
         /// Sent, received, or both.
         signatory_type: SignatoryRole;
     }
+}
 
+impl Check for ContractListRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !(1..=MAX_SELECT_LIMIT).contains(&self.select_limit) {
             return Err(invalid(format!(
@@ -564,7 +576,7 @@ impl ContractListRequest {
         Ok(())
     }
 }
-endpoint!(ContractListRequest: GET "/v2/contract/list", check query, idempotent = true => ContractPage);
+endpoint!(ContractListRequest: GET "/v2/contract/list", query, idempotent = true => ContractPage);
 
 impl crate::endpoint::Paged for ContractListRequest {
     type Item = Contract;
@@ -605,13 +617,15 @@ impl ContractForceEndRequest {
             reason: reason.into(),
         }
     }
+}
 
+impl Check for ContractForceEndRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.reason, "reason")
     }
 }
-endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", check json, idempotent = false => Ack);
+endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", json, idempotent = false => Ack);
 
 /// 合同管理-上传强制结束附件 — `POST /v2/contract/forceend/addattachment` (multipart, file part
 /// `file`): attaches a document to a force-ended contract (downloaded later as
@@ -651,15 +665,16 @@ impl<S> ContractForceEndAttachmentRequest<S> {
         self.file_suffix = suffix.into();
         self
     }
+}
 
+impl<S> Check for ContractForceEndAttachmentRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.title, "title")?;
         check_suffix(&self.file_suffix)
     }
 }
-endpoint!(ContractForceEndAttachmentRequest<S>: POST "/v2/contract/forceend/addattachment", check multipart, idempotent = false => Ack);
-upload!(ContractForceEndAttachmentRequest, file: "file");
+upload!(ContractForceEndAttachmentRequest: POST "/v2/contract/forceend/addattachment", file: "file", idempotent = false => Ack);
 
 /// 合同管理-合同文档添加水印 — `POST /v2/contract/addwartermark` (the platform's spelling):
 /// adds watermarks to a contract's documents.
@@ -693,7 +708,9 @@ impl ContractWatermarkRequest {
         /// Removes the existing watermarks first.
         delete_old_data: bool;
     }
+}
 
+impl Check for ContractWatermarkRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.watermarks.is_empty() {
@@ -705,7 +722,7 @@ impl ContractWatermarkRequest {
         Ok(())
     }
 }
-endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", check json, idempotent = false => Ack);
+endpoint!(ContractWatermarkRequest: POST "/v2/contract/addwartermark", json, idempotent = false => Ack);
 
 /// 合同管理-合同延期 — `POST /v2/contract/delay`: moves the signing deadline of a `SIGNING` or
 /// `EXPIRED` contract (at most two years after sending).
@@ -742,7 +759,9 @@ impl ContractDelayRequest {
             expire_date: Some(expire_date.into()),
         }
     }
+}
 
+impl Check for ContractDelayRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.days == Some(0) {
@@ -754,7 +773,7 @@ impl ContractDelayRequest {
         Ok(())
     }
 }
-endpoint!(ContractDelayRequest: POST "/v2/contract/delay", check json, idempotent = false => Ack);
+endpoint!(ContractDelayRequest: POST "/v2/contract/delay", json, idempotent = false => Ack);
 
 /// `yyyy-MM-dd`, shape only.
 pub(crate) fn check_date(value: &str, field: &str) -> Result<(), BuildError> {
@@ -800,12 +819,14 @@ impl ContractStreamRequest {
         /// Only these operations (sent comma-joined).
         operation: ContractOperation;
     }
+}
 
+impl Check for ContractStreamRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractStreamRequest: GET "/v2/contract/stream", check query, idempotent = true => serde_json::Value);
+endpoint!(ContractStreamRequest: GET "/v2/contract/stream", query, idempotent = true => serde_json::Value);
 
 /// 合同管理-获取合同与附属文件下载链接 — `GET /v2/contract/downloadurl`: links (valid 60 minutes)
 /// to a contract's files, one per file or one ZIP.
@@ -842,12 +863,14 @@ impl ContractDownloadUrlRequest {
         /// One ZIP link instead of one link per file (default false).
         compress: bool;
     }
+}
 
+impl Check for ContractDownloadUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", check query, idempotent = true => DownloadUrls);
+endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", query, idempotent = true => DownloadUrls);
 
 /// 签署服务-获取短链接 — `GET /v2/contract/shorturl`: a short signing link of a sent contract
 /// for one login account.
@@ -871,13 +894,15 @@ impl ContractShortUrlRequest {
             contact: contact.into(),
         }
     }
+}
 
+impl Check for ContractShortUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.contact, "contact")
     }
 }
-endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", check query, idempotent = true => UrlResult);
+endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempotent = true => UrlResult);
 
 /// 重新发起合同 — `POST /v2/contract/resend`: sends a new contract made from an old one.
 ///
@@ -910,7 +935,9 @@ impl ContractResendRequest {
         /// The new contract's business ID.
         new_biz_id: String;
     }
+}
 
+impl Check for ContractResendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         if self.body.id.is_some() || self.body.biz_id.is_some() || self.body.tenant_name.is_some() {
@@ -925,7 +952,7 @@ impl ContractResendRequest {
         Ok(())
     }
 }
-endpoint!(ContractResendRequest: POST "/v2/contract/resend", check json, idempotent = false => Ack);
+endpoint!(ContractResendRequest: POST "/v2/contract/resend", json, idempotent = false => Ack);
 
 /// 修改合同 — `POST /v2/contract/contractModify`: changes a contract's subject, deadlines,
 /// documents or template parameters.
@@ -990,7 +1017,9 @@ impl ContractModifyRequest {
         /// New template parameter values.
         template_params: TemplateParam;
     }
+}
 
+impl Check for ContractModifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         match (&self.id, &self.biz_id) {
             (Some(id), _) => require_non_empty(id.as_str(), "id"),
@@ -999,7 +1028,7 @@ impl ContractModifyRequest {
         }
     }
 }
-endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", check json, idempotent = false => Ack);
+endpoint!(ContractModifyRequest: POST "/v2/contract/contractModify", json, idempotent = false => Ack);
 
 /// 必填项填写详情 — `POST /v2/contract/required/detail`: which required parameters of a
 /// contract are filled.
@@ -1020,12 +1049,14 @@ impl ContractRequiredDetailRequest {
             contract: contract.into(),
         }
     }
+}
 
+impl Check for ContractRequiredDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", check json, idempotent = true => serde_json::Value);
+endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", json, idempotent = true => serde_json::Value);
 
 /// 签署方待加入链接 — `GET /v2/contract/joinurl`: links for signatories created with
 /// `delaySet` to join the contract.
@@ -1048,7 +1079,9 @@ impl ContractJoinUrlRequest {
             tenant_type,
         }
     }
+}
 
+impl Check for ContractJoinUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         match self.tenant_type {
@@ -1057,7 +1090,7 @@ impl ContractJoinUrlRequest {
         }
     }
 }
-endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", check query, idempotent = true => JoinUrls);
+endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", query, idempotent = true => JoinUrls);
 
 /// 未知个人签署方链接 — `GET /v2/contract/personal/joinurl`: join links for personal
 /// signatories not named yet.
@@ -1078,12 +1111,14 @@ impl ContractPersonalJoinUrlRequest {
             contract: contract.into(),
         }
     }
+}
 
+impl Check for ContractPersonalJoinUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", check query, idempotent = true => JoinUrls);
+endpoint!(ContractPersonalJoinUrlRequest: GET "/v2/contract/personal/joinurl", query, idempotent = true => JoinUrls);
 
 /// 健康检查 — `GET /v2/checkhealth`: whether the platform answers and accepts the credentials.
 ///
@@ -1097,13 +1132,15 @@ impl CheckHealthRequest {
     pub fn new() -> Self {
         Self
     }
+}
 
+impl Check for CheckHealthRequest {
     #[allow(clippy::unnecessary_wraps, clippy::unused_self)]
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(CheckHealthRequest: GET "/v2/checkhealth", check empty, idempotent = true => Ack);
+endpoint!(CheckHealthRequest: GET "/v2/checkhealth", empty, idempotent = true => Ack);
 
 /// 合同管理-下载合同与附属文件 — `GET /v2/contract/download` (download): a contract's files as a
 /// ZIP (or the single file when `needCompressForOneFile` is false).
@@ -1146,9 +1183,9 @@ impl ContractDownloadRequest {
     }
 }
 
-impl ContractDownloadRequest {
+impl Check for ContractDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractDownloadRequest: GET "/v2/contract/download", check query => download);
+endpoint!(ContractDownloadRequest: GET "/v2/contract/download", query => download);

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::api::org_types::{invalid, is_set, require_user};
-use crate::endpoint::{endpoint, setters};
+use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
 use crate::types::{Ack, TenantType, User};
 
@@ -49,7 +49,9 @@ impl CustomerAddRequest {
         /// Another way to reach the customer.
         alternate_contact: String;
     }
+}
 
+impl Check for CustomerAddRequest {
     fn check(&self) -> Result<(), BuildError> {
         if self.tenant_type == TenantType::Company && !is_set(self.company_name.as_deref()) {
             return Err(invalid("companyName is required for a COMPANY customer"));
@@ -60,4 +62,4 @@ impl CustomerAddRequest {
         }
     }
 }
-endpoint!(CustomerAddRequest: POST "/v2/customer/add", check json, idempotent = false => Ack);
+endpoint!(CustomerAddRequest: POST "/v2/customer/add", json, idempotent = false => Ack);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::contract::{check_ref, check_stampers, check_suffix, suffix_of};
 use crate::api::org_types::{invalid, require_non_empty};
-use crate::endpoint::{endpoint, list_setters, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{DocumentId, TemplateId};
 use crate::multipart::UploadFile;
@@ -104,7 +104,9 @@ impl<S> DocumentAddByFileRequest<S> {
         /// Positions on this document (sent as one JSON text part).
         stampers: Stamper;
     }
+}
 
+impl<S> Check for DocumentAddByFileRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_title(&self.title)?;
@@ -113,8 +115,7 @@ impl<S> DocumentAddByFileRequest<S> {
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(DocumentAddByFileRequest<S>: POST "/v2/document/addbyfile", check multipart, idempotent = false => DocumentIdResult);
-upload!(DocumentAddByFileRequest, file: "file");
+upload!(DocumentAddByFileRequest: POST "/v2/document/addbyfile", file: "file", idempotent = false => DocumentIdResult);
 
 /// 合同管理-多文件添加合同文档 — `POST /v2/document/addbyfiles` (multipart, one `files` part per
 /// file): merges several files into one document of a draft (≤ 30 MB in all).
@@ -167,7 +168,9 @@ impl<S> DocumentAddByFilesRequest<S> {
         /// Positions on the merged document (sent as one JSON text part).
         stampers: Stamper;
     }
+}
 
+impl<S> Check for DocumentAddByFilesRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_title(&self.title)?;
@@ -189,9 +192,7 @@ impl<S> DocumentAddByFilesRequest<S> {
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(DocumentAddByFilesRequest<S>: POST "/v2/document/addbyfiles", check multipart, idempotent = false => DocumentIdResult);
-
-upload!(DocumentAddByFilesRequest, #[each] files: "files");
+upload!(DocumentAddByFilesRequest: POST "/v2/document/addbyfiles", #[each] files: "files", idempotent = false => DocumentIdResult);
 
 /// 合同管理-用模板添加合同文档 — `POST /v2/document/addbytemplate`: adds a document to a draft
 /// from a template of the cloud platform (文件 → 文件模板).
@@ -238,7 +239,9 @@ impl DocumentAddByTemplateRequest {
         /// Positions on this document.
         stampers: Stamper;
     }
+}
 
+impl Check for DocumentAddByTemplateRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_title(&self.title)?;
@@ -249,7 +252,7 @@ impl DocumentAddByTemplateRequest {
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(DocumentAddByTemplateRequest: POST "/v2/document/addbytemplate", check json, idempotent = false => DocumentIdResult);
+endpoint!(DocumentAddByTemplateRequest: POST "/v2/document/addbytemplate", json, idempotent = false => DocumentIdResult);
 
 /// 合同管理-下载合同文档 — `GET /v2/document/download` (download): one contract document as PDF.
 ///
@@ -269,9 +272,9 @@ impl DocumentDownloadRequest {
     }
 }
 
-impl DocumentDownloadRequest {
+impl Check for DocumentDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.document_id.as_str(), "documentId")
     }
 }
-endpoint!(DocumentDownloadRequest: GET "/v2/document/download", check query => download);
+endpoint!(DocumentDownloadRequest: GET "/v2/document/download", query => download);

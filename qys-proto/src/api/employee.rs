@@ -13,7 +13,7 @@ use crate::answer;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Role, invalid, require_non_empty, require_user,
 };
-use crate::endpoint::{endpoint, paged, setters};
+use crate::endpoint::{Check, endpoint, paged, setters};
 use crate::error::BuildError;
 use crate::id::EmployeeId;
 use crate::types::{Ack, ContactType, User};
@@ -61,7 +61,7 @@ impl EmployeeListRequest {
         role: Role;
     }
 }
-endpoint!(EmployeeListRequest: GET "/v2/employee/list", check query, idempotent = true => Page<Employee>);
+endpoint!(EmployeeListRequest: GET "/v2/employee/list", query, idempotent = true => Page<Employee>);
 paged!(EmployeeListRequest => Employee, "employees");
 
 /// 组织架构-添加员工 — `POST /v2/employee/create`: adds an employee (the name must match a
@@ -94,7 +94,9 @@ impl EmployeeCreateRequest {
         /// Adds the employee to this sub-company.
         tenant_name: String;
     }
+}
 
+impl Check for EmployeeCreateRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         match self.user.name.as_deref() {
@@ -103,7 +105,7 @@ impl EmployeeCreateRequest {
         }
     }
 }
-endpoint!(EmployeeCreateRequest: POST "/v2/employee/create", check json, idempotent = false => Option<Employee>);
+endpoint!(EmployeeCreateRequest: POST "/v2/employee/create", json, idempotent = false => Option<Employee>);
 
 /// 组织架构-更新员工 — `POST /v2/employee/update`: changes an employee's name or number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,12 +134,14 @@ impl EmployeeUpdateRequest {
         /// The sub-company of the employee.
         tenant_name: String;
     }
+}
 
+impl Check for EmployeeUpdateRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")
     }
 }
-endpoint!(EmployeeUpdateRequest: POST "/v2/employee/update", check json, idempotent = false => Ack);
+endpoint!(EmployeeUpdateRequest: POST "/v2/employee/update", json, idempotent = false => Ack);
 
 /// 组织架构-员工详情 — `POST /v2/employee/detail` (a POST that only reads): one employee.
 ///
@@ -163,12 +167,14 @@ impl EmployeeDetailRequest {
         /// The sub-company of the employee.
         tenant_name: String;
     }
+}
 
+impl Check for EmployeeDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")
     }
 }
-endpoint!(EmployeeDetailRequest: POST "/v2/employee/detail", check json, idempotent = true => Option<Employee>);
+endpoint!(EmployeeDetailRequest: POST "/v2/employee/detail", json, idempotent = true => Option<Employee>);
 
 /// 组织架构-移除员工 — `POST /v2/employee/remove`: removes an employee, optionally handing
 /// their permissions to another (the body is flat: `contact`, `contactType`, ...).
@@ -200,7 +206,9 @@ impl EmployeeRemoveRequest {
         /// The employee who inherits the removed employee's permissions.
         transfer_employee: String;
     }
+}
 
+impl Check for EmployeeRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.contact, "contact")?;
         match self.contact_type {
@@ -209,7 +217,7 @@ impl EmployeeRemoveRequest {
         }
     }
 }
-endpoint!(EmployeeRemoveRequest: POST "/v2/employee/remove", check json, idempotent = false => Ack);
+endpoint!(EmployeeRemoveRequest: POST "/v2/employee/remove", json, idempotent = false => Ack);
 
 /// 组织架构-管理员工角色 — `POST /v2/role/manage`: grants or withdraws the seal or template
 /// administrator role (the users must be registered employees).
@@ -242,7 +250,9 @@ impl RoleManageRequest {
         /// The sub-company.
         tenant_name: String;
     }
+}
 
+impl Check for RoleManageRequest {
     fn check(&self) -> Result<(), BuildError> {
         if self.role == Role::SystemAdmin {
             return Err(invalid("role must be SEAL_ADMIN or TEMPLATE_ADMIN"));
@@ -256,4 +266,4 @@ impl RoleManageRequest {
         Ok(())
     }
 }
-endpoint!(RoleManageRequest: POST "/v2/role/manage", check json, idempotent = false => Ack);
+endpoint!(RoleManageRequest: POST "/v2/role/manage", json, idempotent = false => Ack);

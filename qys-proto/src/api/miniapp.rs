@@ -30,7 +30,7 @@ use crate::api::org_types::{
 };
 use crate::api::saas::{PrivilegeGrant, SaasPersonalSignAuthUrlRequest, privilege_grant_builders};
 use crate::core::Context;
-use crate::endpoint::{endpoint, same_body, setters, upload};
+use crate::endpoint::{Check, endpoint, setters, upload};
 use crate::environment::PluginEnv;
 use crate::error::BuildError;
 use crate::id::{CompanyId, DocumentId};
@@ -244,12 +244,14 @@ impl ContractSignTicketRequest {
         /// Lets the signer sign by password for 30 minutes after a first SMS signing. Default false.
         allow_password_sign: bool;
     }
+}
 
+impl Check for ContractSignTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.user.contact, "user.contact")
     }
 }
-endpoint!(ContractSignTicketRequest: POST "/v2/contract/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractSign));
+endpoint!(ContractSignTicketRequest: POST "/v2/contract/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractSign));
 
 /// 生成合同预览令牌 — `POST /v2/contract/miniappexchange/view`: a ticket that opens a contract
 /// for viewing.
@@ -277,12 +279,14 @@ impl ContractViewTicketRequest {
     }
 
     contract_view_setters!();
+}
 
+impl Check for ContractViewTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         Ok(())
     }
 }
-endpoint!(ContractViewTicketRequest: POST "/v2/contract/miniappexchange/view", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractView));
+endpoint!(ContractViewTicketRequest: POST "/v2/contract/miniappexchange/view", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractView));
 
 /// The prefill and mode options shared by the personal authentication tickets.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -342,12 +346,14 @@ impl PersonalAuthTicketRequest {
         self.options = options;
         self
     }
+}
 
+impl Check for PersonalAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_contact_type_mobile_or_email(&self.user, "user")
     }
 }
-endpoint!(PersonalAuthTicketRequest: POST "/v2/personalauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
+endpoint!(PersonalAuthTicketRequest: POST "/v2/personalauth/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
 
 string_enum! {
     /// A company field the applicant may edit on the authentication page (`modifyFields`).
@@ -433,13 +439,15 @@ impl CompanyAuthTicketRequest {
         self.fields.modify_fields = fields.into_iter().collect();
         self
     }
+}
 
+impl Check for CompanyAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
         require_contact_type_mobile_or_email(&self.applicant, "applicant")
     }
 }
-endpoint!(CompanyAuthTicketRequest: POST "/companyauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
+endpoint!(CompanyAuthTicketRequest: POST "/companyauth/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
 /// 生成企业认证令牌(带营业执照) — `POST /companyauth/miniappexchangewithlicense` (multipart):
 /// a company authentication ticket with the business licence image uploaded up front.
@@ -477,15 +485,15 @@ impl<S> CompanyAuthLicenseTicketRequest<S> {
         self.fields.modify_fields = fields.into_iter().collect();
         self
     }
+}
 
+impl<S> Check for CompanyAuthLicenseTicketRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
         require_contact_type_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-endpoint!(CompanyAuthLicenseTicketRequest<S>: POST "/companyauth/miniappexchangewithlicense", check multipart, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
-
-upload!(CompanyAuthLicenseTicketRequest, license: "license");
+upload!(CompanyAuthLicenseTicketRequest: POST "/companyauth/miniappexchangewithlicense", license: "license", idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
 /// How the signer of a personal silent-sign authorization is authenticated
 /// (`PersonalSignUserAuthInfo`).
@@ -617,36 +625,51 @@ impl PersonalSignAuthTicketRequest {
     }
 
     personal_sign_auth_builders!();
+}
 
+impl Check for PersonalSignAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.auth.check()
     }
 }
-endpoint!(PersonalSignAuthTicketRequest: POST "/v2/personalsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalSignAuth));
+endpoint!(PersonalSignAuthTicketRequest: POST "/v2/personalsign/authurl/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalSignAuth));
 
-same_body! {
-    /// 个人静默签授权令牌(saas) — `POST /saas/v2/personalsign/authurl/miniappexchange` (SaaS agent
-    /// signing): a ticket for a person to authorize a SaaS tenant company to sign silently.
-    ///
-    /// ⚠ The doc page was not retrieved; fields follow the vendor Go SDK 3.1.1
-    /// (`SaaSPersonalSignAuthTicketRequest`).
-    ///
-    /// The body is that of [`SaasPersonalSignAuthUrlRequest`].
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct SaasPersonalSignAuthTicketRequest(SaasPersonalSignAuthUrlRequest) {
-        new {
-            /// A ticket for `user` to authorize `company`.
-            fn new(user: User, company: Company);
-        }
-        with {
-            /// Sets the deadline, remark, callback and page options.
-            fn with_options(options: SignAuthOptions);
-            /// The tenant's app ID.
-            fn app_id(value: impl Into<String>);
-        }
+/// 个人静默签授权令牌(saas) — `POST /saas/v2/personalsign/authurl/miniappexchange` (SaaS agent
+/// signing): a ticket for a person to authorize a SaaS tenant company to sign silently.
+///
+/// ⚠ The doc page was not retrieved; fields follow the vendor Go SDK 3.1.1
+/// (`SaaSPersonalSignAuthTicketRequest`).
+///
+/// The body is that of [`SaasPersonalSignAuthUrlRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct SaasPersonalSignAuthTicketRequest(SaasPersonalSignAuthUrlRequest);
+
+impl SaasPersonalSignAuthTicketRequest {
+    /// A ticket for `user` to authorize `company`.
+    pub fn new(user: User, company: Company) -> Self {
+        Self(SaasPersonalSignAuthUrlRequest::new(user, company))
+    }
+
+    /// Sets the deadline, remark, callback and page options.
+    #[must_use]
+    pub fn with_options(self, options: SignAuthOptions) -> Self {
+        Self(self.0.with_options(options))
+    }
+
+    /// The tenant's app ID.
+    #[must_use]
+    pub fn app_id(self, value: impl Into<String>) -> Self {
+        Self(self.0.app_id(value))
     }
 }
-endpoint!(SaasPersonalSignAuthTicketRequest: POST "/saas/v2/personalsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPersonalSignAuth));
+
+impl Check for SaasPersonalSignAuthTicketRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasPersonalSignAuthTicketRequest: POST "/saas/v2/personalsign/authurl/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPersonalSignAuth));
 
 /// 印章自动签授权令牌(saas) — `POST /saas/v2/sealsign/authurl/miniappexchange` (SaaS agent
 /// signing): a ticket for a seal administrator to authorize automatic sealing.
@@ -692,13 +715,15 @@ impl SaasSealSignAuthTicketRequest {
         /// The tenant's app ID.
         app_id: String;
     }
+}
 
+impl Check for SaasSealSignAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.seal_admin.contact, "sealAdmin.contact")?;
         require_company(&self.company, "company")
     }
 }
-endpoint!(SaasSealSignAuthTicketRequest: POST "/saas/v2/sealsign/authurl/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasSealSignAuth));
+endpoint!(SaasSealSignAuthTicketRequest: POST "/saas/v2/sealsign/authurl/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasSealSignAuth));
 
 /// 企业认证令牌(saas) — `POST /saas/v2/companyauth/miniappexchange` (multipart, SaaS agent
 /// signing): a company authentication ticket for a SaaS tenant, optionally with its licence.
@@ -735,15 +760,15 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
     }
 
     company_ticket_setters!();
+}
 
+impl<S> Check for SaasCompanyAuthTicketRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
         require_contact_type_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-endpoint!(SaasCompanyAuthTicketRequest<S>: POST "/saas/v2/companyauth/miniappexchange", check multipart, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
-
-upload!(SaasCompanyAuthTicketRequest, #[each] license: "license");
+upload!(SaasCompanyAuthTicketRequest: POST "/saas/v2/companyauth/miniappexchange", #[each] license: "license", idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::CompanyAuth));
 
 /// 个人认证令牌(saas) — `POST /saas/v2/personalauth/miniappexchange` (SaaS agent signing).
 ///
@@ -781,12 +806,14 @@ impl SaasPersonalAuthTicketRequest {
         /// Whether manual review is offered.
         manual_switch: bool;
     }
+}
 
+impl Check for SaasPersonalAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_contact_type_mobile_or_email(&self.user, "user")
     }
 }
-endpoint!(SaasPersonalAuthTicketRequest: POST "/saas/v2/personalauth/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
+endpoint!(SaasPersonalAuthTicketRequest: POST "/saas/v2/personalauth/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::PersonalAuth));
 
 /// 企业授权令牌(saas) — `POST /saas/v2/privilege/miniappexchange` (SaaS agent signing): a ticket
 /// for a tenant's administrator to grant the agent's app privileges.
@@ -809,9 +836,11 @@ impl SaasPrivilegeTicketRequest {
     }
 
     privilege_grant_builders!();
+}
 
+impl Check for SaasPrivilegeTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.grant.check()
     }
 }
-endpoint!(SaasPrivilegeTicketRequest: POST "/saas/v2/privilege/miniappexchange", check json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPrivilege));
+endpoint!(SaasPrivilegeTicketRequest: POST "/saas/v2/privilege/miniappexchange", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::SaasPrivilege));

@@ -21,7 +21,7 @@ use crate::api::org_types::{
     Link, non_blank_if_set, require_company, require_mobile_or_email, require_non_empty,
     require_user,
 };
-use crate::endpoint::{endpoint, same_body, setters, upload};
+use crate::endpoint::{Check, endpoint, setters, upload};
 use crate::error::BuildError;
 use crate::id::CompanyId;
 use crate::multipart::UploadFile;
@@ -118,13 +118,15 @@ impl SaasApplyAppRequest {
         /// Where seal authorization callbacks go.
         seal_auth_callback_url: String;
     }
+}
 
+impl Check for SaasApplyAppRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_id(&self.company_id, "companyId")?;
         require_non_empty(&self.app_name, "appName")
     }
 }
-endpoint!(SaasApplyAppRequest: POST "/saas/v2/company/applyapp", check json, idempotent = false => serde_json::Value);
+endpoint!(SaasApplyAppRequest: POST "/saas/v2/company/applyapp", json, idempotent = false => serde_json::Value);
 
 /// SaaS-重置应用令牌 — `POST /saas/v2/company/resettoken`: resets a tenant app's secret.
 ///
@@ -144,30 +146,41 @@ impl SaasResetTokenRequest {
             access_token: access_token.into(),
         }
     }
+}
 
+impl Check for SaasResetTokenRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_id(&self.company_id, "companyId")?;
         require_non_empty(&self.access_token, "accessToken")
     }
 }
-endpoint!(SaasResetTokenRequest: POST "/saas/v2/company/resettoken", check json, idempotent = false => serde_json::Value);
+endpoint!(SaasResetTokenRequest: POST "/saas/v2/company/resettoken", json, idempotent = false => serde_json::Value);
 
-same_body! {
-    /// SaaS-公司详情 — `GET /saas/v2/company/detail`: a tenant company by name or credit code.
-    ///
-    /// The query is that of [`CompanyDetailRequest`].
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-    pub struct SaasCompanyDetailRequest(CompanyDetailRequest) {
-        new {
-            /// The company called `company_name`.
-            fn by_name(company_name: impl Into<String>);
-            /// The company with this unified social credit code.
-            fn by_register_no(register_no: impl Into<String>);
-        }
-        with {}
+/// SaaS-公司详情 — `GET /saas/v2/company/detail`: a tenant company by name or credit code.
+///
+/// The query is that of [`CompanyDetailRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SaasCompanyDetailRequest(CompanyDetailRequest);
+
+impl SaasCompanyDetailRequest {
+    /// The company called `company_name`.
+    pub fn by_name(company_name: impl Into<String>) -> Self {
+        Self(CompanyDetailRequest::by_name(company_name))
+    }
+
+    /// The company with this unified social credit code.
+    pub fn by_register_no(register_no: impl Into<String>) -> Self {
+        Self(CompanyDetailRequest::by_register_no(register_no))
     }
 }
-endpoint!(SaasCompanyDetailRequest: GET "/saas/v2/company/detail", check query, idempotent = true => CompanyInfo);
+
+impl Check for SaasCompanyDetailRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasCompanyDetailRequest: GET "/saas/v2/company/detail", query, idempotent = true => CompanyInfo);
 
 /// SaaS-企业认证链接 — `POST /saas/v2/companyauth/url`: the authentication link of a tenant
 /// company already registered by ID.
@@ -184,12 +197,14 @@ impl SaasCompanyAuthUrlRequest {
             company_id: company_id.into(),
         }
     }
+}
 
+impl Check for SaasCompanyAuthUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_id(&self.company_id, "companyId")
     }
 }
-endpoint!(SaasCompanyAuthUrlRequest: POST "/saas/v2/companyauth/url", check json, idempotent = false => Link);
+endpoint!(SaasCompanyAuthUrlRequest: POST "/saas/v2/companyauth/url", json, idempotent = false => Link);
 
 /// SaaS-企业认证页面 — `POST /saas/v2/companyauth/pageurl` (multipart: text parts,
 /// `applicantInfo` and `pageStyleInfo` as JSON text, optional file part `license`): a company
@@ -261,33 +276,42 @@ impl<S> SaasCompanyAuthPageUrlRequest<S> {
         self.license = Some(license);
         self
     }
+}
 
+impl<S> Check for SaasCompanyAuthPageUrlRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
         require_mobile_or_email(&self.applicant_info, "applicantInfo")
     }
 }
-endpoint!(SaasCompanyAuthPageUrlRequest<S>: POST "/saas/v2/companyauth/pageurl", check multipart, idempotent = false => CompanyAuthLink);
+upload!(SaasCompanyAuthPageUrlRequest: POST "/saas/v2/companyauth/pageurl", #[each] license: "license", idempotent = false => CompanyAuthLink);
 
-upload!(SaasCompanyAuthPageUrlRequest, #[each] license: "license");
+/// SaaS-企业认证结果 — `GET /saas/v2/companyauth/result`: the state of a tenant's company
+/// authentication, by `requestId` or company name.
+///
+/// The query is that of [`CompanyAuthResultRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SaasCompanyAuthResultRequest(CompanyAuthResultRequest);
 
-same_body! {
-    /// SaaS-企业认证结果 — `GET /saas/v2/companyauth/result`: the state of a tenant's company
-    /// authentication, by `requestId` or company name.
-    ///
-    /// The query is that of [`CompanyAuthResultRequest`].
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-    pub struct SaasCompanyAuthResultRequest(CompanyAuthResultRequest) {
-        new {
-            /// The authentication `request_id`.
-            fn by_request_id(request_id: impl Into<String>);
-            /// The latest authentication of `company_name`.
-            fn by_company_name(company_name: impl Into<String>);
-        }
-        with {}
+impl SaasCompanyAuthResultRequest {
+    /// The authentication `request_id`.
+    pub fn by_request_id(request_id: impl Into<String>) -> Self {
+        Self(CompanyAuthResultRequest::by_request_id(request_id))
+    }
+
+    /// The latest authentication of `company_name`.
+    pub fn by_company_name(company_name: impl Into<String>) -> Self {
+        Self(CompanyAuthResultRequest::by_company_name(company_name))
     }
 }
-endpoint!(SaasCompanyAuthResultRequest: GET "/saas/v2/companyauth/result", check query, idempotent = true => CompanyAuthResult);
+
+impl Check for SaasCompanyAuthResultRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasCompanyAuthResultRequest: GET "/saas/v2/companyauth/result", query, idempotent = true => CompanyAuthResult);
 
 /// SaaS-个人认证链接 — `POST /saas/v2/personalauth`: a one-time personal authentication link.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -336,30 +360,41 @@ impl SaasPersonalAuthPageRequest {
         /// Page styling.
         page_style: PageStyle;
     }
+}
 
+impl Check for SaasPersonalAuthPageRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_mobile_or_email(&self.user, "user")
     }
 }
-endpoint!(SaasPersonalAuthPageRequest: POST "/saas/v2/personalauth", check json, idempotent = false => PersonalAuthLink);
+endpoint!(SaasPersonalAuthPageRequest: POST "/saas/v2/personalauth", json, idempotent = false => PersonalAuthLink);
 
-same_body! {
-    /// SaaS-个人认证结果 — `GET /saas/v2/personalauth/result`: whether a person is authenticated,
-    /// by authentication ID or contact.
-    ///
-    /// The query is that of [`PersonalAuthResultRequest`].
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-    pub struct SaasPersonalAuthResultRequest(PersonalAuthResultRequest) {
-        new {
-            /// The result of the authentication `auth_id`.
-            fn by_auth_id(auth_id: impl Into<String>);
-            /// Whether `user` (contact type `MOBILE` or `EMAIL`) is authenticated.
-            fn by_user(user: &User);
-        }
-        with {}
+/// SaaS-个人认证结果 — `GET /saas/v2/personalauth/result`: whether a person is authenticated,
+/// by authentication ID or contact.
+///
+/// The query is that of [`PersonalAuthResultRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SaasPersonalAuthResultRequest(PersonalAuthResultRequest);
+
+impl SaasPersonalAuthResultRequest {
+    /// The result of the authentication `auth_id`.
+    pub fn by_auth_id(auth_id: impl Into<String>) -> Self {
+        Self(PersonalAuthResultRequest::by_auth_id(auth_id))
+    }
+
+    /// Whether `user` (contact type `MOBILE` or `EMAIL`) is authenticated.
+    pub fn by_user(user: &User) -> Self {
+        Self(PersonalAuthResultRequest::by_user(user))
     }
 }
-endpoint!(SaasPersonalAuthResultRequest: GET "/saas/v2/personalauth/result", check query, idempotent = true => PersonalAuthResult);
+
+impl Check for SaasPersonalAuthResultRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasPersonalAuthResultRequest: GET "/saas/v2/personalauth/result", query, idempotent = true => PersonalAuthResult);
 
 /// SaaS-个人签名授权页面 — `POST /saas/v2/personalsign/authurl`: a page where a person
 /// authorizes a tenant company to sign silently for them.
@@ -396,13 +431,15 @@ impl SaasPersonalSignAuthUrlRequest {
         /// The tenant's app ID.
         app_id: String;
     }
+}
 
-    pub(crate) fn check(&self) -> Result<(), BuildError> {
+impl Check for SaasPersonalSignAuthUrlRequest {
+    fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         require_company(&self.company, "company")
     }
 }
-endpoint!(SaasPersonalSignAuthUrlRequest: POST "/saas/v2/personalsign/authurl", check json, idempotent = false => Link);
+endpoint!(SaasPersonalSignAuthUrlRequest: POST "/saas/v2/personalsign/authurl", json, idempotent = false => Link);
 
 /// SaaS-取消个人签名授权 — `POST /saas/v2/personalsign/deauthorize`: withdraws a person's
 /// silent-signing authorization of a tenant company.
@@ -429,13 +466,15 @@ impl SaasPersonalSignDeauthorizeRequest {
         /// The tenant's app ID.
         app_id: String;
     }
+}
 
+impl Check for SaasPersonalSignDeauthorizeRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         require_company(&self.company, "company")
     }
 }
-endpoint!(SaasPersonalSignDeauthorizeRequest: POST "/saas/v2/personalsign/deauthorize", check json, idempotent = false => Ack);
+endpoint!(SaasPersonalSignDeauthorizeRequest: POST "/saas/v2/personalsign/deauthorize", json, idempotent = false => Ack);
 
 /// SaaS-印章自动签授权页面 — `POST /saas/v2/sealsign/authurl`: a page where a seal
 /// administrator authorizes automatic sealing for a tenant company.
@@ -482,13 +521,15 @@ impl SaasSealSignAuthUrlRequest {
         /// The tenant's app ID.
         app_id: String;
     }
+}
 
+impl Check for SaasSealSignAuthUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.seal_admin, "sealAdmin")?;
         require_company(&self.company, "company")
     }
 }
-endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", check json, idempotent = false => Link);
+endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", json, idempotent = false => Link);
 
 /// Who grants which app its privileges, and what happens after: the fields the privilege page
 /// and its mini-program ticket share, flattened into each.
@@ -600,12 +641,14 @@ impl SaasPrivilegeUrlRequest {
         /// Page styling.
         page_style: PageStyle;
     }
+}
 
+impl Check for SaasPrivilegeUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.grant.check()
     }
 }
-endpoint!(SaasPrivilegeUrlRequest: POST "/saas/v2/privilege/url", check json, idempotent = false => Link);
+endpoint!(SaasPrivilegeUrlRequest: POST "/saas/v2/privilege/url", json, idempotent = false => Link);
 
 /// SaaS-企业授权查询 — `GET /saas/v2/privilege/query`: the privileges a tenant granted an app.
 ///
@@ -625,13 +668,15 @@ impl SaasPrivilegeQueryRequest {
             company_id: company_id.into(),
         }
     }
+}
 
+impl Check for SaasPrivilegeQueryRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.app_id, "appId")?;
         require_id(&self.company_id, "companyId")
     }
 }
-endpoint!(SaasPrivilegeQueryRequest: GET "/saas/v2/privilege/query", check query, idempotent = true => serde_json::Value);
+endpoint!(SaasPrivilegeQueryRequest: GET "/saas/v2/privilege/query", query, idempotent = true => serde_json::Value);
 
 /// Declares an access-control request on a company.
 macro_rules! company_access_control {
@@ -652,13 +697,15 @@ macro_rules! company_access_control {
                     operate: operate.into(),
                 }
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_company(&self.company, "company")?;
                 require_non_empty(&self.operate, "operate")
             }
         }
-        endpoint!($ty: POST $path, check json, idempotent = false => Ack);
+        endpoint!($ty: POST $path, json, idempotent = false => Ack);
     };
 }
 
@@ -689,13 +736,15 @@ impl SaasPersonalAccessControlRequest {
             operate: operate.into(),
         }
     }
+}
 
+impl Check for SaasPersonalAccessControlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
         require_non_empty(&self.operate, "operate")
     }
 }
-endpoint!(SaasPersonalAccessControlRequest: POST "/saas/v2/personal/accesscontrol", check json, idempotent = false => Ack);
+endpoint!(SaasPersonalAccessControlRequest: POST "/saas/v2/personal/accesscontrol", json, idempotent = false => Ack);
 
 /// Declares a SaaS request without fields.
 macro_rules! no_fields {
@@ -709,12 +758,14 @@ macro_rules! no_fields {
             pub fn new() -> Self {
                 Self {}
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 Ok(())
             }
         }
-        endpoint!($ty: GET $path, check empty, idempotent = true => serde_json::Value);
+        endpoint!($ty: GET $path, empty, idempotent = true => serde_json::Value);
     };
 }
 
@@ -750,12 +801,14 @@ impl SaasFeeInfoRequest {
             company_name: company_name.into(),
         }
     }
+}
 
+impl Check for SaasFeeInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")
     }
 }
-endpoint!(SaasFeeInfoRequest: GET "/saas/v2/fee/info", check query, idempotent = true => serde_json::Value);
+endpoint!(SaasFeeInfoRequest: GET "/saas/v2/fee/info", query, idempotent = true => serde_json::Value);
 
 /// Declares a fee set-up request (`companyName`, `initialBalance`, `initialPrice`, `payMode`,
 /// all strings as the Go SDK 3.1.1 sends them).
@@ -793,14 +846,16 @@ macro_rules! fee_request {
                 /// How the tenant pays (⚠ values undocumented; passed through).
                 pay_mode: String;
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(&self.company_name, "companyName")?;
                 non_blank_if_set(self.initial_balance.as_deref(), "initialBalance")?;
                 non_blank_if_set(self.initial_price.as_deref(), "initialPrice")
             }
         }
-        endpoint!($ty: POST $path, check json, idempotent = false => Ack);
+        endpoint!($ty: POST $path, json, idempotent = false => Ack);
     };
 }
 

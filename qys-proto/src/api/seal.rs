@@ -8,11 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answer;
-use crate::api::org_types::Person;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Toggle, invalid, require_non_empty, require_user,
 };
-use crate::endpoint::{endpoint, list_setters, paged, setters};
+use crate::endpoint::{Check, endpoint, list_setters, paged, setters};
 use crate::error::BuildError;
 use crate::id::SealId;
 use crate::types::{Ack, User, string_enum};
@@ -119,7 +118,7 @@ pub struct Seal {
     pub create_time: Option<String>,
     /// Who may use it (detail).
     #[serde(deserialize_with = "answer::vec")]
-    pub users: Vec<Person>,
+    pub users: Vec<User>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -142,7 +141,7 @@ impl SealListRequest {
         status: SealStatus;
     }
 }
-endpoint!(SealListRequest: GET "/v2/seal/list", check query, idempotent = true => Page<Seal>);
+endpoint!(SealListRequest: GET "/v2/seal/list", query, idempotent = true => Page<Seal>);
 paged!(SealListRequest => Seal, "seals", modified);
 
 /// 印章管理-印章图片 — `GET /v2/seal/image` (download): the seal's image (PNG).
@@ -159,12 +158,14 @@ impl SealImageRequest {
             seal_id: seal_id.into(),
         }
     }
+}
 
+impl Check for SealImageRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-endpoint!(SealImageRequest: GET "/v2/seal/image", check query => download);
+endpoint!(SealImageRequest: GET "/v2/seal/image", query => download);
 
 /// What a generated seal looks like (`sealImageInfo`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -298,14 +299,16 @@ impl SealAutoCreateRequest {
         /// Who may use the seal (employees; default the seal administrators).
         users: User;
     }
+}
 
+impl Check for SealAutoCreateRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_name(&self.name, "name")?;
         self.seal_image_info.check()?;
         check_users(&self.users, "users")
     }
 }
-endpoint!(SealAutoCreateRequest: POST "/v2/seal/autocreate", check json, idempotent = false => CreatedSeal);
+endpoint!(SealAutoCreateRequest: POST "/v2/seal/autocreate", json, idempotent = false => CreatedSeal);
 
 /// 印章管理-印章详情 — `GET /v2/seal/sealdetail`: one seal with its users (11011201 when it does
 /// not exist).
@@ -322,12 +325,14 @@ impl SealDetailRequest {
             seal_id: seal_id.into(),
         }
     }
+}
 
+impl Check for SealDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-endpoint!(SealDetailRequest: GET "/v2/seal/sealdetail", check query, idempotent = true => Seal);
+endpoint!(SealDetailRequest: GET "/v2/seal/sealdetail", query, idempotent = true => Seal);
 
 /// 印章管理-编辑印章 — `POST /v2/seal/edit`: renames a seal and adds or removes its users.
 ///
@@ -367,7 +372,9 @@ impl SealEditRequest {
         /// The users added or removed (company employees).
         seal_users: User;
     }
+}
 
+impl Check for SealEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")?;
         if let Some(n) = &self.seal_name {
@@ -376,7 +383,7 @@ impl SealEditRequest {
         check_users(&self.seal_users, "sealUsers")
     }
 }
-endpoint!(SealEditRequest: POST "/v2/seal/edit", check json, idempotent = false => Ack);
+endpoint!(SealEditRequest: POST "/v2/seal/edit", json, idempotent = false => Ack);
 
 /// The `result` of [`SealCreateByImageRequest`]: the ID of the application under review (not
 /// a seal ID; the seal ID arrives in the review callback).
@@ -455,7 +462,9 @@ impl SealCreateByImageRequest {
         /// Who may use the seal (default the seal administrators).
         seal_users: User;
     }
+}
 
+impl Check for SealCreateByImageRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_name(&self.seal_name, "sealName")?;
         require_non_empty(&self.seal_image, "sealImage")?;
@@ -480,7 +489,7 @@ impl SealCreateByImageRequest {
         check_users(&self.seal_users, "sealUsers")
     }
 }
-endpoint!(SealCreateByImageRequest: POST "/v2/seal/createbyimage", check json, idempotent = false => SealApplication);
+endpoint!(SealCreateByImageRequest: POST "/v2/seal/createbyimage", json, idempotent = false => SealApplication);
 
 /// 印章管理-管理印章状态 — `POST /v2/seal/status`: enables or disables a seal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -498,12 +507,14 @@ impl SealStatusRequest {
             operate,
         }
     }
+}
 
+impl Check for SealStatusRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-endpoint!(SealStatusRequest: POST "/v2/seal/status", check json, idempotent = false => Ack);
+endpoint!(SealStatusRequest: POST "/v2/seal/status", json, idempotent = false => Ack);
 
 /// 印章管理-删除印章 — `GET /v2/seal/remove`: deletes a disabled seal for good (11011203
 /// otherwise).
@@ -522,9 +533,11 @@ impl SealRemoveRequest {
             seal_id: seal_id.into(),
         }
     }
+}
 
+impl Check for SealRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
     }
 }
-endpoint!(SealRemoveRequest: GET "/v2/seal/remove", check query, idempotent = false => Ack);
+endpoint!(SealRemoveRequest: GET "/v2/seal/remove", query, idempotent = false => Ack);

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::api::contract::check_ref;
 use crate::api::org_types::{invalid, require_non_empty};
-use crate::endpoint::{endpoint, list_setters, setters};
+use crate::endpoint::{Check, endpoint, list_setters, setters};
 use crate::error::BuildError;
 use crate::id::{ActionId, SignatoryId};
 use crate::types::{Ack, ContactType, ContractRef, SignValidateWay, Signatory, User};
@@ -38,13 +38,15 @@ impl SignatoryAddRequest {
         /// true (default): every keyword must be found.
         locate_all_stamper_keywords: bool;
     }
+}
 
+impl Check for SignatoryAddRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         self.signatory.validate("signatory")
     }
 }
-endpoint!(SignatoryAddRequest: POST "/v2/signatory/add", check json, idempotent = false => Signatory);
+endpoint!(SignatoryAddRequest: POST "/v2/signatory/add", json, idempotent = false => Signatory);
 
 /// 合同管理-修改签署方 — `POST /v3/signatory/edit`: names or changes a signatory (its name,
 /// receiver or signing validation); a company that already accepted cannot be changed.
@@ -87,7 +89,9 @@ impl SignatoryEditRequest {
         /// Who makes the change.
         operator: User;
     }
+}
 
+impl Check for SignatoryEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.signatory_id.as_str(), "signatoryId")?;
         if self.tenant_name.is_none() && self.sign_validate_way.is_none() {
@@ -96,7 +100,7 @@ impl SignatoryEditRequest {
         Ok(())
     }
 }
-endpoint!(SignatoryEditRequest: POST "/v3/signatory/edit", check json, idempotent = false => Ack);
+endpoint!(SignatoryEditRequest: POST "/v3/signatory/edit", json, idempotent = false => Ack);
 
 /// 修改签署方 (v2) — `POST /v2/signatory/edit`: the older form of [`SignatoryEditRequest`]
 /// (name and receiver only).
@@ -129,7 +133,9 @@ impl SignatoryEditV2Request {
         /// The new receiver.
         receiver: User;
     }
+}
 
+impl Check for SignatoryEditV2Request {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.signatory_id.as_str(), "signatoryId")?;
         if self.tenant_name.is_none() && self.receiver.is_none() {
@@ -138,7 +144,7 @@ impl SignatoryEditV2Request {
         Ok(())
     }
 }
-endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", check json, idempotent = false => Ack);
+endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", json, idempotent = false => Ack);
 
 /// 修改节点操作人 — `POST /v2/signatory/operators/edit`: changes the operators of an action.
 ///
@@ -184,7 +190,9 @@ impl SignatoryOperatorsEditRequest {
         /// The operators.
         action_operators: User;
     }
+}
 
+impl Check for SignatoryOperatorsEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(self.action_id.as_str(), "actionId")?;
@@ -194,7 +202,7 @@ impl SignatoryOperatorsEditRequest {
         Ok(())
     }
 }
-endpoint!(SignatoryOperatorsEditRequest: POST "/v2/signatory/operators/edit", check json, idempotent = false => Ack);
+endpoint!(SignatoryOperatorsEditRequest: POST "/v2/signatory/operators/edit", json, idempotent = false => Ack);
 
 /// 签署方身份 — `GET /v2/signatory/identity`: the identity of a contract's signer.
 ///
@@ -218,10 +226,12 @@ impl SignatoryIdentityRequest {
             contact_type: user.contact_type.clone(),
         }
     }
+}
 
+impl Check for SignatoryIdentityRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.contact, "contact")
     }
 }
-endpoint!(SignatoryIdentityRequest: GET "/v2/signatory/identity", check query, idempotent = true => serde_json::Value);
+endpoint!(SignatoryIdentityRequest: GET "/v2/signatory/identity", query, idempotent = true => serde_json::Value);

@@ -11,7 +11,7 @@ use crate::api::contract::{
     UrlResult, check_receivers, check_ref, check_stampers, check_suffix, suffix_of,
 };
 use crate::api::org_types::{invalid, require_non_empty};
-use crate::endpoint::{endpoint, list_setters, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::{SealId, SignatoryId, TemplateId};
 use crate::multipart::UploadFile;
@@ -110,7 +110,9 @@ impl CompanySignRequest {
     }
 
     sign_param_setters!();
+}
 
+impl Check for CompanySignRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.0.contract)?;
         check_stamper_types(
@@ -127,7 +129,7 @@ impl CompanySignRequest {
         )
     }
 }
-endpoint!(CompanySignRequest: POST "/v2/contract/companysign", check json, idempotent = false => Ack);
+endpoint!(CompanySignRequest: POST "/v2/contract/companysign", json, idempotent = false => Ack);
 
 /// 签署服务-签署法人章 — `POST /v2/contract/legalpersonsign`: applies the legal
 /// representative's seal to the due `LP` action (the company's earliest LP seal by default).
@@ -145,7 +147,9 @@ impl LegalPersonSignRequest {
     }
 
     sign_param_setters!();
+}
 
+impl Check for LegalPersonSignRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.0.contract)?;
         check_stamper_types(
@@ -155,7 +159,7 @@ impl LegalPersonSignRequest {
         )
     }
 }
-endpoint!(LegalPersonSignRequest: POST "/v2/contract/legalpersonsign", check json, idempotent = false => Ack);
+endpoint!(LegalPersonSignRequest: POST "/v2/contract/legalpersonsign", json, idempotent = false => Ack);
 
 /// 签署服务-审批 — `POST /v2/contract/employeeaudit`: approves or rejects the due `AUDIT`
 /// action.
@@ -185,12 +189,14 @@ impl ContractAuditRequest {
         /// The approver's comment.
         comment: String;
     }
+}
 
+impl Check for ContractAuditRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractAuditRequest: POST "/v2/contract/employeeaudit", check json, idempotent = false => Ack);
+endpoint!(ContractAuditRequest: POST "/v2/contract/employeeaudit", json, idempotent = false => Ack);
 
 /// 签署服务-合同催签 — `POST /v2/contract/notice`: reminds signers of a contract.
 ///
@@ -222,12 +228,14 @@ impl ContractNoticeRequest {
         /// true (default): only `SIGNING` contracts; false: also filling or invalidating ones.
         only_signing: bool;
     }
+}
 
+impl Check for ContractNoticeRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)
     }
 }
-endpoint!(ContractNoticeRequest: POST "/v2/contract/notice", check json, idempotent = false => Ack);
+endpoint!(ContractNoticeRequest: POST "/v2/contract/notice", json, idempotent = false => Ack);
 
 string_enum! {
     /// The page [`ContractPageUrlRequest`] opens (`pageType`).
@@ -376,7 +384,9 @@ impl ContractPageUrlRequest {
         /// The unit of `expire_time` (default minutes).
         expire_time_unit: ExpireTimeUnit;
     }
+}
 
+impl Check for ContractPageUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(&self.user.contact, "user.contact")?;
@@ -384,7 +394,7 @@ impl ContractPageUrlRequest {
     }
 }
 // Minting a link changes nothing: retried like a read.
-endpoint!(ContractPageUrlRequest: POST "/v2/contract/pageurl", check json, idempotent = true => UrlResult);
+endpoint!(ContractPageUrlRequest: POST "/v2/contract/pageurl", json, idempotent = true => UrlResult);
 
 /// 签署服务-预签署页面 — `POST /v2/contract/appointurl`: a link to a draft's page where a user
 /// sets positions, fills parameters or edits it, and may send it.
@@ -463,13 +473,15 @@ impl ContractAppointUrlRequest {
         /// The unit of `expire_time`.
         expire_time_unit: ExpireTimeUnit;
     }
+}
 
+impl Check for ContractAppointUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_lifetime(self.expire_time, self.expire_time_unit.as_ref())
     }
 }
-endpoint!(ContractAppointUrlRequest: POST "/v2/contract/appointurl", check json, idempotent = true => UrlResult);
+endpoint!(ContractAppointUrlRequest: POST "/v2/contract/appointurl", json, idempotent = true => UrlResult);
 
 /// 签署服务-撤回/作废合同 — `POST /v2/contract/invalid`: deletes a draft, recalls a contract
 /// being filled or signed, or starts invalidating a complete one.
@@ -526,7 +538,9 @@ impl ContractInvalidRequest {
         /// Who is notified (single-party invalidation only).
         receivers: CopySendReceiver;
     }
+}
 
+impl Check for ContractInvalidRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         check_receivers(&self.receivers, "receivers")?;
@@ -536,7 +550,7 @@ impl ContractInvalidRequest {
         Ok(())
     }
 }
-endpoint!(ContractInvalidRequest: POST "/v2/contract/invalid", check json, idempotent = false => Ack);
+endpoint!(ContractInvalidRequest: POST "/v2/contract/invalid", json, idempotent = false => Ack);
 
 /// 签署服务-自定义文件作废合同 — `POST /v2/contract/invalidbyfile` (multipart: `invalidInfo`
 /// and `receivers` as JSON text parts, file part `file`): invalidates a contract with your
@@ -572,7 +586,9 @@ impl<S> ContractInvalidByFileRequest<S> {
         /// Who is notified (single-party invalidation only).
         receivers: CopySendReceiver;
     }
+}
 
+impl<S> Check for ContractInvalidByFileRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.invalid_info.contract)?;
         check_suffix(self.invalid_info.file_suffix.as_deref().unwrap_or(""))?;
@@ -580,8 +596,7 @@ impl<S> ContractInvalidByFileRequest<S> {
         check_receivers(&self.receivers, "receivers")
     }
 }
-endpoint!(ContractInvalidByFileRequest<S>: POST "/v2/contract/invalidbyfile", check multipart, idempotent = false => Ack);
-upload!(ContractInvalidByFileRequest, file: "file");
+upload!(ContractInvalidByFileRequest: POST "/v2/contract/invalidbyfile", file: "file", idempotent = false => Ack);
 
 /// 签署服务-自定义模板文件作废合同 — `POST /v2/contract/invalidbytemplate`: invalidates a
 /// contract with an invalidation document made from a template.
@@ -634,14 +649,16 @@ impl ContractInvalidByTemplateRequest {
         /// The sponsor's positions.
         stampers: Stamper;
     }
+}
 
+impl Check for ContractInvalidByTemplateRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
         require_non_empty(self.template_id.as_str(), "templateId")?;
         check_stampers(&self.stampers, "stampers")
     }
 }
-endpoint!(ContractInvalidByTemplateRequest: POST "/v2/contract/invalidbytemplate", check json, idempotent = false => Ack);
+endpoint!(ContractInvalidByTemplateRequest: POST "/v2/contract/invalidbytemplate", json, idempotent = false => Ack);
 
 /// 签署服务-签署作废合同 — `POST /v2/contract/invalidsign`: the sponsor seals the invalidation
 /// document (after `autoSign: false` or a custom invalidation file).
@@ -658,13 +675,15 @@ impl ContractInvalidSignRequest {
     }
 
     sign_param_setters!();
+}
 
+impl Check for ContractInvalidSignRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.0.contract)?;
         check_stampers(&self.0.stampers, "stampers")
     }
 }
-endpoint!(ContractInvalidSignRequest: POST "/v2/contract/invalidsign", check json, idempotent = false => Ack);
+endpoint!(ContractInvalidSignRequest: POST "/v2/contract/invalidsign", json, idempotent = false => Ack);
 
 /// 签署服务-签署个人签名 — `POST /v2/contract/personalsign`: applies a person's signature
 /// silently (needs their 个人签名授权 first).
@@ -719,7 +738,9 @@ impl PersonalSignRequest {
         self.company_signatory = Some(company);
         self
     }
+}
 
+impl Check for PersonalSignRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.param.contract)?;
         require_non_empty(&self.user.contact, "user.contact")?;
@@ -735,4 +756,4 @@ impl PersonalSignRequest {
         )
     }
 }
-endpoint!(PersonalSignRequest: POST "/v2/contract/personalsign", check json, idempotent = false => Ack);
+endpoint!(PersonalSignRequest: POST "/v2/contract/personalsign", json, idempotent = false => Ack);

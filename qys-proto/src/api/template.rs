@@ -10,7 +10,7 @@ use crate::answer::{self, Carrier};
 use crate::api::org_types::{
     Link, ListQuery, Page, Toggle, invalid, non_blank_if_set, require_non_empty, require_user,
 };
-use crate::endpoint::{endpoint, list_setters, paged, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, paged, setters, upload};
 use crate::error::BuildError;
 use crate::id::TemplateId;
 use crate::multipart::UploadFile;
@@ -81,7 +81,7 @@ pub struct TemplateListRequest {
     page: ListQuery,
 }
 
-endpoint!(TemplateListRequest: GET "/v2/template/list", check query, idempotent = true => Page<Template>);
+endpoint!(TemplateListRequest: GET "/v2/template/list", query, idempotent = true => Page<Template>);
 paged!(TemplateListRequest => Template, "templates", modified);
 
 /// Declares a request whose only field is `templateId`.
@@ -101,7 +101,9 @@ macro_rules! by_template_id {
                     template_id: template_id.into(),
                 }
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(self.template_id.as_str(), "templateId")
             }
@@ -113,7 +115,7 @@ by_template_id! {
     /// 模板管理-模板详情 — `GET /v2/template/detail`: one template with its parameters.
     TemplateDetailRequest
 }
-endpoint!(TemplateDetailRequest: GET "/v2/template/detail", check query, idempotent = true => Template);
+endpoint!(TemplateDetailRequest: GET "/v2/template/detail", query, idempotent = true => Template);
 
 by_template_id! {
     /// 模板管理-模版预览页面 — `GET /v2/template/pageurl`: a link to preview a template.
@@ -121,13 +123,13 @@ by_template_id! {
     /// ⚠ The answer's field is not documented; [`Link`] reads `pageUrl`, `url` and the like.
     TemplatePageUrlRequest
 }
-endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", check query, idempotent = true => Link);
+endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", query, idempotent = true => Link);
 
 by_template_id! {
     /// 模板管理-下载模板 — `GET /v2/template/download` (download): the template's file.
     TemplateDownloadRequest
 }
-endpoint!(TemplateDownloadRequest: GET "/v2/template/download", check query => download);
+endpoint!(TemplateDownloadRequest: GET "/v2/template/download", query => download);
 
 by_template_id! {
     /// 模板管理-删除模板 — `GET /v2/template/remove`: deletes a template.
@@ -135,7 +137,7 @@ by_template_id! {
     /// A GET that changes state: qys marks it not idempotent so it is never retried blindly.
     TemplateRemoveRequest
 }
-endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", check query, idempotent = false => Ack);
+endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", query, idempotent = false => Ack);
 
 /// 模板管理-编辑模板 — `POST /v2/template/edit`: renames a template, sets its parameters'
 /// rules, and replaces its managers and users (empty fields are left unchanged).
@@ -178,7 +180,9 @@ impl TemplateEditRequest {
         /// Replaces who may use the template.
         range: User;
     }
+}
 
+impl Check for TemplateEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")?;
         non_blank_if_set(self.title.as_deref(), "title")?;
@@ -194,7 +198,7 @@ impl TemplateEditRequest {
         Ok(())
     }
 }
-endpoint!(TemplateEditRequest: POST "/v2/template/edit", check json, idempotent = false => Ack);
+endpoint!(TemplateEditRequest: POST "/v2/template/edit", json, idempotent = false => Ack);
 
 /// 模板管理-管理模板状态 — `POST /v2/template/status`: enables or disables a template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -212,12 +216,14 @@ impl TemplateStatusRequest {
             operate,
         }
     }
+}
 
+impl Check for TemplateStatusRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
     }
 }
-endpoint!(TemplateStatusRequest: POST "/v2/template/status", check json, idempotent = false => Ack);
+endpoint!(TemplateStatusRequest: POST "/v2/template/status", json, idempotent = false => Ack);
 
 /// The `result` of [`TemplateCreateByWordRequest`]: the new template's ID.
 ///
@@ -313,7 +319,9 @@ impl<S> TemplateCreateByWordRequest<S> {
         /// Who may use the template (sent as the JSON text part `rangeInfo`).
         range: User;
     }
+}
 
+impl<S> Check for TemplateCreateByWordRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.title, "title")?;
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
@@ -334,6 +342,4 @@ impl<S> TemplateCreateByWordRequest<S> {
         Ok(())
     }
 }
-endpoint!(TemplateCreateByWordRequest<S>: POST "/v3/template/createbyword", check multipart, idempotent = false => CreatedTemplate);
-
-upload!(TemplateCreateByWordRequest, file: "file");
+upload!(TemplateCreateByWordRequest: POST "/v3/template/createbyword", file: "file", idempotent = false => CreatedTemplate);

@@ -10,10 +10,10 @@
 use serde::Serialize;
 
 use crate::api::org_types::{invalid, is_set, non_blank_if_set, require_non_empty, require_user};
-use crate::endpoint::{Upload, endpoint, list_setters, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::error::BuildError;
 use crate::id::DocumentId;
-use crate::multipart::{FilePart, UploadFile};
+use crate::multipart::UploadFile;
 use crate::types::{User, comma_joined};
 
 /// 辅助工具-文件验签 — `POST /v2/verify` (multipart, file part `file`): verifies the signatures
@@ -40,7 +40,9 @@ impl<S> FileVerifyRequest<S> {
         /// Also answer each signature's appearance as Base64 images (default false).
         show_img: bool;
     }
+}
 
+impl<S> Check for FileVerifyRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         if !self.file.file_name().to_ascii_lowercase().ends_with(".pdf") {
             return Err(invalid("only PDF files can be verified"));
@@ -48,9 +50,7 @@ impl<S> FileVerifyRequest<S> {
         Ok(())
     }
 }
-endpoint!(FileVerifyRequest<S>: POST "/v2/verify", check multipart, idempotent = true => serde_json::Value);
-
-upload!(FileVerifyRequest, file: "file");
+upload!(FileVerifyRequest: POST "/v2/verify", file: "file", idempotent = true => serde_json::Value);
 
 /// 信息校验-个人身份校验 — `POST /v2/identity/verify`: checks a name and ID number, with the
 /// mobile number (three factors) and the bank card (four factors).
@@ -84,7 +84,9 @@ impl IdentityVerifyRequest {
         /// The person's bank card number.
         bankcard_no: String;
     }
+}
 
+impl Check for IdentityVerifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.name, "name")?;
         require_non_empty(&self.card_no, "cardNo")?;
@@ -92,7 +94,7 @@ impl IdentityVerifyRequest {
         non_blank_if_set(self.bankcard_no.as_deref(), "bankcardNo")
     }
 }
-endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", check json, idempotent = false => serde_json::Value);
+endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", json, idempotent = false => serde_json::Value);
 
 /// 信息校验-企业身份校验 — `POST /v2/companyinfo/verify`: checks a company's name, credit code
 /// and legal representative against the registry.
@@ -121,14 +123,16 @@ impl CompanyInfoVerifyRequest {
         /// The legal representative's name.
         legal_person: String;
     }
+}
 
+impl Check for CompanyInfoVerifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
         require_non_empty(&self.register_no, "registerNo")?;
         non_blank_if_set(self.legal_person.as_deref(), "legalPerson")
     }
 }
-endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", check json, idempotent = false => serde_json::Value);
+endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", json, idempotent = false => serde_json::Value);
 
 /// Declares an OCR request: the image as the file part `image`, or its `imageUrl`.
 macro_rules! ocr_request {
@@ -159,7 +163,9 @@ macro_rules! ocr_request {
                     image: None,
                 }
             }
+        }
 
+        impl<S> Check for $ty<S> {
             fn check(&self) -> Result<(), BuildError> {
                 match (&self.image, is_set(self.image_url.as_deref())) {
                     (Some(_), false) | (None, true) => Ok(()),
@@ -167,9 +173,7 @@ macro_rules! ocr_request {
                 }
             }
         }
-        endpoint!($ty<S>: POST $path, check multipart, idempotent = false => serde_json::Value);
-
-        upload!($ty, #[each] image: "image");
+        upload!($ty: POST $path, #[each] image: "image", idempotent = false => serde_json::Value);
     };
 }
 
@@ -226,7 +230,9 @@ impl ElectronicProveApplyRequest {
         /// Who applies.
         operator_info: User;
     }
+}
 
+impl Check for ElectronicProveApplyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.chain_id, "chainId")?;
         if let Some(u) = &self.operator_info {
@@ -235,19 +241,7 @@ impl ElectronicProveApplyRequest {
         Ok(())
     }
 }
-endpoint!(ElectronicProveApplyRequest: POST "/chain/evidence/electronic/prove/apply", check multipart, idempotent = false => serde_json::Value);
-
-impl Upload for ElectronicProveApplyRequest {
-    type Source = &'static [u8];
-
-    fn files(&self) -> Vec<FilePart<'_>> {
-        Vec::new()
-    }
-
-    fn sources_mut(&mut self) -> Vec<&mut &'static [u8]> {
-        Vec::new()
-    }
-}
+endpoint!(ElectronicProveApplyRequest: POST "/chain/evidence/electronic/prove/apply", form, idempotent = false => serde_json::Value);
 
 /// 区块链存证-出证报告申请 (not in the doc menu) — `POST /chain/evidence/complete/report/apply`
 /// (multipart: text parts, `operatorInfo` as JSON text, repeated file parts `proveMaterial`):
@@ -304,7 +298,9 @@ impl<S> CompleteReportApplyRequest<S> {
         self.prove_material.push(file);
         self
     }
+}
 
+impl<S> Check for CompleteReportApplyRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.chain_id, "chainId")?;
         if let Some(u) = &self.operator_info {
@@ -313,9 +309,7 @@ impl<S> CompleteReportApplyRequest<S> {
         Ok(())
     }
 }
-endpoint!(CompleteReportApplyRequest<S>: POST "/chain/evidence/complete/report/apply", check multipart, idempotent = false => serde_json::Value);
-
-upload!(CompleteReportApplyRequest, #[each] prove_material: "proveMaterial");
+upload!(CompleteReportApplyRequest: POST "/chain/evidence/complete/report/apply", #[each] prove_material: "proveMaterial", idempotent = false => serde_json::Value);
 
 /// Declares a request whose only field is `proveId`.
 macro_rules! by_prove_id {
@@ -334,7 +328,9 @@ macro_rules! by_prove_id {
                     prove_id: prove_id.into(),
                 }
             }
+        }
 
+        impl Check for $ty {
             fn check(&self) -> Result<(), BuildError> {
                 require_non_empty(&self.prove_id, "proveId")
             }
@@ -349,7 +345,7 @@ by_prove_id! {
     /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportStatusRequest`).
     CompleteReportStatusRequest
 }
-endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", check query, idempotent = true => serde_json::Value);
+endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", query, idempotent = true => serde_json::Value);
 
 by_prove_id! {
     /// 区块链存证-出证报告下载 (not in the doc menu) — `GET /chain/evidence/complete/report/download`
@@ -358,7 +354,7 @@ by_prove_id! {
     /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportDownloadRequest`).
     CompleteReportDownloadRequest
 }
-endpoint!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download", check query => download);
+endpoint!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download", query => download);
 
 /// 区块链存证-存证 (not in the doc menu) — `POST /v2/chain/notary` (multipart: text parts,
 /// `operatorInfo` as JSON text, optional file part `notaryFile`): stores a file, or the hash
@@ -423,7 +419,9 @@ impl<S> ChainNotaryRequest<S> {
         self.notary_file = Some(file);
         self
     }
+}
 
+impl<S> Check for ChainNotaryRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.notary_name, "notaryName")?;
         if self.notary_file.is_none() && !is_set(self.notary_data_hash.as_deref()) {
@@ -435,6 +433,4 @@ impl<S> ChainNotaryRequest<S> {
         Ok(())
     }
 }
-endpoint!(ChainNotaryRequest<S>: POST "/v2/chain/notary", check multipart, idempotent = false => serde_json::Value);
-
-upload!(ChainNotaryRequest, #[each] notary_file: "notaryFile");
+upload!(ChainNotaryRequest: POST "/v2/chain/notary", #[each] notary_file: "notaryFile", idempotent = false => serde_json::Value);

@@ -25,7 +25,7 @@ use http::{HeaderMap, Response, StatusCode};
 use serde::Serialize;
 
 use crate::api::org_types::require_non_empty;
-use crate::endpoint::{endpoint, upload};
+use crate::endpoint::{Check, endpoint, upload};
 use crate::error::BuildError;
 use crate::multipart::UploadFile;
 
@@ -62,14 +62,14 @@ impl<S> UniformApiRequest<S> {
     pub fn request_data(&self) -> &str {
         &self.request_data
     }
+}
 
+impl<S> Check for UniformApiRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.request_data, "requestData")
     }
 }
-endpoint!(UniformApiRequest<S>: POST "/uniformapi", check multipart, idempotent = false => serde_json::Value);
-
-upload!(UniformApiRequest, #[each] file: "file");
+upload!(UniformApiRequest: POST "/uniformapi", #[each] file: "file", idempotent = false => serde_json::Value);
 
 /// JS SDK-对接方服务端接口 (GET) — `GET /uniformapi?requestData=...` (download): forwards a
 /// browser JS SDK download; the answer is streamed back to the browser.
@@ -86,12 +86,14 @@ impl UniformApiDownloadRequest {
             request_data: request_data.into(),
         }
     }
+}
 
+impl Check for UniformApiDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.request_data, "requestData")
     }
 }
-endpoint!(UniformApiDownloadRequest: GET "/uniformapi", check query => download);
+endpoint!(UniformApiDownloadRequest: GET "/uniformapi", query => download);
 
 /// The reply for the browser from the platform's answer to a forwarded call: the same status,
 /// `Content-Type` and `Content-Disposition`, and `body` passed through verbatim (a buffered

@@ -562,15 +562,6 @@ impl Builder {
         Self::unsigned(request.map(|framing| framing.to_bytes(&slices)))
     }
 
-    fn form<E: Upload>(&self, endpoint: &E) -> UnsignedRequest {
-        assert!(endpoint.files().is_empty(), "a form has no files");
-        let request = self
-            .0
-            .prepare_upload(endpoint, &Self::params())
-            .expect("generated forms are valid");
-        Self::unsigned(request.map(|framing| framing.to_bytes(&[])))
-    }
-
     fn download<E: Download>(&self, endpoint: &E) -> UnsignedRequest {
         let request = self
             .0
@@ -613,13 +604,6 @@ fn upload<E: Upload<Source = FileSource> + fmt::Debug + 'static>(
     strategy: impl Strategy<Value = E> + 'static,
 ) -> BoxedStrategy<EndpointRequest> {
     tagged(strategy, Builder::upload)
-}
-
-/// An upload endpoint without files (a multipart form of text fields).
-fn form<E: Upload + fmt::Debug + 'static>(
-    strategy: impl Strategy<Value = E> + 'static,
-) -> BoxedStrategy<EndpointRequest> {
-    tagged(strategy, |b, e| b.form(&e))
 }
 
 fn download<E: Download + fmt::Debug + 'static>(
@@ -755,7 +739,7 @@ pub fn every_endpoint() -> Vec<BoxedStrategy<EndpointRequest>> {
         call(company_info_verify()),
         upload(bank_card_ocr()),
         upload(id_card_ocr()),
-        form(electronic_prove_apply()),
+        call(electronic_prove_apply()),
         upload(complete_report_apply()),
         call(complete_report_status()),
         download(complete_report_download()),

@@ -942,25 +942,41 @@ fn parse_action(
     })
 }
 
-/// 1102 `DUPLICATE SIGNATORY` when two signatories are the same party.
+/// The most signatories a contract may have in the sandbox (its own bound, far above any real
+/// contract; the vendor documents none): a draft is handled under the state's lock, so its
+/// cost must stay small.
+pub(super) const MAX_SIGNATORIES: usize = 1000;
+
+/// 1005 when a contract would have more than [`MAX_SIGNATORIES`] signatories.
+fn check_signatory_count(n: usize) -> Result<(), Failure> {
+    if n > MAX_SIGNATORIES {
+        return Err(Failure::invalid_param(format!(
+            "signatories has {n} entries; the sandbox takes at most {MAX_SIGNATORIES}"
+        )));
+    }
+    Ok(())
+}
+
+/// 1102 `DUPLICATE SIGNATORY` when two signatories are the same party: the same company
+/// (by name), or the same person of the same company (by contact, or both without a
+/// receiver). Signatories without a `tenantName` are never duplicates. Linear in the number
+/// of signatories.
 pub(super) fn check_duplicates(signatories: &[Signatory]) -> Result<(), Failure> {
-    for (i, a) in signatories.iter().enumerate() {
-        for b in &signatories[..i] {
-            let same_name = a.tenant_name.is_some() && a.tenant_name == b.tenant_name;
-            let same_receiver = match (&a.receiver, &b.receiver) {
-                (Some(x), Some(y)) => x.contact == y.contact,
-                _ => a.receiver.is_none() && b.receiver.is_none(),
-            };
-            if a.kind == b.kind && same_name && (a.kind == TenantKind::Company || same_receiver) {
-                return Err(Failure::business(
-                    1102,
-                    "11011102",
-                    format!(
-                        "DUPLICATE SIGNATORY: {} appears twice",
-                        a.tenant_name.as_deref().unwrap_or("")
-                    ),
-                ));
-            }
+    let mut parties = std::collections::HashSet::with_capacity(signatories.len());
+    for s in signatories {
+        let Some(name) = s.tenant_name.as_deref() else {
+            continue;
+        };
+        let party = match s.kind {
+            TenantKind::Company => (true, name, None),
+            _ => (false, name, s.receiver.as_ref().map(|r| r.contact.as_str())),
+        };
+        if !parties.insert(party) {
+            return Err(Failure::business(
+                1102,
+                "11011102",
+                format!("DUPLICATE SIGNATORY: {name} appears twice"),
+            ));
         }
     }
     Ok(())
@@ -1253,6 +1269,7 @@ fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if list.is_empty() {
         return Err(Failure::invalid_param("signatories must not be empty"));
     }
+    check_signatory_count(list.len())?;
     let category = draft_category(state, &input, &owner, &mut list)?;
     let mut signatories = Vec::new();
     for (i, s) in list.iter().enumerate() {
@@ -2098,6 +2115,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let new_id = ContractId::new(state.contract_book.new_id());
     let signatories = match input.fields.get("signatories").and_then(Value::as_array) {
         Some(list) if !list.is_empty() => {
+            check_signatory_count(list.len())?;
             let mut out = Vec::new();
             for (i, s) in list.iter().enumerate() {
                 out.push(parse_signatory(

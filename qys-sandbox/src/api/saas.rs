@@ -52,9 +52,10 @@ pub(super) const APPLY_APP: Schema = Schema {
     rules: &[],
 };
 
-/// `POST /saas/v2/company/resettoken`.
+/// `POST /saas/v2/company/resettoken` (`accessToken` optional: the vendor SDK's usage sends
+/// none, and no document marks it required; without it, the tenant's own app).
 pub(super) const RESET_TOKEN: Schema = Schema {
-    fields: &[req("companyId", Ty::Id), req("accessToken", Ty::Str)],
+    fields: &[req("companyId", Ty::Id), opt("accessToken", Ty::Str)],
     rules: &[],
 };
 
@@ -112,9 +113,9 @@ pub(super) const PRIVILEGE_URL: Schema = saas_privilege!([
     opt("pageStyleInfo", Ty::Str),
 ]);
 
-/// `GET /saas/v2/privilege/query`.
+/// `GET /saas/v2/privilege/query` (`appId` optional, as for `privilege/url`).
 pub(super) const PRIVILEGE_QUERY: Schema = Schema {
-    fields: &[req("appId", Ty::Str), req("companyId", Ty::Id)],
+    fields: &[opt("appId", Ty::Str), req("companyId", Ty::Id)],
     rules: &[],
 };
 
@@ -208,6 +209,11 @@ fn is_app_of(state: &State, tenant: &Tenant, app_id: &str) -> bool {
             .any(|a| a.company_id == tenant.id.as_str() && a.app_id == app_id)
 }
 
+/// The `appId` of the request, else the tenant's own app.
+fn app_of(tenant: &Tenant, input: &Input) -> String {
+    input.text("appId").unwrap_or_else(|| tenant.app_id.clone())
+}
+
 /// Checks `appId`, when given, against the tenant's apps.
 fn check_app(state: &State, tenant: &Tenant, input: &Input) -> Result<(), Failure> {
     match input.text("appId") {
@@ -241,18 +247,24 @@ fn apply_app(state: &mut State, input: Input) -> Result<Answer, Failure> {
 
 fn reset_token(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let token = required_text(&input, "accessToken")?;
+    let token = input.text("accessToken");
     let n = state.identity.next_id();
     let app = state
         .identity
         .saas_apps
         .iter_mut()
-        .find(|a| a.company_id == tenant.id.as_str() && a.access_token == token)
+        .find(|a| {
+            a.company_id == tenant.id.as_str()
+                && token.as_ref().is_none_or(|t| a.access_token == *t)
+        })
         .ok_or_else(|| {
-            Failure::invalid_param(format!(
-                "accessToken is not a token of an app of company {}",
-                tenant.id
-            ))
+            Failure::invalid_param(match &token {
+                Some(_) => format!(
+                    "accessToken is not a token of an app of company {}",
+                    tenant.id
+                ),
+                None => format!("company {} has no app", tenant.id),
+            })
         })?;
     app.access_secret = format!("qys-sandbox-secret-{n}");
     Ok(Answer::Result(json!({
@@ -366,7 +378,7 @@ fn seal_sign_auth_url(state: &mut State, input: Input) -> Result<Answer, Failure
 fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let user = required_user(&input, "user")?;
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = required_text(&input, "appId")?;
+    let app_id = app_of(&tenant, &input);
     if !is_app_of(state, &tenant, &app_id) {
         return Err(Failure::invalid_param(format!(
             "appId {app_id:?} is not an app of company {}",
@@ -409,7 +421,7 @@ fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
 
 fn privilege_query(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = required_text(&input, "appId")?;
+    let app_id = app_of(&tenant, &input);
     let grant = state
         .identity
         .privileges

@@ -1,425 +1,10 @@
-//! Domain types shared by several endpoint groups, and the open string enums of the platform.
+//! The contract model (合同管理 / 签署服务): contracts, signatories, actions, signing
+//! positions, documents, watermarks, and the states and kinds they carry.
 
 use serde::{Deserialize, Serialize};
 
+use super::{Category, ContractRef, PersonalField, User, string_enum};
 use crate::api::org_types::invalid;
-use crate::id::CompanyId;
-
-/// Defines an enum of documented platform values that still accepts values it does not know:
-/// they land in `Other(String)` and serialize back unchanged.
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $wire:literal, )* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        $vis enum $name {
-            $( $(#[$vdoc])* $variant, )*
-            /// A value qys does not know yet, kept as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $wire, )*
-                    Self::Other(s) => s,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $( $wire => Self::$variant, )*
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                Ok(Self::from(s.as_ref()))
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
-
-string_enum! {
-    /// How a [`User`]'s `contact` identifies them (`contactType`).
-    pub enum ContactType {
-        /// A mobile number.
-        Mobile = "MOBILE",
-        /// An e-mail address.
-        Email = "EMAIL",
-        /// An employee ID (员工ID).
-        EmployeeId = "EMPLOYEEID",
-        /// An employee number (员工编号).
-        Number = "NUMBER",
-        /// The user's ID in the integrator's own system.
-        BizId = "BIZID",
-    }
-}
-
-/// A person addressed by a contact (用户/联系人): signer, operator, applicant, receiver.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// Mobile, e-mail, employee ID or number, or business ID, as `contact_type` says.
-    pub contact: String,
-    /// What `contact` is.
-    pub contact_type: ContactType,
-    /// The person's name (checked against real-name data where the platform has it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl User {
-    /// A user identified by a mobile number.
-    pub fn mobile(mobile: impl Into<String>) -> Self {
-        Self {
-            contact: mobile.into(),
-            contact_type: ContactType::Mobile,
-            name: None,
-        }
-    }
-
-    /// A user identified by an e-mail address.
-    pub fn email(email: impl Into<String>) -> Self {
-        Self {
-            contact: email.into(),
-            contact_type: ContactType::Email,
-            name: None,
-        }
-    }
-
-    /// A user identified by `contact` of kind `contact_type`.
-    pub fn new(contact: impl Into<String>, contact_type: ContactType) -> Self {
-        Self {
-            contact: contact.into(),
-            contact_type,
-            name: None,
-        }
-    }
-
-    /// Adds the person's name.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
-
-/// A company reference (`{id, name, registerNo}`): by ID or by full name.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Company {
-    /// The company's ID on the platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<CompanyId>,
-    /// The company's full registered name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The unified social credit code (统一社会信用代码).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub register_no: Option<String>,
-}
-
-impl Company {
-    /// A company by ID.
-    pub fn by_id(id: impl Into<CompanyId>) -> Self {
-        Self {
-            id: Some(id.into()),
-            ..Self::default()
-        }
-    }
-
-    /// A company by full name.
-    pub fn by_name(name: impl Into<String>) -> Self {
-        Self {
-            name: Some(name.into()),
-            ..Self::default()
-        }
-    }
-}
-
-/// Page styling (`{themeColor}`), a hex RGB colour such as `#1F7FFF`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageStyle {
-    /// The theme colour, hex RGB.
-    pub theme_color: String,
-}
-
-string_enum! {
-    /// Page language (`lang`).
-    pub enum Language {
-        /// Chinese.
-        Chinese = "cn",
-        /// English.
-        English = "en",
-    }
-}
-
-string_enum! {
-    /// Identity document type (`paperType`).
-    pub enum PaperType {
-        /// Mainland ID card (default).
-        IdCard = "IDCARD",
-        /// Passport.
-        Passport = "PASSPORT",
-        /// Mainland travel permit for Hong Kong and Macao residents.
-        Hkmp = "HKMP",
-        /// Mainland travel permit for Taiwan residents.
-        Mtps = "MTPS",
-    }
-}
-
-string_enum! {
-    /// Personal authentication mode (`mode`, `otherModes`).
-    pub enum PersonalAuthMode {
-        /// Every mode the platform offers.
-        Default = "DEFAULT",
-        /// Three-factor check (name, ID number, mobile).
-        Ivs = "IVS",
-        /// Face recognition.
-        Face = "FACE",
-        /// Alipay.
-        Alipay = "ALIPAY",
-        /// Bank card four-factor check.
-        Bank = "BANK",
-        /// Manual review (fallback only).
-        Manual = "MANUAL",
-    }
-}
-
-string_enum! {
-    /// A prefilled personal field the user may still edit (`modifyFields`).
-    pub enum PersonalField {
-        /// The name.
-        Username = "USERNAME",
-        /// The ID number.
-        IdCardNo = "IDCARDNO",
-        /// The bank card number.
-        BankNo = "BANKNO",
-        /// The bank-reserved mobile number.
-        BankMobile = "BANKMOBILE",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn open_enums_keep_unknown_values() {
-        let t: ContactType = serde_json::from_str("\"WECHAT\"").unwrap();
-        assert_eq!(t, ContactType::Other("WECHAT".into()));
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"WECHAT\"");
-        let u: User =
-            serde_json::from_str(r#"{"contact":"1","contactType":"MOBILE","extra":1}"#).unwrap();
-        assert_eq!(u.contact_type, ContactType::Mobile);
-    }
-}
-
-/// How a request names a contract: by its ID, or by the integrator's `bizId` (with the
-/// sub-company's full name as `tenantName` when the contract belongs to a sub-company).
-/// Exactly one form is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContractRef {
-    /// By contract ID.
-    Id(crate::id::ContractId),
-    /// By business ID.
-    BizId {
-        /// The integrator's unique key of the contract.
-        biz_id: String,
-        /// The sub-company's full name, for contracts created under a sub-company.
-        tenant_name: Option<String>,
-    },
-}
-
-impl ContractRef {
-    /// By business ID, for a contract of the platform company itself.
-    pub fn biz_id(biz_id: impl Into<String>) -> Self {
-        Self::BizId {
-            biz_id: biz_id.into(),
-            tenant_name: None,
-        }
-    }
-
-    /// By business ID, for a contract of the sub-company `tenant_name`.
-    pub fn biz_id_of(biz_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
-        Self::BizId {
-            biz_id: biz_id.into(),
-            tenant_name: Some(tenant_name.into()),
-        }
-    }
-}
-
-impl From<crate::id::ContractId> for ContractRef {
-    fn from(id: crate::id::ContractId) -> Self {
-        Self::Id(id)
-    }
-}
-
-impl Serialize for ContractRef {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        match self {
-            Self::Id(id) => {
-                let mut m = s.serialize_map(Some(1))?;
-                m.serialize_entry("contractId", id)?;
-                m.end()
-            }
-            Self::BizId {
-                biz_id,
-                tenant_name,
-            } => {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("bizId", biz_id)?;
-                if let Some(t) = tenant_name {
-                    m.serialize_entry("tenantName", t)?;
-                }
-                m.end()
-            }
-        }
-    }
-}
-
-/// Serializes a list as one comma-joined string (fields the platform documents as
-/// "comma-separated").
-pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
-    items: &[T],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    let mut out = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&item.to_string());
-    }
-    s.serialize_str(&out)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Contract and signing domain types (合同管理 / 签署服务).
-
-/// Lenient deserializers for response fields the platform sends in more than one JSON type
-/// (numbers and booleans as strings, lists as `null`).
-pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        Bool(bool),
-        Int(i64),
-        Float(f64),
-        Text(String),
-    }
-
-    /// `true`, `"true"`, `1`, `"1"` (and their opposites); `null` or other text is `None`.
-    pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Bool(b)) => Some(b),
-            Some(Loose::Int(i)) => Some(i != 0),
-            Some(Loose::Float(f)) => Some(f != 0.0),
-            Some(Loose::Text(s)) => match s.trim() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            None => None,
-        })
-    }
-
-    /// An integer, or an integer in a string; `null` or other text is `None`.
-    pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A non-negative integer, or one in a string; `null` or other text is `None`.
-    pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Ok(opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
-    }
-
-    /// A number, or a number in a string; `null` or other text is `None`.
-    pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i as f64),
-            Some(Loose::Float(f)) => Some(f),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A list, with `null` read as empty.
-    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-    }
-
-    /// A person as responses carry it: `contactType` may be missing (it is then empty) and
-    /// the contact may come as `mobile`; an object with no contact at all is `None`.
-    pub(crate) fn opt_user<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Loose {
-            #[serde(default)]
-            contact: Option<String>,
-            #[serde(default)]
-            mobile: Option<String>,
-            #[serde(default)]
-            contact_type: Option<crate::types::ContactType>,
-            #[serde(default)]
-            name: Option<String>,
-        }
-        let Some(u) = Option::<Loose>::deserialize(d)? else {
-            return Ok(None);
-        };
-        let Some(contact) = u.contact.or(u.mobile) else {
-            return Ok(None);
-        };
-        Ok(Some(crate::types::User {
-            contact,
-            contact_type: u
-                .contact_type
-                .unwrap_or_else(|| crate::types::ContactType::Other(String::new())),
-            name: u.name,
-        }))
-    }
-
-    /// A list of persons as responses carry them (see [`opt_user`]).
-    pub(crate) fn users<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(deserialize_with = "opt_user")] Option<crate::types::User>);
-        let list: Vec<One> = vec(d)?;
-        Ok(list.into_iter().filter_map(|o| o.0).collect())
-    }
-}
 
 string_enum! {
     /// The state of a contract (`status`).
@@ -633,36 +218,6 @@ string_enum! {
     }
 }
 
-/// A business category reference (`{id, name}`): by ID, or by its unique name.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Category {
-    /// The category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<crate::id::CategoryId>,
-    /// The category name (must be unique when used without `id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl Category {
-    /// A category by ID.
-    pub fn by_id(id: impl Into<crate::id::CategoryId>) -> Self {
-        Self {
-            id: Some(id.into()),
-            name: None,
-        }
-    }
-
-    /// A category by name.
-    pub fn by_name(name: impl Into<String>) -> Self {
-        Self {
-            id: None,
-            name: Some(name.into()),
-        }
-    }
-}
-
 /// A signing position (签署位置): where a seal, signature or date goes.
 ///
 /// Coordinates are relative to the page (width and height are 1), from its bottom-left corner
@@ -689,8 +244,11 @@ pub struct Stamper {
     /// The document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<crate::id::DocumentId>,
-    /// Several documents, comma-separated (vendor Go model).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Several documents, comma-separated (vendor Go model; one ID may come as a number).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::answer::opt_text"
+    )]
     pub document_ids: Option<String>,
     /// The seal to use.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -701,25 +259,25 @@ pub struct Stamper {
     /// Which occurrence of the keyword: 1 the first (default), 0 all, -1 the last, n the n-th.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub keyword_index: Option<i64>,
     /// The page (1-based; 0 all pages, -1 the last).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page: Option<i64>,
     /// The horizontal position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_x: Option<f64>,
     /// The vertical position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_y: Option<f64>,
     /// The date format of a `TIMESTAMP` position (signing endpoints).
@@ -729,27 +287,30 @@ pub struct Stamper {
     /// the vendor's skill notes only, not in the Go model).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub date_patterns: Vec<DatePattern>,
     /// The width of a personal signature or date, 10–120.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub width: Option<i64>,
     /// The height of a personal signature or date, 4–48.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub height: Option<i64>,
     /// Clockwise rotation in degrees, 0–360.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub rotation_degrees: Option<f64>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Stamper {
@@ -880,19 +441,19 @@ pub struct Action {
     /// The order inside the signatory, from 0.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The seals the operators may use (at most 9; sponsor and internal receivers only).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_seal_ids: Vec<crate::id::SealId>,
     /// The operators (mandatory for `AUDIT`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_operators: Vec<User>,
     /// The seal (older name, returned by detail).
@@ -901,25 +462,25 @@ pub struct Action {
     /// The seals (older name).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub seal_ids: Vec<crate::id::SealId>,
     /// The operators (older name, returned by detail with `queryActionOperator`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub operators: Vec<User>,
     /// Sign automatically (sponsor `COMPANY` actions; default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub auto_sign: Option<bool>,
     /// Positions for this action.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// The integrator's unique number for the action.
@@ -928,6 +489,9 @@ pub struct Action {
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Action {
@@ -970,15 +534,18 @@ pub struct Attachment {
     /// Whether it must be uploaded (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// Whether it must be signed too (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub need_sign: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Real-name data a personal signer is checked against (`userAuthInfo`).
@@ -997,9 +564,12 @@ pub struct UserAuthInfo {
     /// The prefilled fields the signer may edit.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub modify_fields: Vec<PersonalField>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A signatory (签署方) of a contract.
@@ -1016,33 +586,30 @@ pub struct Signatory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// The receiver (经办人/接收人): required for persons and external companies.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// The signing order among signatories.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The actions of a company signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub actions: Vec<Action>,
     /// Positions of a personal signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// Attachments the signer must upload.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub attachments: Vec<Attachment>,
     /// Real-name data of a personal signer.
@@ -1054,13 +621,13 @@ pub struct Signatory {
     /// Whether the signatory is named later through a join URL (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub delay_set: Option<bool>,
     /// Use the actions exactly as given, ignoring the category's presets.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub fixed_flow: Option<bool>,
     /// The integrator's unique number for the signatory.
@@ -1075,9 +642,12 @@ pub struct Signatory {
     /// Whether this is the sponsor (returned).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub sponsor: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Signatory {
@@ -1175,13 +745,13 @@ pub struct TemplateParam {
     /// Whether it is read-only on the page.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub read_only: Option<bool>,
     /// Whether it is required (template edit).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// The default value (template edit).
@@ -1190,6 +760,9 @@ pub struct TemplateParam {
     /// A description (template edit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl TemplateParam {
@@ -1210,10 +783,7 @@ pub struct CopySendReceiver {
     /// The receiver's name (required).
     pub name: String,
     /// How to reach them.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// ⚠ Undocumented values (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1227,6 +797,9 @@ pub struct CopySendReceiver {
     /// ⚠ Undocumented (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CopySendReceiver {
@@ -1253,7 +826,7 @@ pub struct Document {
     /// The number of pages.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page_count: Option<i64>,
     /// When it was added.
@@ -1262,6 +835,9 @@ pub struct Document {
     /// `CONTRACT` or an attachment kind (⚠ values not retrieved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 string_enum! {
@@ -1424,46 +1000,14 @@ pub struct CustomField {
     /// The value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Contract labels: sent as one comma-joined string (as the vendor Go SDK sends them), read
-/// from a string or a list (detail returns a list).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Tags(pub Vec<String>);
-
-impl Tags {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for Tags {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        comma_joined(&self.0, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Tags {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            List(Vec<String>),
-            Text(String),
-        }
-        Ok(match Option::<Shape>::deserialize(d)? {
-            Some(Shape::List(l)) => Self(l),
-            Some(Shape::Text(t)) => Self(
-                t.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            None => Self::default(),
-        })
-    }
-}
+/// Contract labels: sent as one comma-joined text (as the vendor Go SDK sends them), read
+/// from a text or a list (detail returns a list), and written back in the form they came in.
+pub type Tags = crate::api::org_types::TextList;
 
 /// A contract (合同): the body of `/v2/contract/draft` and the `result` of draft, detail and
 /// list. Fields the platform fills are `None` in a request.
@@ -1497,23 +1041,20 @@ pub struct Contract {
     /// Sequential signing (default true).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub ordinal: Option<bool>,
     /// Send at once (draft).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub send: Option<bool>,
     /// The business category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The creator (an employee of the platform company).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<User>,
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1521,7 +1062,7 @@ pub struct Contract {
     /// The signatories.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub signatories: Vec<Signatory>,
     /// When the contract counts as complete.
@@ -1533,13 +1074,13 @@ pub struct Contract {
     /// Values of the category templates' parameters.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub template_params: Vec<TemplateParam>,
     /// The documents (returned).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub documents: Vec<Document>,
     /// When copy receivers are notified.
@@ -1548,7 +1089,7 @@ pub struct Contract {
     /// The copy receivers.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub copy_send_receivers: Vec<CopySendReceiver>,
     /// Labels.
@@ -1557,13 +1098,13 @@ pub struct Contract {
     /// Related contracts (≤ 50).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub related_contract_ids: Vec<crate::id::ContractId>,
     /// Custom form fields of the category.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub custom_fields: Vec<CustomField>,
     /// Echoed in contract callbacks (≤ 100 chars).
@@ -1575,7 +1116,7 @@ pub struct Contract {
     /// Notify the sponsor's operator on sending (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub notify_sponsor: Option<bool>,
     /// Why it was recalled or rejected (returned).
@@ -1596,8 +1137,8 @@ pub struct Contract {
     /// Why an invalidation failed (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_fail_type: Option<InvalidFailType>,
-    /// Fields qys does not model yet, as sent (responses only; never serialized).
-    #[serde(flatten, skip_serializing)]
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1654,12 +1195,6 @@ impl Contract {
         Ok(())
     }
 }
-
-/// The `result` of calls that answer nothing useful: whatever came (usually `null`) is kept
-/// as sent, so an unexpected `result` never fails a call that succeeded.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Ack(pub serde_json::Value);
 
 /// What a custom-file invalidation says (`invalidInfo`, one JSON text part of
 /// `/v2/contract/invalidbyfile`).
