@@ -399,7 +399,8 @@ fn requests(shared: &Shared, query: &[(String, String)]) -> Value {
         .iter()
         .map(control::SeenRequest::to_json)
         .collect();
-    let mut out = json!({ "recent": recent });
+    let accepted = shared.accepted.load(std::sync::atomic::Ordering::SeqCst);
+    let mut out = json!({ "recent": recent, "connectionsAccepted": accepted });
     if let Some((_, path)) = query.iter().find(|(k, _)| k == "path") {
         let gateway = lock(&shared.gateway);
         out["path"] = json!(path);

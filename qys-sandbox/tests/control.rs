@@ -188,8 +188,10 @@ fn signing_out_of_turn_or_as_a_stranger_answers_the_platforms_error() {
 #[test]
 fn rejecting_as_a_signatory_ends_the_contract_with_a_callback() {
     let receiver = Receiver::start();
+    // Plain forms, so the receiver's body can be read as it is.
     let sandbox = Sandbox::builder()
         .callback_url(receiver.url.clone())
+        .callback_encrypt(false)
         .start()
         .unwrap();
     let f = sandbox.fixtures().clone();
@@ -316,7 +318,7 @@ fn signature_authorizations_are_granted_and_revoked() {
 #[test]
 fn callbacks_owed_on_demand_are_delivered_and_listed() {
     let receiver = Receiver::start();
-    let sandbox = Sandbox::start().unwrap();
+    let sandbox = Sandbox::builder().callback_encrypt(false).start().unwrap();
     ok(&control(
         &sandbox,
         "callbacks",
@@ -366,6 +368,7 @@ fn faults_requests_and_verdicts() {
         "/__sandbox/api/requests?path=/v2/checkhealth",
     ));
     assert_eq!(seen["count"], json!(3));
+    assert!(seen["connectionsAccepted"].as_u64().unwrap() >= 3);
     assert_eq!(seen["nonces"].as_array().unwrap().len(), 2);
     let verdicts: Vec<&str> = seen["recent"]
         .as_array()
