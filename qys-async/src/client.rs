@@ -108,25 +108,29 @@ impl Client {
     pub async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let inner = &*self.inner;
         let mut call = inner.engine.call_endpoint(endpoint, Instant::now());
-        loop {
-            let outcome = async {
-                let request = call.prepare(endpoint, Instant::now())?.map(full_body);
-                let within = inner.engine.timeout();
-                let attempt = async {
-                    let (response, _slot) = inner.send(request).await?;
-                    let (parts, body) = response.into_parts();
-                    let mut envelope = call.envelope(parts.status, &parts.headers)?;
-                    transport::read_envelope(body, &mut envelope).await?;
-                    call.parse::<E>(parts.status, &parts.headers, envelope)
-                };
-                limit(within, Wait::Attempt, attempt).await
+        let span = call.span().clone();
+        span.instrument(async {
+            loop {
+                let outcome = async {
+                    let request = call.prepare(endpoint, Instant::now())?.map(full_body);
+                    let within = inner.engine.timeout();
+                    let attempt = async {
+                        let (response, _slot) = inner.send(request).await?;
+                        let (parts, body) = response.into_parts();
+                        let mut envelope = call.envelope(parts.status, &parts.headers)?;
+                        transport::read_envelope(body, &mut envelope).await?;
+                        call.parse::<E>(parts.status, &parts.headers, envelope)
+                    };
+                    limit(within, Wait::Attempt, attempt).await
+                }
+                .await;
+                match call.end(outcome, Instant::now()) {
+                    Step::Done(result) => return result,
+                    Step::Retry(delay) => tokio::time::sleep(delay).await,
+                }
             }
-            .await;
-            match call.end(outcome, Instant::now()) {
-                Step::Done(result) => return result,
-                Step::Retry(delay) => tokio::time::sleep(delay).await,
-            }
-        }
+        })
+        .await
     }
 
     #[doc = qys_proto::frontend_doc!(upload)]
@@ -135,9 +139,12 @@ impl Client {
         E::Source: Source,
     {
         let mut call = self.inner.engine.call_upload(endpoint, Instant::now());
-        self.upload_with(&mut call, endpoint, |call, parts, envelope| {
-            call.parse::<E>(parts.status, &parts.headers, envelope)
-        })
+        let span = call.span().clone();
+        span.instrument(
+            self.upload_with(&mut call, endpoint, |call, parts, envelope| {
+                call.parse::<E>(parts.status, &parts.headers, envelope)
+            }),
+        )
         .await
     }
 
@@ -193,18 +200,22 @@ impl Client {
     pub async fn download<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
         let inner = &*self.inner;
         let mut call = inner.engine.call_download(endpoint, Instant::now());
-        loop {
-            let outcome = async {
-                let request = call.prepare_download(endpoint, Instant::now())?;
-                let (response, slot) = inner.head(request).await?;
-                inner.open_download(&mut call, response, slot).await
+        let span = call.span().clone();
+        span.instrument(async {
+            loop {
+                let outcome = async {
+                    let request = call.prepare_download(endpoint, Instant::now())?;
+                    let (response, slot) = inner.head(request).await?;
+                    inner.open_download(&mut call, response, slot).await
+                }
+                .await;
+                match call.end(outcome, Instant::now()) {
+                    Step::Done(result) => return result,
+                    Step::Retry(delay) => tokio::time::sleep(delay).await,
+                }
             }
-            .await;
-            match call.end(outcome, Instant::now()) {
-                Step::Done(result) => return result,
-                Step::Retry(delay) => tokio::time::sleep(delay).await,
-            }
-        }
+        })
+        .await
     }
 
     #[doc = qys_proto::frontend_doc!(pages)]
@@ -316,9 +327,15 @@ impl Inner {
         let idle = self.engine.idle_timeout();
         let within = self.engine.timeout();
         match call.download_head(parts.status, &parts.headers)? {
-            DownloadStep::File(meta) => Ok(Download::new(meta, body, idle, slot)),
+            DownloadStep::File(meta) => Ok(Download::new(
+                meta,
+                body,
+                idle,
+                slot,
+                call.span().file_tally(),
+            )),
             DownloadStep::Sniff(meta, sniffer) => {
-                let download = Download::new(meta, body, idle, slot);
+                let download = Download::new(meta, body, idle, slot, call.span().file_tally());
                 limit(within, Wait::Body, download.sniffed(sniffer)).await
             }
             DownloadStep::Envelope(mut envelope) => {

@@ -12,6 +12,7 @@ use futures_util::Stream;
 use http_body::Body;
 use hyper::body::Incoming;
 use qys_proto::download::{DownloadMeta, Sniffer};
+use qys_proto::trace::FileTally;
 use qys_proto::{Error, Result};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::OwnedSemaphorePermit;
@@ -44,6 +45,8 @@ pub struct Download {
     pending: Bytes,
     /// The client's slot for this request; released once the body is over.
     slot: Option<OwnedSemaphorePermit>,
+    /// The file's bytes, for the call's span.
+    tally: FileTally,
 }
 
 impl fmt::Debug for Download {
@@ -62,6 +65,7 @@ impl Download {
         body: Incoming,
         idle: Duration,
         slot: OwnedSemaphorePermit,
+        tally: FileTally,
     ) -> Self {
         Self {
             meta,
@@ -72,6 +76,7 @@ impl Download {
             done: false,
             pending: Bytes::new(),
             slot: Some(slot),
+            tally,
         }
     }
 
@@ -131,6 +136,7 @@ impl Download {
                         self.sleep.as_mut().reset(deadline);
                         if !data.is_empty() {
                             self.waiting = false;
+                            self.tally.add(data.len());
                             return Poll::Ready(Some(Ok(data)));
                         }
                     }

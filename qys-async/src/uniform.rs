@@ -48,14 +48,17 @@ impl Client {
             UniformApiRequest::file,
         );
         let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
-        self.upload_with(&mut call, &mut endpoint, |call, parts, envelope| {
-            call.record_received(envelope.len() as u64);
-            Ok(browser_reply(
-                parts.status,
-                &parts.headers,
-                envelope.into_bytes(),
-            ))
-        })
+        let span = call.span().clone();
+        span.instrument(
+            self.upload_with(&mut call, &mut endpoint, |call, parts, envelope| {
+                call.record_received(envelope.len() as u64);
+                Ok(browser_reply(
+                    parts.status,
+                    &parts.headers,
+                    envelope.into_bytes(),
+                ))
+            }),
+        )
         .await
     }
 
@@ -67,20 +70,30 @@ impl Client {
         let inner = &*self.inner;
         let endpoint = UniformApiDownloadRequest::new(request_data);
         let mut call = inner.engine.call_download(&endpoint, Instant::now());
-        loop {
-            let outcome = async {
-                let request = call.prepare_download(&endpoint, Instant::now())?;
-                let (response, slot) = inner.head(request).await?;
-                let (parts, body) = response.into_parts();
-                let meta = call.forwarded_head(parts.status, &parts.headers);
-                let download = Download::new(meta, body, inner.engine.idle_timeout(), slot);
-                Ok(browser_reply(parts.status, &parts.headers, download))
+        let span = call.span().clone();
+        span.instrument(async {
+            loop {
+                let outcome = async {
+                    let request = call.prepare_download(&endpoint, Instant::now())?;
+                    let (response, slot) = inner.head(request).await?;
+                    let (parts, body) = response.into_parts();
+                    let meta = call.forwarded_head(parts.status, &parts.headers);
+                    let download = Download::new(
+                        meta,
+                        body,
+                        inner.engine.idle_timeout(),
+                        slot,
+                        call.span().file_tally(),
+                    );
+                    Ok(browser_reply(parts.status, &parts.headers, download))
+                }
+                .await;
+                match call.end(outcome, Instant::now()) {
+                    Step::Done(result) => return result,
+                    Step::Retry(delay) => tokio::time::sleep(delay).await,
+                }
             }
-            .await;
-            match call.end(outcome, Instant::now()) {
-                Step::Done(result) => return result,
-                Step::Retry(delay) => tokio::time::sleep(delay).await,
-            }
-        }
+        })
+        .await
     }
 }

@@ -118,6 +118,7 @@ impl Client {
     #[doc = qys_proto::frontend_doc!(execute)]
     pub fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let mut call = self.inner.engine.call_endpoint(endpoint, Instant::now());
+        let _span = call.span().entered();
         loop {
             let outcome = call
                 .prepare(endpoint, Instant::now())
@@ -136,6 +137,7 @@ impl Client {
         E::Source: Source,
     {
         let mut call = self.inner.engine.call_upload(endpoint, Instant::now());
+        let _span = call.span().entered();
         self.upload_with(&mut call, endpoint, |call, answer| {
             self.read_parse::<E>(call, answer)
         })
@@ -188,6 +190,7 @@ impl Client {
     #[doc = qys_proto::frontend_doc!(download)]
     pub fn download<E: endpoint::Download>(&self, endpoint: &E) -> Result<Download> {
         let mut call = self.inner.engine.call_download(endpoint, Instant::now());
+        let _span = call.span().entered();
         loop {
             let outcome = call
                 .prepare_download(endpoint, Instant::now())
@@ -204,10 +207,21 @@ impl Client {
         let timeouts = self.inner.timeouts;
         let (parts, mut body) = response.into_parts();
         match call.download_head(parts.status, &parts.headers)? {
-            DownloadStep::File(meta) => Ok(Download::new(meta, body.into_reader(), slot, timeouts)),
-            DownloadStep::Sniff(meta, sniffer) => {
-                Download::new(meta, body.into_reader(), slot, timeouts).sniffed(sniffer)
-            }
+            DownloadStep::File(meta) => Ok(Download::new(
+                meta,
+                body.into_reader(),
+                slot,
+                timeouts,
+                call.span().file_tally(),
+            )),
+            DownloadStep::Sniff(meta, sniffer) => Download::new(
+                meta,
+                body.into_reader(),
+                slot,
+                timeouts,
+                call.span().file_tally(),
+            )
+            .sniffed(sniffer),
             DownloadStep::Envelope(mut envelope) => {
                 read_envelope(&mut body, &mut envelope, &timeouts)?;
                 Err(call.download_error(parts.status, &parts.headers, envelope))

@@ -5,6 +5,7 @@ use std::io::{self, Read};
 
 use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, Sniffer};
+use qys_proto::trace::FileTally;
 
 use crate::client::Slot;
 use crate::transport::{Timeouts, from_io, to_io};
@@ -29,6 +30,8 @@ pub struct Download {
     /// The client's slot for this request; released once the body is over.
     slot: Option<Slot>,
     timeouts: Timeouts,
+    /// The file's bytes, for the call's span.
+    tally: FileTally,
 }
 
 impl Download {
@@ -37,6 +40,7 @@ impl Download {
         reader: ureq::BodyReader<'static>,
         slot: Slot,
         timeouts: Timeouts,
+        tally: FileTally,
     ) -> Self {
         Self {
             meta,
@@ -44,6 +48,7 @@ impl Download {
             reader,
             slot: Some(slot),
             timeouts,
+            tally,
         }
     }
 
@@ -83,6 +88,7 @@ impl Read for Download {
         }
         match self.reader.read(buf) {
             Ok(n) => {
+                self.tally.add(n);
                 if n == 0 && !buf.is_empty() {
                     // The end of the body: the request is over.
                     self.slot = None;

@@ -50,6 +50,7 @@ impl Client {
             UniformApiRequest::file,
         );
         let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
+        let _span = call.span().entered();
         self.upload_with(&mut call, &mut endpoint, |call, (response, _slot)| {
             let (parts, mut body) = response.into_parts();
             let mut envelope = call.envelope(parts.status, &parts.headers)?;
@@ -70,6 +71,7 @@ impl Client {
     ) -> Result<Response<Download>> {
         let endpoint = UniformApiDownloadRequest::new(request_data);
         let mut call = self.inner.engine.call_download(&endpoint, Instant::now());
+        let _span = call.span().entered();
         loop {
             let outcome = call
                 .prepare_download(&endpoint, Instant::now())
@@ -77,8 +79,13 @@ impl Client {
                 .map(|(response, slot)| {
                     let (parts, body) = response.into_parts();
                     let meta = call.forwarded_head(parts.status, &parts.headers);
-                    let download =
-                        Download::new(meta, body.into_reader(), slot, self.inner.timeouts);
+                    let download = Download::new(
+                        meta,
+                        body.into_reader(),
+                        slot,
+                        self.inner.timeouts,
+                        call.span().file_tally(),
+                    );
                     browser_reply(parts.status, &parts.headers, download)
                 });
             match call.end(outcome, Instant::now()) {

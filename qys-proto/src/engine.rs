@@ -85,6 +85,7 @@ use crate::multipart::Segment;
 use crate::observe::{AttemptEnd, CallEnd, Observer};
 use crate::retry::{RetryDecision, RetryPolicy};
 use crate::sign::SigningParams;
+use crate::trace::CallSpan;
 
 /// What every call of a client consults: the [`Core`], the clock, the nonce source, the retry
 /// policy, the timeouts, the extra headers and the observer. A frontend's client holds one
@@ -204,8 +205,14 @@ impl Engine {
     /// Starts a call of `method` `path` at `now`; `idempotent` says whether it may be retried
     /// after it may have reached the platform.
     pub fn call(&self, method: Method, path: &str, idempotent: bool, now: Instant) -> Call<'_> {
+        let signer = self.core.signer();
+        let token = signer
+            .app()
+            .or(signer.agent_credentials())
+            .map(|c| c.token());
         Call {
             engine: self,
+            span: CallSpan::new(&method, path, token),
             method,
             path: path.to_owned(),
             idempotent,
@@ -276,6 +283,7 @@ pub enum Step<T> {
 #[derive(Debug)]
 pub struct Call<'e> {
     engine: &'e Engine,
+    span: CallSpan,
     method: Method,
     path: String,
     idempotent: bool,
@@ -295,6 +303,11 @@ impl Call<'_> {
     /// The engine of this call.
     pub fn engine(&self) -> &Engine {
         self.engine
+    }
+
+    /// The call's tracing span: a frontend runs the call inside it (see [`crate::trace`]).
+    pub fn span(&self) -> &CallSpan {
+        &self.span
     }
 
     /// The attempt under way (1-based; 0 before the first).
@@ -541,19 +554,21 @@ impl Call<'_> {
 
     /// The one place where an attempt ends: the observer (and tracing) hear of it here.
     fn attempt_ended(&self, error: Option<&Error>, retry: Option<Duration>, now: Instant) {
+        let end = AttemptEnd {
+            method: &self.method,
+            path: &self.path,
+            attempt: self.attempt,
+            nonce: self.nonce.as_ref().map(Nonce::as_str),
+            status: self.status,
+            error,
+            elapsed: now.saturating_duration_since(self.attempt_started),
+            bytes_sent: self.sent,
+            bytes_received: self.received,
+            retry_in: retry,
+        };
+        self.span.attempt_ended(&end);
         if let Some(observer) = &self.engine.observer {
-            observer.attempt(&AttemptEnd {
-                method: &self.method,
-                path: &self.path,
-                attempt: self.attempt,
-                nonce: self.nonce.as_ref().map(Nonce::as_str),
-                status: self.status,
-                error,
-                elapsed: now.saturating_duration_since(self.attempt_started),
-                bytes_sent: self.sent,
-                bytes_received: self.received,
-                retry_in: retry,
-            });
+            observer.attempt(&end);
         }
     }
 
@@ -561,15 +576,17 @@ impl Call<'_> {
     /// gets the call's [`CallContext`].
     fn done<T>(&self, result: Result<T, Error>, now: Instant) -> Step<T> {
         let elapsed = now.saturating_duration_since(self.started);
+        let end = CallEnd {
+            method: &self.method,
+            path: &self.path,
+            attempts: self.attempt,
+            status: self.status,
+            error: result.as_ref().err(),
+            elapsed,
+        };
+        self.span.call_ended(&end);
         if let Some(observer) = &self.engine.observer {
-            observer.call(&CallEnd {
-                method: &self.method,
-                path: &self.path,
-                attempts: self.attempt,
-                status: self.status,
-                error: result.as_ref().err(),
-                elapsed,
-            });
+            observer.call(&end);
         }
         Step::Done(result.map_err(|e| {
             let base = self.engine.core.environment().base_url();

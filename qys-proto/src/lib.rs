@@ -98,6 +98,7 @@ pub mod settings;
 mod sign;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod trace;
 pub mod types;
 pub mod verify;
 
