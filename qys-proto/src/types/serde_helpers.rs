@@ -99,6 +99,32 @@ pub(crate) mod lenient {
         })
     }
 
+    /// Writes a flag as the text `"true"` or `"false"` (fields the vendor SDK sends as strings).
+    pub(crate) fn opt_bool_as_text<S: serde::Serializer>(
+        value: &Option<bool>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(true) => s.serialize_str("true"),
+            Some(false) => s.serialize_str("false"),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Writes a number as the vendor Go SDK's `float64` fields go on the wire: a whole number
+    /// without a fraction (`16`), any other with one (`10.5`).
+    pub(crate) fn opt_number<S: serde::Serializer>(
+        value: &Option<f64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            // Exact: whole values of this size convert to i64 and back without loss.
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(*v as i64),
+            Some(v) => s.serialize_f64(*v),
+            None => s.serialize_none(),
+        }
+    }
+
     /// An integer, or an integer in a string; `null` or other text is `None`.
     pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         Ok(match Option::<Loose>::deserialize(d)? {
