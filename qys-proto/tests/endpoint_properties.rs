@@ -59,7 +59,7 @@ fn every_endpoint_type_has_a_strategy() {
         })
         .collect();
     let catalogued: BTreeSet<(String, String)> = catalogue()
-        .into_iter()
+        .iter()
         .map(|info| (info.type_name.to_owned(), info.path.to_owned()))
         .collect();
     let missing: Vec<_> = catalogued.difference(&generated).collect();

@@ -929,10 +929,10 @@ impl ContractResendRequest {
     /// acts as ([`ContractRef::acting_as`]), else `body.tenant_name`.
     pub fn new(contract: impl Into<ContractRef>, mut body: Contract) -> Self {
         let mut contract = contract.into();
-        if let Some(sponsor) = body.tenant_name.take() {
-            if contract.tenant_name().is_none() {
-                contract = contract.acting_as(sponsor);
-            }
+        if let Some(sponsor) = body.tenant_name.take()
+            && contract.tenant_name().is_none()
+        {
+            contract = contract.acting_as(sponsor);
         }
         Self {
             contract,
