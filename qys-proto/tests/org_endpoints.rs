@@ -1013,7 +1013,8 @@ fn identity_verify() {
 #[test]
 fn company_info_verify() {
     post_json(
-        &CompanyInfoVerifyRequest::new("杭州契约锁科技有限公司", "91330100MA2AYQ4X1L")
+        &CompanyInfoVerifyRequest::new("杭州契约锁科技有限公司")
+            .register_no("91330100MA2AYQ4X1L")
             .legal_person("张三"),
         "/v2/companyinfo/verify",
         json!({"companyName": "杭州契约锁科技有限公司", "registerNo": "91330100MA2AYQ4X1L", "legalPerson": "张三"}),

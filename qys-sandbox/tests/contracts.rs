@@ -484,13 +484,14 @@ fn forceend_ends_a_contract_and_keeps_its_attachment() {
         .unwrap();
     add_pdf(&client, &id, "正文", "正文.pdf", &pdf_bytes("forceend"));
     // Not sent yet: 1101.
-    let (code, _) = code_of(client.execute(&ContractForceEndRequest::new(id.clone(), "重复")));
+    let (code, _) =
+        code_of(client.execute(&ContractForceEndRequest::new(id.clone()).reason("重复")));
     assert_eq!(code, ErrorCode::InvalidContractStatus);
     client
         .execute(&ContractSendRequest::new(id.clone()))
         .unwrap();
     client
-        .execute(&ContractForceEndRequest::new(id.clone(), "双方协商终止"))
+        .execute(&ContractForceEndRequest::new(id.clone()).reason("双方协商终止"))
         .expect("force end");
     let d = detail(&client, &id);
     assert_eq!(d.status, Some(ContractStatus::ForceEnd));
@@ -808,10 +809,9 @@ fn signatories_are_added_edited_and_identified() {
         .execute(&ContractPersonalJoinUrlRequest::new(id.clone()))
         .expect("join links");
     assert_eq!(links.join_urls.len(), 1);
-    let (code, _) = code_of(client.execute(&ContractJoinUrlRequest::new(
-        id.clone(),
-        TenantType::Company,
-    )));
+    let (code, _) = code_of(
+        client.execute(&ContractJoinUrlRequest::new(id.clone()).tenant_type(TenantType::Company)),
+    );
     assert_eq!(code, ErrorCode::Unknown(1125));
     client
         .execute(
@@ -905,7 +905,7 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .execute(&ContractRequiredDetailRequest::new(id.clone()))
         .expect("required detail");
     client
-        .execute(&ContractForceEndRequest::new(id.clone(), "重发"))
+        .execute(&ContractForceEndRequest::new(id.clone()).reason("重发"))
         .unwrap();
     let resent = client
         .execute(&ContractResendRequest::new(id, Contract::default()).new_biz_id("biz-delay-2"))

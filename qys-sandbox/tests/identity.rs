@@ -544,13 +544,17 @@ fn file_verification_and_information_checks() {
     let c = &KNOWN_COMPANIES[1];
     let ok = call(
         &sandbox,
-        &CompanyInfoVerifyRequest::new(c.name, c.register_no).legal_person(c.legal_person),
+        &CompanyInfoVerifyRequest::new(c.name)
+            .register_no(c.register_no)
+            .legal_person(c.legal_person),
     )
     .unwrap();
     assert_eq!(ok["result"], true);
     let wrong = call(
         &sandbox,
-        &CompanyInfoVerifyRequest::new(c.name, c.register_no).legal_person("别人"),
+        &CompanyInfoVerifyRequest::new(c.name)
+            .register_no(c.register_no)
+            .legal_person("别人"),
     )
     .unwrap();
     assert_eq!(wrong["result"], false);

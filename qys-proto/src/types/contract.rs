@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::serde_helpers::lenient;
 use super::{Category, ContractRef, PersonalField, User, string_enum};
 use crate::api::org_types::invalid;
 
@@ -742,9 +743,11 @@ pub struct TemplateParam {
     /// The signatory who fills it (add-by-template).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signatory_id: Option<crate::id::SignatoryId>,
-    /// Whether it is read-only on the page.
+    /// Whether it is read-only on the page; sent as the text `"true"` or `"false"`, as the
+    /// vendor Go SDK's `TemplateParam.ReadOnly` (a string) sends it.
     #[serde(
         skip_serializing_if = "Option::is_none",
+        serialize_with = "lenient::opt_bool_as_text",
         deserialize_with = "crate::answer::opt_bool"
     )]
     pub read_only: Option<bool>,
@@ -900,9 +903,13 @@ pub struct Watermark {
     /// Text, Base64 image, or grating character, as the kind needs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// Font size, 6–72 (default 16).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub font_size: Option<i64>,
+    /// Font size, 6–72 (default 16); fractions allowed (a number, as in the vendor Go SDK's
+    /// `Watermark.FontSize`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "lenient::opt_number"
+    )]
+    pub font_size: Option<f64>,
     /// Angle, 0–180 (default 0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<i64>,
@@ -912,9 +919,13 @@ pub struct Watermark {
     /// Where it goes (grating and QR codes: the four corners only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<WatermarkPosition>,
-    /// Transparency, 0–100 (default 30).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diaphaneity: Option<i64>,
+    /// Transparency, 0–100 (default 30); fractions allowed (a number, as in the vendor Go
+    /// SDK's `Watermark.Diaphaneity`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "lenient::opt_number"
+    )]
+    pub diaphaneity: Option<f64>,
     /// Image scale, 0.1–4 (default 0.5).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub img_scale: Option<f64>,
@@ -971,13 +982,13 @@ impl Watermark {
             }
             _ => {}
         }
-        if let Some(v) = self.font_size.filter(|v| !(6..=72).contains(v)) {
+        if let Some(v) = self.font_size.filter(|v| !(6.0..=72.0).contains(v)) {
             return bad(format!("fontSize must be in 6..=72, got {v}"));
         }
         if let Some(v) = self.angle.filter(|v| !(0..=180).contains(v)) {
             return bad(format!("angle must be in 0..=180, got {v}"));
         }
-        if let Some(v) = self.diaphaneity.filter(|v| !(0..=100).contains(v)) {
+        if let Some(v) = self.diaphaneity.filter(|v| !(0.0..=100.0).contains(v)) {
             return bad(format!("diaphaneity must be in 0..=100, got {v}"));
         }
         if let Some(v) = self.img_scale.filter(|v| !(0.1..=4.0).contains(v)) {

@@ -69,3 +69,34 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
     }
     s.serialize_str(&out)
 }
+
+/// Serializers for request fields the vendor SDK sends in another JSON type than their
+/// value's (flags as text, whole numbers without a fraction). Answers are decoded by
+/// [`crate::answer`].
+pub(crate) mod lenient {
+    /// Writes a flag as the text `"true"` or `"false"` (fields the vendor SDK sends as strings).
+    pub(crate) fn opt_bool_as_text<S: serde::Serializer>(
+        value: &Option<bool>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(true) => s.serialize_str("true"),
+            Some(false) => s.serialize_str("false"),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Writes a number as the vendor Go SDK's `float64` fields go on the wire: a whole number
+    /// without a fraction (`16`), any other with one (`10.5`).
+    pub(crate) fn opt_number<S: serde::Serializer>(
+        value: &Option<f64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            // Exact: whole values of this size convert to i64 and back without loss.
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(*v as i64),
+            Some(v) => s.serialize_f64(*v),
+            None => s.serialize_none(),
+        }
+    }
+}
