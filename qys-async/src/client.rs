@@ -28,13 +28,9 @@ mod uniform;
 
 qys_proto::transport_settings!();
 
-/// An async client of the Open Platform.
+#[doc = qys_proto::frontend_doc!(client)]
 ///
-/// Cheap to clone: clones share one connection pool and one configuration. `Send + Sync`.
-/// Every method drives the core's [call engine](qys_proto::engine): each attempt signed with a
-/// fresh timestamp and nonce, the answer read with a size limit, parsed, and retried as the
-/// [`RetryPolicy`](qys_proto::retry::RetryPolicy) says.
-/// `Debug` shows the environment, the token abbreviated and the settings, never a secret.
+/// Async, on hyper and tokio; `Send + Sync`.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

@@ -43,10 +43,10 @@ impl Client {
         request_data: impl Into<String>,
         file: Option<UploadFile<S>>,
     ) -> Result<Response<Bytes>> {
-        let mut endpoint = UniformApiRequest::new(request_data);
-        if let Some(file) = file {
-            endpoint = endpoint.file(file);
-        }
+        let mut endpoint = file.into_iter().fold(
+            UniformApiRequest::new(request_data),
+            UniformApiRequest::file,
+        );
         let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
         let span = call.span().clone();
         span.instrument(

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use qys_async::api::miniapp::ContractViewTicketRequest;
-use qys_async::endpoint::{Download, Payload};
-use qys_async::{BuildError, BuildErrorKind, Client, Error, ErrorCode, RetryPolicy};
+use qys_async::generic::{GenericCall, Method};
+use qys_async::{BuildErrorKind, Client, Error, ErrorCode, RetryPolicy};
 use qys_sandbox::{Fault, Sandbox};
 
 const CONCURRENT: usize = 512;
@@ -154,29 +154,12 @@ async fn max_connections_caps_the_connections_of_concurrent_calls() {
     assert_eq!(sandbox.requests_seen(VIEW), CALLS, "no call was retried");
 }
 
-/// A download endpoint defined by the test (the sandbox answers it with an injected file).
-struct Pdf;
+/// The contract download route (the sandbox answers it with an injected file).
+const PDF: &str = "/v2/contract/download";
 
-impl Pdf {
-    const METHOD: http::Method = http::Method::GET;
-
-    const PATH: &'static str = "/v2/contract/download";
-}
-
-impl qys_proto::endpoint::Check for Pdf {}
-
-impl Download for Pdf {
-    fn method(&self) -> http::Method {
-        Self::METHOD
-    }
-
-    fn path(&self) -> &str {
-        Self::PATH
-    }
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        Ok(Payload::Query("contractId=1".to_owned()))
-    }
+/// A contract download as a generic call.
+fn pdf() -> GenericCall {
+    GenericCall::new(Method::GET, PDF).query("contractId", "1")
 }
 
 fn is_timeout(err: &Error) -> bool {
@@ -187,7 +170,7 @@ fn is_timeout(err: &Error) -> bool {
 async fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     let sandbox = Sandbox::start().expect("the sandbox starts");
     sandbox.inject(
-        Pdf::PATH,
+        PDF,
         Fault::file("a.pdf", "application/pdf", vec![7u8; 4096]),
         2,
     );
@@ -201,7 +184,7 @@ async fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     let view = view(&sandbox);
 
     // An open download holds the only slot: the next call waits its timeout, then fails.
-    let mut download = client.download(&Pdf).await.expect("the download starts");
+    let mut download = client.download(&pdf()).await.expect("the download starts");
     let started = Instant::now();
     let err = tokio::time::timeout(Duration::from_secs(10), client.execute(&view))
         .await
@@ -224,7 +207,7 @@ async fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     client.execute(&view).await.expect("a slot is free again");
 
     // Dropped unread, too.
-    let download = client.download(&Pdf).await.expect("the download starts");
+    let download = client.download(&pdf()).await.expect("the download starts");
     let err = client.execute(&view).await.expect_err("no slot is free");
     assert!(is_timeout(&err), "{err:?}");
     drop(download);

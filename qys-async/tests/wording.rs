@@ -2,14 +2,19 @@
 //! faults from the sandbox, the same call, once through `qys-blocking` and once through
 //! `qys-async`, compared by their `Display` (the elapsed milliseconds aside).
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use qys_async::proto::api::miniapp::ContractViewTicketRequest;
 use qys_async::proto::retry::RetryPolicy;
-use qys_async::{Error, Limits};
+use qys_async::{AttemptEnd, Error, Limits};
 use qys_sandbox::{Fault, Sandbox};
 
 const TICKET: &str = "/v2/contract/miniappexchange/view";
+
+/// What an observer saw of each attempt: path, attempt, whether it had a nonce, whether it
+/// had a status or an error.
+type Seen = Arc<Mutex<Vec<(String, u32, bool, bool)>>>;
 
 /// The text of an error with the call's elapsed time blanked out.
 fn wording(e: &Error) -> String {
@@ -65,7 +70,23 @@ async fn both_frontends_word_each_failure_the_same_and_name_the_call() {
         max_json_body: 64 * 1024,
     };
     let timeout = Duration::from_millis(800);
+    // Both clients report each attempt: (path, attempt, nonce seen, status or error).
+    let seen: Seen = Arc::default();
+    let record = |seen: Seen| {
+        move |a: &AttemptEnd<'_>| {
+            let answered = a.status().is_some() || a.error().is_some();
+            let entry = (
+                a.path().to_owned(),
+                a.attempt(),
+                a.nonce().is_some(),
+                answered,
+            );
+            seen.lock().expect("not poisoned").push(entry);
+        }
+    };
     let blocking = qys_blocking::Client::builder(sandbox.environment(), sandbox.signer())
+        .observer(record(Arc::clone(&seen)))
+        .header("x-request-id", "wording-test")
         .allow_http(true)
         .timeout(timeout)
         .limits(limits)
@@ -73,6 +94,8 @@ async fn both_frontends_word_each_failure_the_same_and_name_the_call() {
         .build()
         .expect("builds");
     let asynchronous = qys_async::Client::builder(sandbox.environment(), sandbox.signer())
+        .observer(record(Arc::clone(&seen)))
+        .header("x-request-id", "wording-test")
         .allow_http(true)
         .timeout(timeout)
         .limits(limits)
@@ -113,4 +136,12 @@ async fn both_frontends_word_each_failure_the_same_and_name_the_call() {
         }
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
+    // One attempt per call (no retries), each with its nonce and its status or error.
+    let seen = seen.lock().expect("not poisoned").clone();
+    assert_eq!(seen.len(), 2 * faults().len(), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s == &(TICKET.to_owned(), 1, true, true)),
+        "{seen:?}"
+    );
 }

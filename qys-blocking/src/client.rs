@@ -25,14 +25,9 @@ mod uniform;
 
 qys_proto::transport_settings!();
 
-/// A blocking client of the Open Platform.
+#[doc = qys_proto::frontend_doc!(client)]
 ///
-/// Cheap to clone: clones share one connection pool (one ureq agent) and one configuration.
-/// Every method drives the core's [call engine](qys_proto::engine): each attempt signed with a
-/// fresh timestamp and nonce, the answer read with a size limit, parsed, and retried as the
-/// [`RetryPolicy`](qys_proto::retry::RetryPolicy) says.
-///
-/// `Debug` shows the environment and settings, never a secret.
+/// Blocking, on ureq: one agent (connection pool) shared by the clones.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

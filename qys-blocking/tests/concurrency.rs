@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qys_blocking::api::miniapp::ContractViewTicketRequest;
-use qys_blocking::endpoint::{Download, Payload};
-use qys_blocking::{BuildError, BuildErrorKind, Client, Error, ErrorCode, RetryPolicy};
+use qys_blocking::generic::{GenericCall, Method};
+use qys_blocking::{BuildErrorKind, Client, Error, ErrorCode, RetryPolicy};
 use qys_sandbox::{Fault, Sandbox};
 
 const THREADS: usize = 32;
@@ -176,29 +176,12 @@ fn the_default_cap_bounds_the_connections_of_many_threads() {
     );
 }
 
-/// A download endpoint defined by the test (the sandbox answers it with an injected file).
-struct Pdf;
+/// The contract download route (the sandbox answers it with an injected file).
+const PDF: &str = "/v2/contract/download";
 
-impl Pdf {
-    const METHOD: http::Method = http::Method::GET;
-
-    const PATH: &'static str = "/v2/contract/download";
-}
-
-impl qys_proto::endpoint::Check for Pdf {}
-
-impl Download for Pdf {
-    fn method(&self) -> http::Method {
-        Self::METHOD
-    }
-
-    fn path(&self) -> &str {
-        Self::PATH
-    }
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        Ok(Payload::Query("contractId=1".to_owned()))
-    }
+/// A contract download as a generic call.
+fn pdf() -> GenericCall {
+    GenericCall::new(Method::GET, PDF).query("contractId", "1")
 }
 
 fn is_timeout(err: &Error) -> bool {
@@ -209,7 +192,7 @@ fn is_timeout(err: &Error) -> bool {
 fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     let sandbox = Sandbox::start().expect("the sandbox starts");
     sandbox.inject(
-        Pdf::PATH,
+        PDF,
         Fault::file("a.pdf", "application/pdf", vec![7u8; 4096]),
         2,
     );
@@ -223,7 +206,7 @@ fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     let view = view(&sandbox);
 
     // An open download holds the only slot: the next call waits its timeout, then fails.
-    let mut download = client.download(&Pdf).expect("the download starts");
+    let mut download = client.download(&pdf()).expect("the download starts");
     let started = Instant::now();
     let err = client.execute(&view).expect_err("no slot is free");
     assert!(is_timeout(&err), "{err:?}");
@@ -241,7 +224,7 @@ fn a_call_without_a_free_slot_times_out_instead_of_hanging() {
     client.execute(&view).expect("a slot is free again");
 
     // Dropped unread, too.
-    let download = client.download(&Pdf).expect("the download starts");
+    let download = client.download(&pdf()).expect("the download starts");
     let err = client.execute(&view).expect_err("no slot is free");
     assert!(is_timeout(&err), "{err:?}");
     drop(download);

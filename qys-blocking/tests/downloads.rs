@@ -6,40 +6,16 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use qys_blocking::endpoint::{Download, Payload};
-use qys_blocking::{
-    BodyErrorKind, BuildError, Client, Credentials, Error, ErrorCode, TransportErrorKind,
-};
+use qys_blocking::generic::{GenericCall, Method};
+use qys_blocking::{BodyErrorKind, Client, Credentials, Error, ErrorCode, TransportErrorKind};
 use qys_sandbox::Fault;
 
-/// A download endpoint local to the tests (the sandbox route is made with fault injection).
-struct FileDownload {
-    id: &'static str,
+/// The contract download as a generic call (the sandbox route is made with fault injection).
+fn file_download(id: &str) -> GenericCall {
+    GenericCall::new(Method::GET, PATH).query("contractId", id)
 }
 
 const PATH: &str = "/v2/contract/download";
-
-impl FileDownload {
-    const METHOD: http::Method = http::Method::GET;
-
-    const PATH: &'static str = PATH;
-}
-
-impl qys_proto::endpoint::Check for FileDownload {}
-
-impl Download for FileDownload {
-    fn method(&self) -> http::Method {
-        Self::METHOD
-    }
-
-    fn path(&self) -> &str {
-        Self::PATH
-    }
-
-    fn payload(&self) -> Result<Payload, BuildError> {
-        Ok(Payload::Query(format!("contractId={}", self.id)))
-    }
-}
 
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -69,9 +45,7 @@ fn an_envelope_on_a_download_is_an_api_error() {
     let sandbox = common::sandbox();
     let client = common::client(&sandbox);
     sandbox.inject(PATH, Fault::Status(200, ENVELOPE.to_owned()), 1);
-    let err = client
-        .download(&FileDownload { id: "1" })
-        .expect_err("envelope");
+    let err = client.download(&file_download("1")).expect_err("envelope");
     assert_eq!(err.code(), Some(ErrorCode::ContractNotFound), "{err:?}");
     assert_eq!(err.as_api().unwrap().message(), "合同不存在");
 }
@@ -84,7 +58,7 @@ fn download_to_path_leaves_no_file_on_failure() {
     let target = dir.join("合同.pdf");
     sandbox.inject(PATH, Fault::Status(200, ENVELOPE.to_owned()), 1);
     let err = client
-        .download_to_path(&FileDownload { id: "1" }, &target)
+        .download_to_path(&file_download("1"), &target)
         .expect_err("envelope");
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert!(!target.exists());
@@ -99,9 +73,7 @@ fn an_auth_failure_on_a_download_is_typed() {
         .allow_http(true)
         .build()
         .unwrap();
-    let err = client
-        .download(&FileDownload { id: "1" })
-        .expect_err("auth");
+    let err = client.download(&file_download("1")).expect_err("auth");
     assert_eq!(err.code(), Some(ErrorCode::InvalidToken), "{err:?}");
 }
 
@@ -140,7 +112,7 @@ fn a_file_streams_with_its_meta() {
     let body = pdf_bytes();
     let server = file_server(&body, body.len());
     let client = client_of(&server);
-    let mut download = client.download(&FileDownload { id: "1" }).expect("file");
+    let mut download = client.download(&file_download("1")).expect("file");
     assert_eq!(download.meta().file_name(), Some("合同.pdf"));
     assert_eq!(download.meta().content_type(), Some("application/pdf"));
     assert_eq!(download.meta().content_length(), Some(body.len() as u64));
@@ -156,7 +128,7 @@ fn download_to_writes_into_a_sink() {
     let client = client_of(&server);
     let mut sink = Vec::new();
     let meta = client
-        .download_to(&FileDownload { id: "1" }, &mut sink)
+        .download_to(&file_download("1"), &mut sink)
         .expect("file");
     assert_eq!(sink, body);
     assert_eq!(meta.file_name(), Some("合同.pdf"));
@@ -170,7 +142,7 @@ fn download_to_path_renames_a_complete_file_into_place() {
     let dir = temp_dir("dl-ok");
     let target = dir.join("合同.pdf");
     let meta = client
-        .download_to_path(&FileDownload { id: "1" }, &target)
+        .download_to_path(&file_download("1"), &target)
         .expect("file");
     assert_eq!(meta.content_length(), Some(body.len() as u64));
     assert_eq!(std::fs::read(&target).unwrap(), body);
@@ -188,7 +160,7 @@ fn a_truncated_file_fails_and_leaves_nothing_behind() {
     let target = dir.join("合同.pdf");
     let start = Instant::now();
     let err = client
-        .download_to_path(&FileDownload { id: "1" }, &target)
+        .download_to_path(&file_download("1"), &target)
         .expect_err("truncated");
     assert!(start.elapsed() < Duration::from_secs(10));
     match &err {
@@ -215,7 +187,7 @@ fn a_sink_that_fails_is_write_sink() {
     let server = file_server(&body, body.len());
     let client = client_of(&server);
     let err = client
-        .download_to(&FileDownload { id: "1" }, &mut Full)
+        .download_to(&file_download("1"), &mut Full)
         .expect_err("sink");
     assert!(
         matches!(&err, Error::Body(b) if b.kind() == BodyErrorKind::WriteSink),
@@ -256,7 +228,7 @@ fn a_stalled_file_times_out_while_streaming() {
     let start = Instant::now();
     let mut sink = Vec::new();
     let err = client
-        .download_to(&FileDownload { id: "1" }, &mut sink)
+        .download_to(&file_download("1"), &mut sink)
         .expect_err("stalled");
     assert!(
         start.elapsed() < Duration::from_secs(2),

@@ -88,10 +88,7 @@ fn a_100_mib_file_goes_up_and_comes_back_in_bounded_memory() {
         .execute(&ContractSendRequest::new(contract_id.clone()))
         .expect("the contract is sent");
     client
-        .execute(&ContractForceEndRequest::new(
-            contract_id.clone(),
-            "百兆附件测试",
-        ))
+        .execute(&ContractForceEndRequest::new(contract_id.clone()).reason("百兆附件测试"))
         .expect("the contract is force-ended");
 
     let base = memory::start_measuring();

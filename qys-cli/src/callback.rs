@@ -1,7 +1,6 @@
 //! `qys callback verify`: verify, decrypt and parse a callback request from a file or stdin,
 //! and print the typed event as JSON.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +14,7 @@ use qys_proto::callback::{
 use serde_json::{Map, Value, json};
 
 use crate::fail::Failure;
-use crate::output::print_json;
+use crate::output::{print_json, read_input};
 
 /// The largest callback request read (the platform's are a few kilobytes).
 const MAX_INPUT: u64 = 4 * 1024 * 1024;
@@ -77,10 +76,17 @@ impl VerifyCommand {
         let cipher = if self.plain {
             Cipher::Plain
         } else if self.cbc {
-            Cipher::cbc(self.iv.as_deref().unwrap_or(&key))?
+            Cipher::cbc(self.iv.as_deref().unwrap_or(&key))
+                .map_err(|e| Failure::usage(format!("--iv: {e}")))?
         } else {
             Cipher::AesEcb
         };
+        if cipher.is_encrypted() && key.len() != 16 {
+            return Err(Failure::usage(format!(
+                "an AES-128 callback key has 16 bytes, this one has {} (use --plain for callbacks in the clear)",
+                key.len()
+            )));
+        }
         let window = match (self.any_age, self.max_age) {
             (true, _) => Duration::MAX,
             (false, Some(s)) => Duration::from_secs(s),
@@ -91,7 +97,7 @@ impl VerifyCommand {
             .with_window(window)
             .allow_unsigned(self.allow_unsigned);
 
-        let input = read_input(self.input.as_ref())?;
+        let input = read_input(self.input.as_deref(), MAX_INPUT, "the callback request")?;
         let parsed = RawRequest::parse(&input)?;
         let query = self.query.as_deref().or(parsed.query.as_deref());
         let mut request = CallbackRequest::new(query, parsed.body);
@@ -110,28 +116,6 @@ impl VerifyCommand {
             "reply": {"contentType": reply.content_type(), "body": reply.body()},
         }))
     }
-}
-
-fn read_input(path: Option<&PathBuf>) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    let result = match path {
-        Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)
-            .and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut bytes))
-            .map_err(|e| Failure::file(format!("cannot read {}: {e}", p.display()))),
-        _ => std::io::stdin()
-            .lock()
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::file(format!("cannot read stdin: {e}"))),
-    };
-    result?;
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(Failure::usage(format!(
-            "the callback request is larger than {} bytes",
-            MAX_INPUT
-        )));
-    }
-    Ok(bytes)
 }
 
 /// A callback request as given: a whole HTTP request, or only its body.

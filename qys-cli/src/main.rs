@@ -10,9 +10,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod api;
 mod callback;
 mod config;
 mod contract;
+mod endpoints;
 mod fail;
 mod output;
 mod sandbox;
@@ -46,6 +48,21 @@ Output: JSON on stdout, messages on stderr; colour (not with NO_COLOR) and progr
 a terminal.
 
 ";
+
+const API_HELP: &str = "\
+Fields (-f KEY=VALUE, or KEY:=JSON for a number, list or object) go in the query string of a
+GET, in the JSON body of a POST, and become text parts when a file part (-F PART=@FILE) makes
+the call a multipart upload. Without -X the method is the one qys knows for the path, else
+POST when there is a body and GET when there is none.
+
+Examples:
+  qys api /v2/contract/detail -f contractId=3076583214958469120
+  qys api /v2/contract/detail -f contractId=3076583214958469120 --typed
+  qys api -X POST /v2/contract/draft --input draft.json --envelope
+  qys api -X POST /v2/document/addbyfile -f contractId=3076583214958469120 -f title=附件 \\
+      -f fileSuffix=pdf -F file=@annex.pdf
+  qys api /v2/contract/download -f contractId=3076583214958469120 --raw -o contract.zip
+  qys api /v2/employee/list --paginate | jq length";
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -86,6 +103,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Signs and sends any call and prints its result as JSON (like `gh api`).
+    #[command(after_help = API_HELP)]
+    Api(api::ApiCommand),
     /// A contract's detail, or its files.
     #[command(subcommand)]
     Contract(contract::ContractCommand),
@@ -97,6 +117,12 @@ enum Command {
     /// Callbacks from the platform.
     #[command(subcommand)]
     Callback(CallbackCommand),
+    /// Lists the endpoints qys has types for (method, path, shape, request and result types)
+    /// as JSON: the paths `qys api --typed` can decode.
+    #[command(
+        after_help = "Examples:\n  qys endpoints\n  qys endpoints miniappexchange | jq -r '.[].path'"
+    )]
+    Endpoints(endpoints::EndpointsCommand),
     /// Starts the embedded qys-sandbox (a local stand-in for the platform) and prints its
     /// banner: base URL, credentials, fixture IDs, callback key.
     #[command(
@@ -134,9 +160,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     };
     let client = || Settings::resolve(&overrides)?.client();
     match &cli.command {
+        Command::Api(a) => a.run(&client()?),
         Command::Contract(c) => c.run(&client()?),
         Command::Ticket(t) => t.run(&client()?),
         Command::Callback(CallbackCommand::Verify(v)) => v.run(),
+        Command::Endpoints(e) => e.run(),
         Command::Sandbox(s) => s.run(),
     }
 }

@@ -331,6 +331,35 @@ mod tests {
     }
 }
 
+/// Reads `path` (stdin when `None` or `-`) whole, refusing more than `limit` bytes; `what`
+/// names the input in the message.
+///
+/// # Errors
+/// A file failure when reading fails; a usage failure when the input is too large.
+pub(crate) fn read_input(
+    path: Option<&std::path::Path>,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    match path {
+        Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)
+            .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+            .map_err(|e| Failure::file(format!("cannot read {}: {e}", p.display()))),
+        _ => io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::file(format!("cannot read stdin: {e}"))),
+    }?;
+    if bytes.len() as u64 > limit {
+        return Err(Failure::usage(format!(
+            "{what} is larger than {limit} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Where a download goes: a file written atomically, or stdout.
 #[derive(Debug, Clone)]
 pub(crate) enum Sink {

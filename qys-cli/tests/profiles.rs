@@ -154,6 +154,7 @@ fn every_command_has_help_with_examples() {
         assert!(top.contains(needle), "{needle}: {top}");
     }
     let commands: &[&[&str]] = &[
+        &["api"],
         &["contract", "show"],
         &["contract", "download"],
         &["ticket"],
@@ -170,6 +171,7 @@ fn every_command_has_help_with_examples() {
         &["ticket", "saas-privilege"],
         &["callback", "verify"],
         &["sandbox"],
+        &["endpoints"],
     ];
     for args in commands {
         let mut all = args.to_vec();

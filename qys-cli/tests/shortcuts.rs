@@ -397,6 +397,15 @@ fn callback_verify_reads_a_body_from_stdin_or_a_file() {
     assert_eq!(out.code, 6, "{out:?}");
     assert!(!out.stderr.contains("0000000000000000"), "{}", out.stderr);
 
+    // A key that is not an AES-128 key, or an IV of the wrong size: usage errors.
+    for args in [
+        &["callback", "verify", "--key", "short"][..],
+        &["callback", "verify", "--key", key, "--cbc", "--iv", "short"][..],
+    ] {
+        let out = run_with_input(qys_bare(dir.path()), args, body.as_bytes());
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+    }
+
     // An old one: stale unless --any-age (a callback copied from a log).
     let old = signed_callback_form(
         &Secret::new(key),
@@ -588,4 +597,24 @@ fn sandbox_prints_its_banner_and_serves() {
         "{text}"
     );
     assert!(text.contains("callback key"), "{text}");
+}
+
+#[test]
+fn endpoints_lists_the_catalogue() {
+    let dir = temp_dir();
+    let all = run(qys_bare(dir.path()), &["endpoints"]).ok().json();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), qys_proto::api::catalogue::catalogue().len());
+    let tickets = run(qys_bare(dir.path()), &["endpoints", "MiniAppExchange"])
+        .ok()
+        .json();
+    let tickets = tickets.as_array().unwrap();
+    assert_eq!(tickets.len(), 11, "{tickets:?}");
+    assert!(
+        tickets
+            .iter()
+            .any(|t| t["path"] == "/v2/contract/miniappexchange"
+                && t["method"] == "POST"
+                && t["type"] == "ContractSignTicketRequest")
+    );
 }

@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use crate::credentials::Credentials;
 use crate::download::{self, DownloadHead};
 use crate::endpoint::{Call, Download, Endpoint, Payload, Upload};
-use crate::envelope::parse_result;
+use crate::envelope::{RawEnvelope, parse_result};
 use crate::environment::{Environment, PluginEnv};
 use crate::error::{BuildError, BuildErrorKind, DecodeError, Error};
 use crate::multipart::{self, Multipart};
@@ -16,22 +16,44 @@ use crate::sign::{Signer, SigningParams};
 /// The `Content-Type` of JSON request bodies, as the platform documents it.
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
-/// What the core knows of the environment when it turns a `result` into a response (tickets
-/// need to know which plugin `env` they belong to).
+/// What the core knows when it turns a `result` into a response: the environment (tickets
+/// need to know which plugin `env` they belong to) and, for calls that keep it
+/// ([`Call::KEEPS_ENVELOPE`]), the success envelope's codes and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     plugin_env: PluginEnv,
+    envelope: Option<EnvelopeHead>,
+}
+
+/// The codes and message of a success envelope (its `result` goes to the response).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvelopeHead {
+    /// The 4-digit code family, when sent.
+    pub code: Option<i64>,
+    /// The 8-digit code family, when sent.
+    pub response_code: Option<String>,
+    /// The message, when sent.
+    pub message: Option<String>,
 }
 
 impl Context {
     /// A context for tickets of `plugin_env`.
     pub fn new(plugin_env: PluginEnv) -> Self {
-        Self { plugin_env }
+        Self {
+            plugin_env,
+            envelope: None,
+        }
     }
 
     /// The plugin `env` of the environment the answer came from.
     pub fn plugin_env(&self) -> PluginEnv {
         self.plugin_env
+    }
+
+    /// The success envelope's codes and message, for calls that keep them
+    /// ([`Call::KEEPS_ENVELOPE`]); `None` otherwise.
+    pub fn envelope(&self) -> Option<&EnvelopeHead> {
+        self.envelope.as_ref()
     }
 }
 
@@ -123,7 +145,7 @@ impl Core {
     }
 
     /// Builds the signed request of an [`Endpoint`] (empty, query, JSON or text-only multipart),
-    /// after [`Check::check`].
+    /// after [`Check::check`](crate::endpoint::Check::check).
     ///
     /// # Errors
     /// [`Error::Build`] when the endpoint breaks a rule, its fields cannot be encoded, or
@@ -144,7 +166,9 @@ impl Core {
                 let content_type = header_value(&framing.content_type())?;
                 let mut request =
                     self.request(method, path, None, None, "application/json", body, params)?;
-                request.headers_mut().insert(CONTENT_TYPE, content_type);
+                let headers = request.headers_mut();
+                headers.insert(CONTENT_TYPE, content_type);
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(framing.content_length()));
                 Ok(request)
             }
             payload => {
@@ -163,7 +187,7 @@ impl Core {
     }
 
     /// Builds the signed request head and multipart framing of an [`Upload`], after
-    /// [`Check::check`]. The request's body is the framing; the frontend streams each file into
+    /// [`Check::check`](crate::endpoint::Check::check). The request's body is the framing; the frontend streams each file into
     /// its [`multipart::Segment::File`] slot. `Content-Length` is set to the exact total.
     ///
     /// # Errors
@@ -201,7 +225,7 @@ impl Core {
         Ok(Request::from_parts(parts, framing))
     }
 
-    /// Builds the signed request of a [`Download`], after [`Check::check`].
+    /// Builds the signed request of a [`Download`], after [`Check::check`](crate::endpoint::Check::check).
     ///
     /// # Errors
     /// [`Error::Build`] as for [`prepare`](Self::prepare), and
@@ -294,6 +318,15 @@ impl Core {
         body: &[u8],
     ) -> Result<E::Response, Error> {
         let result = parse_result::<E::Result>(status, content_type(headers), body)?;
+        if E::KEEPS_ENVELOPE {
+            let mut context = self.context.clone();
+            context.envelope = RawEnvelope::from_body(body).map(|e| EnvelopeHead {
+                code: e.code,
+                response_code: e.response_code,
+                message: e.message,
+            });
+            return Ok(E::response(result, &context));
+        }
         Ok(E::response(result, &self.context))
     }
 

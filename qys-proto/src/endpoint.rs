@@ -191,6 +191,11 @@ pub trait Call: Check {
     /// Whether sending it twice has the effect of sending it once (decides retries).
     fn idempotent(&self) -> bool;
 
+    /// Whether [`response`](Self::response) reads the success envelope's codes and message
+    /// from its [`Context`] ([`Context::envelope`]); only calls that hand out the whole
+    /// envelope (the [`crate::generic`] calls) need it.
+    const KEEPS_ENVELOPE: bool = false;
+
     /// Turns the decoded `result` into the response.
     fn response(result: Self::Result, context: &Context) -> Self::Response;
 }

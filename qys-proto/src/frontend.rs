@@ -16,7 +16,7 @@ pub use crate::{
     Clock, Core, Credentials, DecodeError, Environment, Error, ErrorCode, FixedClock, Limits,
     Nonce, NonceSource, PluginEnv, RandomNonce, Result, Scheme, Secret, SequentialNonce, Signer,
     SigningParams, StatusError, SystemClock, TransportError, TransportErrorKind, api, endpoint,
-    multipart, observe, retry, types,
+    generic, multipart, observe, retry, types,
 };
 pub use crate::{
     ActionId, AttachmentId, CategoryId, CompanyId, ContractId, DocumentId, EmployeeId, SealId,
@@ -40,6 +40,15 @@ time between body reads and writes of uploads and downloads, up to 32 idle poole
 per host kept 30 s, at most 64 requests (connections) in flight,
 [`Limits::default`](qys_proto::Limits::default), no extra header, no observer, Mozilla's root
 certificates, `https://` only."
+    };
+    (client) => {
+        "A client of the Open Platform. Cheap to clone: clones share one connection pool and one
+configuration.
+
+Every method drives the core's [call engine](qys_proto::engine): each attempt signed with a
+fresh timestamp and nonce, the answer read with a size limit, parsed, and retried as the
+[`RetryPolicy`](qys_proto::retry::RetryPolicy) says. `Debug` shows the environment, the token
+abbreviated and the settings, never a secret."
     };
     (core) => {
         "The sans-IO core this client drives: environment, signer, limits."

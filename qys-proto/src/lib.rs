@@ -55,7 +55,8 @@
 //!   the Open Platform, in its three schemes ([`Scheme`]).
 //! - [`Clock`] and [`NonceSource`]: where a frontend gets time and nonces.
 //! - [`Environment`]: test, production or any base URL.
-//! - [`endpoint`]: the endpoint traits; [`api`]: every endpoint, one file per menu group.
+//! - [`endpoint`]: the endpoint traits; [`api`]: every endpoint, one file per menu group;
+//!   [`generic`]: a call of any method and path, for endpoints qys has no type for.
 //! - [`Core`]: prepare requests and parse answers.
 //! - [`Error`]: the one error type of qys.
 //! - [`engine`]: the call engine the frontends drive: one state machine per call (attempts,
@@ -83,6 +84,7 @@ mod error;
 #[cfg(feature = "system")]
 #[doc(hidden)]
 pub mod frontend;
+pub mod generic;
 mod id;
 pub mod multipart;
 pub mod observe;
@@ -104,7 +106,7 @@ pub use crate::callback::{CallbackError, CallbackErrorKind};
 pub use crate::clock::{Clock, FixedClock, Nonce, NonceSource, SequentialNonce};
 #[cfg(feature = "system")]
 pub use crate::clock::{RandomNonce, SystemClock, system_jitter};
-pub use crate::core::{Context, Core, CoreBuilder, JSON_CONTENT_TYPE, Limits};
+pub use crate::core::{Context, Core, CoreBuilder, EnvelopeHead, JSON_CONTENT_TYPE, Limits};
 pub use crate::credentials::{Credentials, Secret};
 pub use crate::envelope::{RawEnvelope, SUCCESS_RESPONSE_CODE};
 pub use crate::environment::{Environment, PluginEnv};

@@ -106,7 +106,7 @@ pub fn content_type_for(file_name: &str) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilePart<'a> {
     /// The form field name (`file`, `files`, `license`, ...).
-    pub name: &'static str,
+    pub name: &'a str,
     /// The file name.
     pub file_name: &'a str,
     /// The media type.

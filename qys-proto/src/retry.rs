@@ -81,7 +81,7 @@ impl RetryPolicy {
 
     /// Decides after attempt number `attempt` (1-based) failed with `error`.
     ///
-    /// `idempotent` is the endpoint's [`crate::endpoint::Endpoint::IDEMPOTENT`]; `rewindable`
+    /// `idempotent` is the endpoint's [`Call::idempotent`](crate::endpoint::Call::idempotent); `rewindable`
     /// says whether the request body can be sent again (false for uploads from a one-shot
     /// source); `elapsed` is the time since the first attempt; `jitter` is uniform in `[0, 1)`.
     ///

@@ -36,8 +36,8 @@ fn malformed_draft() -> serde_json::Value {
 #[test]
 fn a_draft_whose_result_does_not_fit_keeps_the_whole_result_and_says_accepted() {
     let result = malformed_draft();
-    let body = serde_json::to_vec(&json!({"code": 0, "message": "SUCCESS", "result": result}))
-        .unwrap();
+    let body =
+        serde_json::to_vec(&json!({"code": 0, "message": "SUCCESS", "result": result})).unwrap();
     assert!(body.len() > 4 * EXCERPT_LIMIT);
     let error = parse_draft(&body);
     let Error::Decode(decode) = &error else {
@@ -50,7 +50,12 @@ fn a_draft_whose_result_does_not_fit_keeps_the_whole_result_and_says_accepted() 
         serde_json::from_str::<serde_json::Value>(decode.result_text().unwrap()).unwrap(),
         result
     );
-    assert!(decode.result_text().unwrap().contains("2591540368898105360"));
+    assert!(
+        decode
+            .result_text()
+            .unwrap()
+            .contains("2591540368898105360")
+    );
     assert_eq!(decode.path(), "result.signatories");
     assert!(error.to_string().contains("accepted"), "{error}");
     // Not retryable: a retry would create a second contract.
@@ -59,6 +64,19 @@ fn a_draft_whose_result_does_not_fit_keeps_the_whole_result_and_says_accepted() 
     let debug = format!("{error:?}");
     assert!(debug.contains("accepted: true"), "{debug}");
     assert!(!debug.contains("附件 39"), "{debug}");
+}
+
+#[test]
+fn a_flag_of_no_known_form_is_an_error_that_keeps_the_result_not_a_silent_none() {
+    let result = json!({"id": "2591540368898105360", "ordinal": "maybe"});
+    let body = serde_json::to_vec(&json!({"code": 0, "result": result})).unwrap();
+    let error = parse_draft(&body);
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert!(decode.accepted());
+    assert_eq!(decode.result(), Some(&result));
+    assert!(!error.is_retryable());
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn the_table_matches_the_catalogue() {
             );
         }
     }
-    for entry in &catalogue {
+    for entry in catalogue {
         let n = rows.iter().filter(|r| r[3] == entry.type_name).count();
         assert_eq!(
             n, 1,

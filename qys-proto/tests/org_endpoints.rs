@@ -544,9 +544,9 @@ fn seal_detail() {
     );
     let seal = parse::<SealDetailRequest>("seal_detail");
     assert_eq!(seal.users.len(), 2);
-    // A user named by `mobile` only: kept as sent, and addressable.
+    // A user named by `mobile` only: kept as sent.
     assert_eq!(seal.users[1].mobile.as_deref(), Some("13900000000"));
-    assert_eq!(seal.users[1].to_user().unwrap().contact, "13900000000");
+    assert_eq!(seal.users[1].contact, "");
     assert_eq!(seal.extra["category"], json!("CONTRACT"));
 }
 
@@ -1013,7 +1013,8 @@ fn identity_verify() {
 #[test]
 fn company_info_verify() {
     post_json(
-        &CompanyInfoVerifyRequest::new("杭州契约锁科技有限公司", "91330100MA2AYQ4X1L")
+        &CompanyInfoVerifyRequest::new("杭州契约锁科技有限公司")
+            .register_no("91330100MA2AYQ4X1L")
             .legal_person("张三"),
         "/v2/companyinfo/verify",
         json!({"companyName": "杭州契约锁科技有限公司", "registerNo": "91330100MA2AYQ4X1L", "legalPerson": "张三"}),

@@ -184,3 +184,88 @@ fn fresh_nonces_pass_and_a_reused_nonce_is_caught() {
     };
     assert!(caught((signing_case(), 1usize..4), no_retry));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Nothing secret shows in the Debug or Display of a case, its gateway, a verified
+    /// request, a tampering or a refusal: not the secrets, not a signature, not a whole token.
+    #[test]
+    fn debug_and_display_show_no_secret(
+        case in signing_case(),
+        tamper in tamper(),
+        token in "TOKEN-[A-Za-z0-9]{12}",
+        secret in "SECRET-[A-Za-z0-9]{12}",
+    ) {
+        let creds = qys_proto::Credentials::new(token.clone(), secret.clone());
+        let app = case.app().map(|_| creds.clone());
+        let agent = case.agent().map(|_| creds.clone());
+        let case = SigningCase::new(case.header_set(), app, agent, case.params().clone(), case.request().clone()).unwrap();
+        let signed = properties::sign(&case, &case.signer())?;
+        let verified = case.gateway().verify_request(&signed, case.params().timestamp_ms(), false).unwrap();
+        let mut tampered = signed.headers().clone();
+        tamper.apply(case.header_set(), &mut tampered);
+        let refusal = case.gateway().verify(&tampered, case.path(), case.params().timestamp_ms(), false).unwrap_err();
+        let signature = qys_proto::signature(&creds, case.params().timestamp_ms(), case.header_set().has_nonce().then_some(case.params().nonce())).to_hex();
+        let shown = format!(
+            "{case:?} {:?} {verified:?} {tamper:?} {refusal:?} {refusal}",
+            case.gateway()
+        );
+        for needle in [&secret, &signature, &token] {
+            prop_assert!(!shown.contains(needle.as_str()), "shown: {}", shown);
+        }
+    }
+}
+
+/// qys's own call engine as a [`properties::SendWithRetries`]: each attempt takes its time and
+/// nonce from the engine ([`Call::params`]), is signed by the engine's core, and the engine
+/// reads the answer and decides whether to retry, as the frontends do.
+fn engine_sender(
+    case: &SigningCase,
+) -> impl FnMut(Request<Vec<u8>>, &mut Transport<'_>) -> Result<Response<Vec<u8>>, qys_proto::Error>
+{
+    use qys_proto::engine::{Engine, Step};
+    let core = qys_proto::Core::new(qys_proto::Environment::test(), case.signer()).unwrap();
+    let clock = std::sync::Arc::new(qys_proto::FixedClock(case.params().timestamp_ms()));
+    let nonces = std::sync::Arc::new(qys_proto::SequentialNonce::new("engine"));
+    let engine = Engine::new(core, clock, nonces)
+        .with_retry_policy(qys_proto::retry::RetryPolicy::default().with_max_attempts(5))
+        .with_jitter(|| 0.0);
+    move |request: Request<Vec<u8>>, transport: &mut Transport<'_>| {
+        let t0 = std::time::Instant::now();
+        let path = request.uri().path().to_owned();
+        let mut call = engine.call(request.method().clone(), &path, true, t0);
+        loop {
+            let params = call.params(t0);
+            let (mut head, body) = Request::new(request.body().clone()).into_parts();
+            head.method = request.method().clone();
+            head.uri = request.uri().clone();
+            head.headers = request.headers().clone();
+            engine.core().signer().sign(&mut head, &path, &params)?;
+            let answer = transport(Request::from_parts(head, body));
+            let mut envelope = call.envelope(answer.status(), answer.headers())?;
+            envelope.push(answer.body())?;
+            let outcome = call.parse::<qys_proto::api::contract::CheckHealthRequest>(
+                answer.status(),
+                answer.headers(),
+                envelope,
+            );
+            match call.end(outcome, t0) {
+                Step::Done(Ok(_)) => return Ok(answer),
+                Step::Done(Err(e)) => return Err(e),
+                Step::Retry(_) => {}
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// qys's engine draws a fresh nonce for every retry, in every header set.
+    #[test]
+    fn the_engine_signs_every_retry_anew(case in signing_case(), failures in 0usize..4) {
+        let mut send = engine_sender(&case);
+        properties::retries_use_fresh_nonces(&case, &mut send, failures)?;
+    }
+}

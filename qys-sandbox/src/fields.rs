@@ -266,7 +266,8 @@ macro_rules! saas_privilege {
     ([$($tail:expr),* $(,)?]) => {
         $crate::fields::Schema {
             fields: &[
-                $crate::fields::req("appId", $crate::fields::Ty::Str),
+                // Optional: the vendor SDK's usage sends none (the tenant's own app then).
+                $crate::fields::opt("appId", $crate::fields::Ty::Str),
                 $crate::fields::req("companyId", $crate::fields::Ty::Id),
                 $crate::fields::req("user", $crate::fields::Ty::Object(&$crate::fields::USER)),
                 $crate::fields::opt("createToken", $crate::fields::Ty::Bool),

@@ -36,10 +36,12 @@
 //! 3. **Routing**: unknown path → HTTP 404 `{code:404, responseCode:"11990404"}`, wrong method
 //!    → 405.
 //! 4. **Body**: JSON endpoints take `application/json`, uploads `multipart/form-data` (else HTTP
-//!    415); at most 256 MiB (else HTTP 413). Fields are checked against the sandbox's own tables
-//!    of the documented fields: a missing required field, a wrong JSON type or a value outside
-//!    a documented enum → HTTP 200 `{code:1005, responseCode:"11990005", message:"INVALID
-//!    PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
+//!    415); at most 1 MiB of JSON (32 MiB for `/v2/seal/createbyimage`, whose JSON carries
+//!    Base64 images) and 256 MiB of multipart (else HTTP 413); see
+//!    [What one client may cost](#what-one-client-may-cost) for the other limits. Fields are
+//!    checked against the sandbox's own tables of the documented fields: a missing required
+//!    field, a wrong JSON type or a value outside a documented enum → HTTP 200 `{code:1005,
+//!    responseCode:"11990005", message:"INVALID PARAM: <field> …"}` naming the field. Unknown fields are ignored, as the platform does
 //!    (unless [`SandboxBuilder::strict`] is on).
 //! 5. **The endpoint**, against the in-memory state seeded with [`Fixtures`].
 //!
@@ -83,15 +85,40 @@
 //!
 //! # Controls
 //!
-//! What no API call does, a test does through the [`Sandbox`]:
+//! What no API call does, a test does through the [`Sandbox`], or over HTTP under
+//! `/__sandbox/api/` (the same code; routes and bodies in `PROTOCOL.md`; open on loopback,
+//! else behind [`SandboxBuilder::control_token`]):
 //!
+//! - [`Sandbox::sign_as`], [`Sandbox::reject_as`] (`POST /__sandbox/api/contracts/{id}/sign`,
+//!   `…/reject` with `{"contact"}`): sign or reject as the person with this mobile or e-mail,
+//!   exactly as the platform's sign page would (a person; a company's seal, legal person,
+//!   approver or operator: the contact's next due action), or the platform's error (1101 wrong
+//!   state, 1107 not their turn, 1110 not a party);
 //! - [`Sandbox::complete_company_auth`], [`Sandbox::complete_personal_auth`]: end a pending
 //!   company or personal authentication (passed or failed), queueing its callback;
-//! - [`Sandbox::complete_personal_sign_auth`]: grant a pending silent-signing authorization;
+//! - [`Sandbox::complete_personal_sign_auth`], [`Sandbox::revoke_personal_sign_auth`]: grant or
+//!   withdraw a silent-signing authorization;
 //! - [`Sandbox::send_callback`]: owe the integrator a callback on demand;
 //! - [`Sandbox::inject`]: queue [`Fault`]s for a path;
 //! - [`Sandbox::deliveries`] (and the `wait_for_*` variants): the callbacks owed and how their
-//!   delivery went.
+//!   delivery went;
+//! - [`Sandbox::state_json`] (`GET /__sandbox/api/state`): the whole state; [`Sandbox::reset`]:
+//!   back to the fixtures.
+//!
+//! # Pages
+//!
+//! Every link the sandbox hands out (sign, view, appoint, short, join, download, company and
+//! personal authentication, signature authorization, privilege, company change, template
+//! preview) opens a page at `{base_url}/sandbox/…`, served without the gateway's
+//! authentication: plain HTML forms, no JavaScript, everything escaped. A page shows the
+//! contract or request, lets the person act (sign, reject, pass or fail, authorize) with the
+//! same effects as the controls above, then sends the browser to the request's
+//! `callbackPage`, `successUrl` or `returnUrl`. A minted ticket's mini-program plugin page
+//! (`plugin://qyssdk-plugin/{page}?ticket=…`) is stood in for at
+//! `{base_url}/sandbox/plugin/{page}?ticket=…` ([`plugin_page_url`]), which reports the
+//! plugin's event (`signSuccessCb`, `authSuccessCb`, `authFailCb`). The dashboard at
+//! `{base_url}/__sandbox/` lists contracts, callbacks with their delivery attempts, and recent
+//! requests with the gateway's verdict.
 //!
 //! # Callbacks
 //!
@@ -103,10 +130,11 @@
 //!   draft), else the app-level URL (`POST /company/token/update/callback`,
 //!   [`SandboxBuilder::callback_url`]); with neither, the callback is recorded as undeliverable.
 //!   Plain `http://` only.
-//! - **What**: an `application/x-www-form-urlencoded` `POST`. With the app's `encrypt` off, the
-//!   event's fields as a plain form, unsigned; with it on, `signature` (`md5(timestamp + key)`),
+//! - **What**: an `application/x-www-form-urlencoded` `POST`. With the app's `encrypt` on (the
+//!   sandbox's default, [`SandboxBuilder::callback_encrypt`]), `signature` (`md5(timestamp + key)`),
 //!   `timestamp` and `content` (Base64 of AES-128-ECB, or CBC, of the event's JSON) under the
-//!   app's `callbackSecretKey` ([`DEFAULT_CALLBACK_SECRET_KEY`]). Personal-signature
+//!   app's `callbackSecretKey` ([`DEFAULT_CALLBACK_SECRET_KEY`]); with it off, the event's
+//!   fields as a plain form, unsigned, as the platform sends them. Personal-signature
 //!   authorization callbacks are always signed, with their JSON content in the clear (§14.5).
 //!   `qys_proto::callback::CallbackVerifier` verifies all of them
 //!   ([`Sandbox::callback_verifier`] builds one for the current settings).
@@ -138,6 +166,29 @@
 //! built with `.clock(sandbox.clock().clone())` keeps signing inside the window. Callback
 //! retry delays and injected [`Fault::Delay`]s are real time.
 //!
+//! # What one client may cost
+//!
+//! Every request is bounded in bytes and in time, so that no client (however slow, large or
+//! numerous its requests) can exhaust the sandbox or stall the others:
+//!
+//! - at most 1,024 connections at once; one more is answered `503` (`Retry-After: 1`,
+//!   `{code:503, responseCode:"11990503"}`) and closed;
+//! - a request head (request line and headers) of at most 16 KiB, else `431 Request Header
+//!   Fields Too Large` before anything is parsed; it must arrive within 10 seconds, else the
+//!   connection is closed (idle keep-alive connections too);
+//! - a body of at most 1 MiB of JSON (32 MiB for `/v2/seal/createbyimage`, whose JSON carries
+//!   Base64 images) or 256 MiB of multipart, else `413 {code:413, responseCode:"11990413"}`;
+//!   no pause of 10 seconds and no longer than 10 seconds plus its length at 1 MiB/s, else
+//!   `408 {code:408, responseCode:"11990408"}`; all bodies being read at once share 512 MiB,
+//!   else `503`;
+//! - at most 1,000 signatories per contract (1005) — the vendor documents no bound;
+//! - parsing, field checks and handlers run at most two at a time, off the thread that
+//!   accepts and reads connections, and their work is linear in what was sent;
+//! - paths and nonces longer than 1 KiB are answered but not counted by
+//!   [`Sandbox::requests_seen`] and [`Sandbox::nonces_seen`].
+//!
+//! `qys-bench`'s `sandbox_attacks` example measures these against the attacks they answer.
+//!
 //! # Faults, HTTPS, and what a test can observe
 //!
 //! [`Sandbox::inject`] queues [`Fault`]s per path and per request count: delays, resets,
@@ -166,8 +217,12 @@ use tokio::sync::oneshot;
 mod api;
 mod callbacks;
 mod clock;
+mod control;
+mod control_http;
+mod dashboard;
 mod fields;
 pub mod gateway;
+mod pages;
 mod reply;
 mod server;
 mod state;
@@ -177,6 +232,8 @@ mod state_org;
 
 pub use crate::callbacks::{CallbackSchedule, Delivery, DeliveryOutcome};
 pub use crate::clock::SandboxClock;
+pub use crate::control::{ControlError, PluginUrlError};
+pub use crate::pages::plugin::plugin_page_url;
 pub use crate::state::{CallbackKind, MintedTicket, UploadedFile};
 pub use crate::state_identity::{KNOWN_COMPANIES, KNOWN_PEOPLE, KnownCompany, KnownPerson};
 pub use qys_proto::api::miniapp::PluginPage;
@@ -401,6 +458,7 @@ pub struct SandboxBuilder {
     strict: bool,
     tls: Option<TlsPem>,
     callbacks: CallbackConfig,
+    control_token: Option<qys_proto::Secret>,
     clock: SandboxClock,
 }
 
@@ -419,7 +477,7 @@ impl Default for CallbackConfig {
         Self {
             key: qys_proto::Secret::new(DEFAULT_CALLBACK_SECRET_KEY),
             cipher: None,
-            encrypt: false,
+            encrypt: true,
             url: None,
             schedule: CallbackSchedule::default(),
         }
@@ -451,6 +509,7 @@ impl Default for SandboxBuilder {
             strict: false,
             tls: None,
             callbacks: CallbackConfig::default(),
+            control_token: None,
             clock: SandboxClock::system(),
         }
     }
@@ -554,8 +613,10 @@ impl SandboxBuilder {
         self
     }
 
-    /// Whether callbacks start encrypted (`encrypt`, default `false`, as for a new app);
-    /// `/company/token/update/callback` changes it at run time.
+    /// Whether callbacks start signed and encrypted (`encrypt`, default `true`, so that a
+    /// receiver that verifies signatures, as qys's `CallbackVerifier` does by default, accepts
+    /// them); `false` sends the platform's unsigned plain forms. `/company/token/update/callback`
+    /// changes it at run time.
     #[must_use]
     pub fn callback_encrypt(mut self, encrypt: bool) -> Self {
         self.callbacks.encrypt = encrypt;
@@ -578,6 +639,18 @@ impl SandboxBuilder {
     #[must_use]
     pub fn callback_retry_schedule(mut self, schedule: impl Into<CallbackSchedule>) -> Self {
         self.callbacks.schedule = schedule.into();
+        self
+    }
+
+    /// The token the HTTP control API (`/__sandbox/api/…`) and the dashboard (`/__sandbox/`)
+    /// require, in the `x-qys-sandbox-token` header (or `Authorization: Bearer …`, or
+    /// `?token=` for the dashboard). Without one they are open on a loopback host; on any
+    /// other host [`start`](Self::start) makes a random one ([`Sandbox::control_token`] tells
+    /// it, the binary prints it). The pages the sandbox's links open never need it, as the
+    /// platform's pages need no credentials.
+    #[must_use]
+    pub fn control_token(mut self, token: impl Into<qys_proto::Secret>) -> Self {
+        self.control_token = Some(token.into());
         self
     }
 
@@ -661,7 +734,13 @@ impl SandboxBuilder {
             accepted: std::sync::atomic::AtomicUsize::new(0),
             strict: self.strict,
             callbacks: outbox,
+            console: control::Console::new(self.control_token.clone().or_else(|| {
+                // Off loopback, the controls are never open.
+                (!self.host.is_loopback())
+                    .then(|| qys_proto::Secret::new(uuid::Uuid::new_v4().simple().to_string()))
+            })),
             clock: self.clock.clone(),
+            limits: server::Limits::default(),
         });
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
@@ -867,17 +946,7 @@ impl Sandbox {
         url: Option<&str>,
         fields: serde_json::Map<String, serde_json::Value>,
     ) {
-        let state = server::lock(&self.shared.state);
-        let settings = state.app.delivery_settings();
-        drop(state);
-        self.shared.callbacks.submit(
-            vec![state::OutgoingCallback {
-                kind,
-                url: url.map(str::to_owned),
-                fields,
-            }],
-            &settings,
-        );
+        control::owe_callback(&self.shared, kind, url.map(str::to_owned), fields);
     }
 
     /// The app's `callbackSecretKey` (what receivers verify and decrypt with).

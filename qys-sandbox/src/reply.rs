@@ -61,7 +61,7 @@ impl Failure {
 
     /// The answer.
     pub(crate) fn into_response(self) -> Response<Body> {
-        envelope(
+        let mut response = envelope(
             self.status,
             json!({
                 "code": self.code,
@@ -69,8 +69,21 @@ impl Failure {
                 "responseCode": self.response_code,
                 "result": null,
             }),
-        )
+        );
+        // The request log (dashboard) shows the refusal.
+        response.extensions_mut().insert(Verdict {
+            code: self.code,
+            message: self.message,
+        });
+        response
     }
+}
+
+/// The refusal an error envelope carries, kept with the response for the request log.
+#[derive(Debug, Clone)]
+pub(crate) struct Verdict {
+    pub(crate) code: i64,
+    pub(crate) message: String,
 }
 
 /// A success envelope around `result`.

@@ -1,21 +1,45 @@
 //! The HTTP side: the accept loop, one hyper HTTP/1 connection per socket, and the pipeline
 //! every request goes through: count → injected fault → gateway auth → route → body → handler.
+//!
+//! # What one client may cost
+//!
+//! The rules are stated for users in the crate docs ("What one client may cost"); here is
+//! where each is enforced:
+//!
+//! - **Connections**: at most [`MAX_CONNECTIONS`] at once; one more is answered `503` with
+//!   `Retry-After: 1` and closed.
+//! - **Head**: the request line and headers together at most [`MAX_HEAD`] bytes (else hyper
+//!   answers `431 Request Header Fields Too Large`), received within [`HEAD_TIMEOUT`] (else
+//!   the connection is closed).
+//! - **Body**: per route kind ([`MAX_JSON_BODY`], [`MAX_IMAGE_JSON_BODY`],
+//!   [`MAX_UPLOAD_BODY`]; else 413), every part arriving within [`BODY_IDLE_TIMEOUT`] of the
+//!   last and the whole within [`BODY_IDLE_TIMEOUT`] plus its length at [`MIN_BODY_RATE`]
+//!   (at most [`BODY_TIMEOUT`]; else 408). The body is copied into one buffer
+//!   as it arrives, so a body sent a byte at a time costs its size, not a buffer per byte;
+//!   all bodies being read share [`MAX_BODIES_IN_FLIGHT`] bytes (else 503).
+//! - **Work**: parsing a JSON body, checking its fields and running the handler happen on
+//!   the blocking pool, at most [`WORKERS`] at once, never on the thread that accepts and
+//!   reads connections; handlers do linear work in what they were sent.
+//! - **Bookkeeping**: what the sandbox remembers of requests before authenticating them
+//!   (paths counted, nonces seen) is bounded in count and in length.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Request, Response};
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::task::JoinSet;
 
 use crate::Fault;
@@ -25,9 +49,36 @@ use crate::gateway::{self, GatewayKeys, NonceStore};
 use crate::reply::{self, Body, Failure, JSON_CONTENT_TYPE};
 use crate::state::{State, UploadedFile};
 
-/// The largest request body read (256 MiB); a larger one is answered with HTTP 413. Large
-/// enough for the frontends' 100 MiB streaming tests (the sandbox keeps uploads in memory).
-pub(crate) const MAX_BODY: usize = 256 * 1024 * 1024;
+/// The largest multipart (upload) body (256 MiB): the platform takes documents of up to
+/// 30 MB, and the frontends' streaming tests send 100 MiB (the sandbox keeps uploads in memory).
+pub(crate) const MAX_UPLOAD_BODY: usize = 256 * 1024 * 1024;
+/// The largest JSON body (1 MiB): far above any documented request (a draft with a thousand
+/// signatories is about 100 KB); parsing JSON into values costs tens of times the body's size
+/// in memory, so JSON is kept small.
+pub(crate) const MAX_JSON_BODY: usize = 1024 * 1024;
+/// The largest JSON body of a route that carries Base64 images (32 MiB: two 10 MB images).
+pub(crate) const MAX_IMAGE_JSON_BODY: usize = 32 * 1024 * 1024;
+/// The most body bytes being read at once, all connections together.
+pub(crate) const MAX_BODIES_IN_FLIGHT: usize = 512 * 1024 * 1024;
+/// The largest request head (request line and headers) hyper buffers.
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
+/// The most connections open at once.
+pub(crate) const MAX_CONNECTIONS: usize = 1024;
+/// How long a client may take to send a request's head (idle keep-alive connections included).
+pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a body may pause between two parts.
+pub(crate) const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole body may take: [`BODY_IDLE_TIMEOUT`] plus its announced length at
+/// [`MIN_BODY_RATE`], and never more than this (also the bound of a body of unknown length).
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(120);
+/// The slowest a body of announced length may arrive, in bytes per second, on average.
+pub(crate) const MIN_BODY_RATE: u64 = 1024 * 1024;
+/// How many requests may parse, check and run their handler at once (on the blocking pool):
+/// handlers take turns on the state's lock anyway, and each slot may hold a parsed body.
+pub(crate) const WORKERS: usize = 2;
+/// The longest path [`Gateway`] counts, and the longest nonce it keeps: requests with longer
+/// ones are answered all the same, just not remembered. (qys's nonces are at most 128 bytes.)
+pub(crate) const MAX_REMEMBERED_LEN: usize = 1024;
 
 /// The most distinct paths [`Gateway`] counts (a client probing random paths cannot grow it
 /// without bound); requests to further new paths are not counted.
@@ -67,7 +118,7 @@ impl Gateway {
     fn arrive(&mut self, path: &str) -> Option<Fault> {
         if let Some(n) = self.seen.get_mut(path) {
             *n += 1;
-        } else if self.seen.len() < MAX_COUNTED_PATHS {
+        } else if self.seen.len() < MAX_COUNTED_PATHS && path.len() <= MAX_REMEMBERED_LEN {
             self.seen.insert(path.to_owned(), 1);
         }
         let queue = self.faults.get_mut(path)?;
@@ -83,9 +134,16 @@ impl Gateway {
         Some(fault)
     }
 
+    /// Drops every fault still queued.
+    pub(crate) fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
     /// Remembers the nonce of a request to `path` (bounded by [`MAX_KEPT_NONCES`]).
     fn remember_nonce(&mut self, path: &str, nonce: Option<&str>) {
         if let Some(nonce) = nonce
+            && nonce.len() <= MAX_REMEMBERED_LEN
+            && path.len() <= MAX_REMEMBERED_LEN
             && self.nonces_kept < MAX_KEPT_NONCES
             && (self.nonces.contains_key(path) || self.nonces.len() < MAX_COUNTED_PATHS)
         {
@@ -121,8 +179,62 @@ pub(crate) struct Shared {
     pub(crate) strict: bool,
     /// Where the callbacks the handlers emit go (`callbacks` module).
     pub(crate) callbacks: crate::callbacks::Outbox,
+    /// The control token and the recent-request log (`control` module).
+    pub(crate) console: crate::control::Console,
     /// The sandbox's clock (the state holds a handle on the same one).
     pub(crate) clock: crate::SandboxClock,
+    /// What requests hold now, against the limits.
+    pub(crate) limits: Limits,
+}
+
+/// The counters of the limits every connection shares.
+#[derive(Debug)]
+pub(crate) struct Limits {
+    /// Connection slots ([`MAX_CONNECTIONS`]).
+    connections: Arc<Semaphore>,
+    /// Body bytes being read now, all connections together ([`MAX_BODIES_IN_FLIGHT`]).
+    bodies_in_flight: Arc<AtomicUsize>,
+    /// Slots for the blocking work of requests ([`WORKERS`]).
+    workers: Arc<Semaphore>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            connections: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+            bodies_in_flight: Arc::new(AtomicUsize::new(0)),
+            workers: Arc::new(Semaphore::new(WORKERS)),
+        }
+    }
+}
+
+/// Bytes of [`MAX_BODIES_IN_FLIGHT`] a body being read holds; given back when dropped.
+struct BodyBudget {
+    pool: Arc<AtomicUsize>,
+    held: usize,
+}
+
+impl BodyBudget {
+    /// Holds `more` bytes more, if the pool has them.
+    fn grow(&mut self, more: usize) -> bool {
+        let took = self
+            .pool
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                used.checked_add(more)
+                    .filter(|total| *total <= MAX_BODIES_IN_FLIGHT)
+            })
+            .is_ok();
+        if took {
+            self.held += more;
+        }
+        took
+    }
+}
+
+impl Drop for BodyBudget {
+    fn drop(&mut self) {
+        self.pool.fetch_sub(self.held, Ordering::SeqCst);
+    }
 }
 
 /// The service error that makes hyper drop the connection without answering.
@@ -140,6 +252,10 @@ impl std::error::Error for Reset {}
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Body>, Reset> {
     let (head, body) = request.into_parts();
     let mut body = Some(body);
+    // Pages, the dashboard and the control API are the sandbox's own, not the gateway's.
+    if let Some(response) = crate::pages::serve(&shared, &head, &mut body).await {
+        return Ok(response);
+    }
     let path = head.uri.path().to_owned();
     let nonce = head
         .headers
@@ -179,8 +295,14 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
             }
         }
     }
+    let applied = fault.clone();
     let mut response = match fault {
-        Some(Fault::Reset) => return Err(Reset),
+        Some(Fault::Reset) => {
+            shared
+                .console
+                .record(&head.method, &path, None, Some(&Fault::Reset));
+            return Err(Reset);
+        }
         Some(Fault::Html(status)) => reply::html_page(status),
         Some(Fault::TooManyRequests(retry_after)) => {
             reply::too_many_requests(retry_after.as_deref())
@@ -219,6 +341,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
             Wrap::ContentType(content_type) => reply::with_content_type(response, &content_type),
         };
     }
+    shared
+        .console
+        .record(&head.method, &path, Some(&response), applied.as_ref());
     // An unread body is left to hyper, which reads what has arrived and closes the connection
     // after the answer if more is coming.
     drop(body);
@@ -264,7 +389,7 @@ fn content_length(headers: &http::HeaderMap) -> Option<u64> {
 }
 
 async fn answer(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     request: &http::request::Parts,
     body: &mut Option<Incoming>,
     path: &str,
@@ -293,13 +418,23 @@ async fn answer(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let input = match route.body {
-        BodyKind::Json => {
+    let strict = shared.strict;
+    let schema = route.schema;
+    let answer = match route.body {
+        BodyKind::Json | BodyKind::ImageJson => {
             if !media_type_is(&content_type, "application/json") {
                 return Err(unsupported(&content_type, "application/json"));
             }
-            let bytes = read_body(&request.headers, body.take()).await?;
-            json_input(route.schema, &bytes, shared.strict)?
+            let (bytes, budget) =
+                read_body(shared, &request.headers, body.take(), route.body.limit()).await?;
+            // Parsing JSON costs many times its size: it happens with the handler, in a
+            // worker slot, and the body's budget is held until then.
+            run(shared, route, move || {
+                let input = json_input(schema, &bytes, strict);
+                drop((bytes, budget));
+                input
+            })
+            .await?
         }
         BodyKind::Multipart(files) => {
             if !media_type_is(&content_type, "multipart/form-data") {
@@ -312,27 +447,17 @@ async fn answer(
                     "UNSUPPORTED MEDIA TYPE: multipart/form-data without a boundary",
                 )
             })?;
-            let bytes = read_body(&request.headers, body.take()).await?;
-            multipart_input(route.schema, files, boundary, bytes, shared.strict).await?
+            let (bytes, budget) =
+                read_body(shared, &request.headers, body.take(), route.body.limit()).await?;
+            let input = multipart_input(schema, files, boundary, bytes, strict).await;
+            drop(budget);
+            run(shared, route, move || input).await?
         }
-        BodyKind::Query => query_input(
-            route.schema,
-            request.uri.query().unwrap_or(""),
-            shared.strict,
-        )?,
+        BodyKind::Query => {
+            let query = request.uri.query().unwrap_or("").to_owned();
+            run(shared, route, move || query_input(schema, &query, strict)).await?
+        }
     };
-    let answer = {
-        let mut state = lock(&shared.state);
-        let answer = (route.handler)(&mut state, input);
-        // Callbacks owed for this request's changes go to the delivery task (never waits).
-        let owed = std::mem::take(&mut state.outbox);
-        if !owed.is_empty() {
-            shared
-                .callbacks
-                .submit(owed, &state.app.delivery_settings());
-        }
-        answer
-    }?;
     Ok(match answer {
         Answer::Result(result) => reply::success(result),
         Answer::File {
@@ -341,6 +466,50 @@ async fn answer(
             bytes,
         } => reply::file(&file_name, content_type, bytes),
     })
+}
+
+/// Makes the route's input (`input`: parsing and checking the fields) and runs its handler
+/// against the state, in a worker slot on the blocking pool, so that neither stalls the
+/// thread that serves the connections; then hands the callbacks the handler owes to the
+/// delivery task (never waits).
+async fn run(
+    shared: &Arc<Shared>,
+    route: &'static api::Route,
+    input: impl FnOnce() -> Result<Input, Failure> + Send + 'static,
+) -> Result<Answer, Failure> {
+    let slot = Arc::clone(&shared.limits.workers)
+        .acquire_owned()
+        .await
+        .map_err(|_| stopping())?;
+    let shared = Arc::clone(shared);
+    let work = tokio::task::spawn_blocking(move || {
+        let _slot: OwnedSemaphorePermit = slot;
+        let input = input()?;
+        let mut state = lock(&shared.state);
+        let answer = (route.handler)(&mut state, input);
+        let owed = std::mem::take(&mut state.outbox);
+        if !owed.is_empty() {
+            shared
+                .callbacks
+                .submit(owed, &state.app.delivery_settings());
+        }
+        answer
+    });
+    work.await.unwrap_or_else(|_| {
+        Err(Failure::gateway(
+            500,
+            "11990500",
+            "INTERNAL ERROR: the sandbox failed while handling this request",
+        ))
+    })
+}
+
+fn stopping() -> Failure {
+    Failure::gateway(
+        503,
+        "11990503",
+        "SERVICE UNAVAILABLE: the sandbox is stopping",
+    )
 }
 
 fn media_type_is(content_type: &str, expected: &str) -> bool {
@@ -359,31 +528,100 @@ fn unsupported(got: &str, expected: &str) -> Failure {
     )
 }
 
-fn too_large() -> Failure {
+fn too_large(limit: usize) -> Failure {
     Failure::gateway(
         413,
         "11990413",
-        format!("REQUEST BODY TOO LARGE: the limit is {MAX_BODY} bytes"),
+        format!("REQUEST BODY TOO LARGE: the limit of this endpoint is {limit} bytes"),
     )
 }
 
-/// Reads the body, refusing one that announces or turns out to exceed [`MAX_BODY`].
-async fn read_body(headers: &http::HeaderMap, body: Option<Incoming>) -> Result<Bytes, Failure> {
-    if content_length(headers).is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(too_large());
-    }
-    let Some(body) = body else {
-        return Ok(Bytes::new());
+fn too_slow(what: &str) -> Failure {
+    Failure::gateway(408, "11990408", format!("REQUEST TIMEOUT: {what}"))
+}
+
+/// Reads the body into one buffer, refusing one that announces or turns out to exceed `limit`
+/// (413), that stalls or takes too long (408), or that does not fit in what all bodies being
+/// read may hold (503). Answers the bytes and the share of [`MAX_BODIES_IN_FLIGHT`] they hold.
+async fn read_body(
+    shared: &Shared,
+    headers: &http::HeaderMap,
+    body: Option<Incoming>,
+    limit: usize,
+) -> Result<(Vec<u8>, BodyBudget), Failure> {
+    let busy = || {
+        Failure::gateway(
+            503,
+            "11990503",
+            "SERVICE BUSY: too many request bodies are being read at once; try again",
+        )
     };
-    match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(Failure::gateway(
-            400,
-            "11990400",
-            format!("BAD REQUEST: the body could not be read: {e}"),
-        )),
+    let mut budget = BodyBudget {
+        pool: Arc::clone(&shared.limits.bodies_in_flight),
+        held: 0,
+    };
+    let announced = content_length(headers);
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
     }
+    let Some(mut body) = body else {
+        return Ok((Vec::new(), budget));
+    };
+    let mut buffer = Vec::new();
+    if let Some(n) = announced.and_then(|n| usize::try_from(n).ok()) {
+        if !budget.grow(n) {
+            return Err(busy());
+        }
+        buffer.reserve_exact(n);
+    }
+    let allowed = announced.map_or(BODY_TIMEOUT, |n| {
+        (BODY_IDLE_TIMEOUT + Duration::from_secs(n / MIN_BODY_RATE)).min(BODY_TIMEOUT)
+    });
+    let deadline = tokio::time::Instant::now() + allowed;
+    loop {
+        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT).min(deadline);
+        let frame = match tokio::time::timeout_at(pause, body.frame()).await {
+            Err(_) if pause == deadline => {
+                return Err(too_slow(&format!(
+                    "the body took longer than {} s",
+                    allowed.as_secs()
+                )));
+            }
+            Err(_) => {
+                return Err(too_slow(&format!(
+                    "no part of the body came for {} s",
+                    BODY_IDLE_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                return Err(Failure::gateway(
+                    400,
+                    "11990400",
+                    format!("BAD REQUEST: the body could not be read: {e}"),
+                ));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let needed = buffer.len() + data.len();
+        if needed > limit {
+            return Err(too_large(limit));
+        }
+        if needed > buffer.capacity() {
+            // Grow by doubling (within the limit), holding the budget for the new room.
+            let room = needed.max(buffer.capacity() * 2).max(8 * 1024).min(limit);
+            if !budget.grow(room - buffer.capacity()) {
+                return Err(busy());
+            }
+            buffer.reserve_exact(room - buffer.len());
+        }
+        // Copied, so the (possibly tiny) frame and its read buffer are freed at once.
+        buffer.extend_from_slice(&data);
+    }
+    Ok((buffer, budget))
 }
 
 fn query_input(schema: &fields::Schema, query: &str, strict: bool) -> Result<Input, Failure> {
@@ -413,9 +651,10 @@ async fn multipart_input(
     schema: &fields::Schema,
     file_fields: &[fields::FileField],
     boundary: String,
-    bytes: Bytes,
+    bytes: Vec<u8>,
     strict: bool,
 ) -> Result<Input, Failure> {
+    let bytes = Bytes::from(bytes);
     let malformed =
         |e: multer::Error| Failure::invalid_param(format!("the multipart body is malformed ({e})"));
     let stream = futures_util::stream::once(async move { Ok::<Bytes, Infallible>(bytes) });
@@ -488,13 +727,19 @@ pub(crate) async fn serve(
                 continue;
             }
         };
-        shared
-            .accepted
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        shared.accepted.fetch_add(1, Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
+        let Ok(slot) = Arc::clone(&shared.limits.connections).try_acquire_owned() else {
+            // Full: say so and close, rather than leave the client waiting in the backlog.
+            if tls.is_none() && connections.len() < MAX_CONNECTIONS * 2 {
+                connections.spawn(refuse(stream));
+            }
+            continue;
+        };
         let shared = Arc::clone(&shared);
         let tls = tls.clone();
         connections.spawn(async move {
+            let _slot = slot;
             match tls {
                 None => serve_connection(stream, shared).await,
                 Some(acceptor) => {
@@ -521,6 +766,25 @@ where
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
         .keep_alive(true)
+        .max_buf_size(MAX_HEAD)
+        .header_read_timeout(HEAD_TIMEOUT)
         .serve_connection(TokioIo::new(io), service)
         .await;
+}
+
+/// Answers a connection over [`MAX_CONNECTIONS`] with 503 and closes it (within a second).
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = format!(
+        r#"{{"code":503,"message":"SERVICE BUSY: the sandbox has {MAX_CONNECTIONS} connections open; try again","responseCode":"11990503","result":null}}"#
+    );
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: {JSON_CONTENT_TYPE}\r\ncontent-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
 }

@@ -16,12 +16,12 @@ pub(crate) const TICKET_CAP: usize = 100_000;
 
 pub(crate) use crate::state_contract::{Contract, ContractStatus};
 
-/// A SaaS tenant company of the agent.
+/// A SaaS tenant company of the agent. Its apps are the identity state's `saas_apps` of its
+/// ID (the first one is its own app).
 #[derive(Debug, Clone)]
 pub(crate) struct Tenant {
     pub(crate) id: CompanyId,
     pub(crate) name: String,
-    pub(crate) app_id: String,
 }
 
 /// A file the sandbox received in a multipart request.
@@ -73,6 +73,15 @@ impl Tickets {
     pub(crate) fn get(&self, value: &str) -> Option<&MintedTicket> {
         self.by_value.get(value)
     }
+
+    /// The `n` most recent tickets, newest first.
+    pub(crate) fn recent(&self, n: usize) -> impl Iterator<Item = (&str, &MintedTicket)> {
+        self.order
+            .iter()
+            .rev()
+            .take(n)
+            .filter_map(|v| self.by_value.get(v).map(|t| (v.as_str(), t)))
+    }
 }
 
 /// Everything the platform knows.
@@ -92,6 +101,8 @@ pub(crate) struct State {
     pub(crate) contract_book: crate::state_contract::ContractBook,
     /// Companies' details, sub-companies, employees, seals, templates, categories.
     pub(crate) org: crate::state_org::OrgState,
+    /// The links to the sandbox's pages handed out so far (`pages`).
+    pub(crate) links: crate::pages::Links,
     /// The sandbox's clock (a handle on the one the builder was given): every "now" of the
     /// handlers comes from it.
     pub(crate) clock: crate::SandboxClock,
@@ -153,7 +164,6 @@ impl State {
         state.tenants.push(Tenant {
             id: fixtures.saas_company_id.clone(),
             name: fixtures.saas_company_name.clone(),
-            app_id: fixtures.saas_app_id.clone(),
         });
         state
     }

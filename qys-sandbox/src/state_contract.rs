@@ -461,15 +461,6 @@ impl ContractBook {
         }
         true
     }
-
-    /// A link under the sandbox's base URL with a fresh token.
-    pub(crate) fn link(&self, kind: &str, subject: &str) -> String {
-        format!(
-            "{}/sandbox/{kind}/{subject}?token={}",
-            self.base_url,
-            uuid::Uuid::new_v4().simple()
-        )
-    }
 }
 
 /// The seeded data of [`crate::Fixtures`]: the platform company's seal, and the fixture

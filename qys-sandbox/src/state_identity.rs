@@ -36,10 +36,6 @@ use crate::Sandbox;
 use crate::server::lock;
 use crate::state::{CallbackKind, State};
 
-/// Where the sandbox's page links point: a reserved domain (RFC 2606) that never resolves, so
-/// nobody mistakes a sandbox link for a real page.
-pub(crate) const PAGE_BASE: &str = "https://qys-sandbox.invalid";
-
 /// The most records of each kind kept; beyond it the oldest are forgotten first.
 pub(crate) const RECORD_CAP: usize = 10_000;
 
@@ -366,12 +362,21 @@ pub(crate) fn emit_sign_auth(state: &mut State, auth: &SignAuthorization, item: 
 /// Grants the latest pending silent-signing authorization of `contact`; `false` when there is
 /// none.
 pub(crate) fn complete_personal_sign_auth(state: &mut State, contact: &str) -> bool {
+    grant_sign_auth(state, |a| a.user.contact == contact)
+}
+
+/// Grants the latest pending silent-signing authorization `pick` chooses, queueing its §14.5
+/// `AUTHORIZE` callback; `false` when there is none.
+pub(crate) fn grant_sign_auth(
+    state: &mut State,
+    pick: impl Fn(&SignAuthorization) -> bool,
+) -> bool {
     let Some(auth) = state
         .identity
         .sign_auths
         .iter_mut()
         .rev()
-        .find(|a| a.user.contact == contact && a.state == SignAuthState::Pending)
+        .find(|a| a.state == SignAuthState::Pending && pick(a))
     else {
         return false;
     };
@@ -381,63 +386,8 @@ pub(crate) fn complete_personal_sign_auth(state: &mut State, contact: &str) -> b
     true
 }
 
-/// Runs a control on the state, then hands the callbacks it owes to the delivery (as the
-/// server does after each request).
-fn control<R>(sandbox: &Sandbox, f: impl FnOnce(&mut State) -> R) -> R {
-    let mut state = lock(&sandbox.shared.state);
-    let result = f(&mut state);
-    let owed = std::mem::take(&mut state.outbox);
-    if !owed.is_empty() {
-        let settings = state.app.delivery_settings();
-        drop(state);
-        sandbox.shared.callbacks.submit(owed, &settings);
-    }
-    result
-}
-
-/// Sandbox controls: the steps people take on the platform's pages, which no API call takes.
+/// What the sandbox knows of companies.
 impl Sandbox {
-    /// **Sandbox control**: finishes the company authentication `request_id` (the `requestId`
-    /// of `/companyauth/pcpage`, `/companyauth/h5page`, their licence variants or
-    /// `/saas/v2/companyauth/pageurl`), as if the applicant had completed the page.
-    ///
-    /// With `success`, the company becomes authenticated: `/companyauth/result` answers
-    /// `status` 2 (`basicStatus` 3) and company authentication links and tickets for it answer
-    /// 1605 `COMPANY ALREADY AUTHED`. Otherwise the result answers `status` 3 (`basicStatus`
-    /// 2, with a `basicReason`). Either way a company-auth callback (§14.2: `status` 1 or 2,
-    /// `actionEvent` 7 or 2, `requestId`, `authInfo`) is delivered to the request's
-    /// `callbackUrl` (or the app's callback URL; see [`Sandbox::deliveries`]).
-    ///
-    /// Returns `false`, changing nothing, when no pending request has this ID.
-    pub fn complete_company_auth(&self, request_id: &str, success: bool) -> bool {
-        control(self, |s| complete_company_auth(s, request_id, success))
-    }
-
-    /// **Sandbox control**: finishes the personal authentication `auth_id` (the `authId` of
-    /// `/v2/personalauth` or `/saas/v2/personalauth`), as if the person had completed the page.
-    ///
-    /// With `success`, the person becomes authenticated: `/v2/personalauth/result` answers
-    /// `realName: true` (by `authId` with the `mode`, and by contact). Either way a
-    /// personal-auth callback (§14.3: `mode`, `status` `"1"` or `"2"`, `authId`) is queued.
-    ///
-    /// Returns `false`, changing nothing, when no pending request has this ID.
-    pub fn complete_personal_auth(&self, auth_id: &str, success: bool) -> bool {
-        control(self, |s| complete_personal_auth(s, auth_id, success))
-    }
-
-    /// **Sandbox control**: grants the latest pending silent-signing authorization of the
-    /// person whose contact (mobile or e-mail) is `contact` (made by
-    /// `/v2/personalsign/authurl` or `/saas/v2/personalsign/authurl`), as if they had
-    /// authorized on the page.
-    ///
-    /// `/v2/personalsign/query` then lists it with `authStatus` `VALID`, and a
-    /// personal-signature authorization callback (§14.5, `item` `AUTHORIZE`) is queued.
-    ///
-    /// Returns `false`, changing nothing, when the person has no pending authorization.
-    pub fn complete_personal_sign_auth(&self, contact: &str) -> bool {
-        control(self, |s| complete_personal_sign_auth(s, contact))
-    }
-
     /// Whether the company called `name` is authenticated (the fixture's
     /// [`authenticated_company`](crate::Fixtures::authenticated_company), or one authenticated
     /// through [`complete_company_auth`](Self::complete_company_auth)).

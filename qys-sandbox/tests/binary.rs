@@ -16,10 +16,26 @@ fn help_and_bad_arguments() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("USAGE") && text.contains("--port") && text.contains("--host"));
+    for flag in [
+        "--port",
+        "--host",
+        "--app-token",
+        "--app-secret",
+        "--agent-token",
+        "--strict",
+        "--timestamp-window",
+        "--callback-url",
+        "--callback-encrypt",
+        "--callback-key",
+        "--callback-cipher",
+        "--tls-cert",
+        "--tls-key",
+    ] {
+        assert!(text.contains(flag), "{flag} missing from --help: {text}");
+    }
     let out = Command::new(BIN).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown argument"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
     let out = Command::new(BIN).args(["--port", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
@@ -52,6 +68,12 @@ fn serves_what_it_prints_and_stops_on_sigint() {
     let base_url = field("base URL");
     assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
     let credentials = Credentials::new(field("app token"), field("app secret"));
+    // Callbacks are signed (and encrypted) by default, with the printed key.
+    assert_eq!(
+        field("callback key"),
+        qys_sandbox::DEFAULT_CALLBACK_SECRET_KEY
+    );
+    assert!(field("callbacks").starts_with("signed, content AES-128-ECB"));
     let contract = field("contract");
     let contract_id = contract.split_whitespace().next().unwrap().to_owned();
 

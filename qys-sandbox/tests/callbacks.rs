@@ -199,7 +199,7 @@ fn app_info_reports_the_settings_and_update_changes_them() {
         Some(qys_sandbox::DEFAULT_APP_TOKEN)
     );
     assert_eq!(info.callback_url, None);
-    assert_eq!(info.encrypt, Some(false));
+    assert_eq!(info.encrypt, Some(true), "signed and encrypted by default");
     assert_eq!(
         info.callback_secret_key.as_deref(),
         Some(DEFAULT_CALLBACK_SECRET_KEY)
@@ -255,7 +255,7 @@ fn update_callback_checks_its_fields() {
     }
     // Nothing changed.
     assert_eq!(sandbox.callback_url(), None);
-    assert!(!sandbox.callback_encrypt());
+    assert!(sandbox.callback_encrypt());
 }
 
 #[test]
@@ -364,7 +364,7 @@ fn encrypted_callbacks_verify_with_the_key_ecb_and_cbc() {
 #[test]
 fn personal_sign_auth_is_signed_with_plain_content() {
     let receiver = Receiver::start(&[302]);
-    let sandbox = Sandbox::start().unwrap(); // encryption off
+    let sandbox = Sandbox::builder().callback_encrypt(false).start().unwrap();
     sandbox.send_callback(
         CallbackKind::PersonalSignAuth,
         Some(&receiver.url("/auth")),
@@ -417,6 +417,7 @@ fn a_failed_first_answer_is_retried() {
 fn delivery_gives_up_after_the_schedule() {
     let receiver = Receiver::start(&[503]);
     let sandbox = Sandbox::builder()
+        .callback_encrypt(false)
         .callback_retry_schedule(vec![Duration::from_millis(50), Duration::from_millis(50)])
         .start()
         .unwrap();
@@ -520,6 +521,7 @@ fn the_events_own_url_wins_and_no_url_is_undeliverable() {
 fn callbacks_arrive_in_order_for_a_healthy_receiver() {
     let receiver = Receiver::start(&[200]);
     let sandbox = Sandbox::builder()
+        .callback_encrypt(false)
         .callback_url(receiver.url("/cb"))
         .start()
         .unwrap();

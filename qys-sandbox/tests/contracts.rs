@@ -484,13 +484,14 @@ fn forceend_ends_a_contract_and_keeps_its_attachment() {
         .unwrap();
     add_pdf(&client, &id, "正文", "正文.pdf", &pdf_bytes("forceend"));
     // Not sent yet: 1101.
-    let (code, _) = code_of(client.execute(&ContractForceEndRequest::new(id.clone(), "重复")));
+    let (code, _) =
+        code_of(client.execute(&ContractForceEndRequest::new(id.clone()).reason("重复")));
     assert_eq!(code, ErrorCode::InvalidContractStatus);
     client
         .execute(&ContractSendRequest::new(id.clone()))
         .unwrap();
     client
-        .execute(&ContractForceEndRequest::new(id.clone(), "双方协商终止"))
+        .execute(&ContractForceEndRequest::new(id.clone()).reason("双方协商终止"))
         .expect("force end");
     let d = detail(&client, &id);
     assert_eq!(d.status, Some(ContractStatus::ForceEnd));
@@ -808,10 +809,9 @@ fn signatories_are_added_edited_and_identified() {
         .execute(&ContractPersonalJoinUrlRequest::new(id.clone()))
         .expect("join links");
     assert_eq!(links.join_urls.len(), 1);
-    let (code, _) = code_of(client.execute(&ContractJoinUrlRequest::new(
-        id.clone(),
-        TenantType::Company,
-    )));
+    let (code, _) = code_of(
+        client.execute(&ContractJoinUrlRequest::new(id.clone()).tenant_type(TenantType::Company)),
+    );
     assert_eq!(code, ErrorCode::Unknown(1125));
     client
         .execute(
@@ -905,7 +905,7 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .execute(&ContractRequiredDetailRequest::new(id.clone()))
         .expect("required detail");
     client
-        .execute(&ContractForceEndRequest::new(id.clone(), "重发"))
+        .execute(&ContractForceEndRequest::new(id.clone()).reason("重发"))
         .unwrap();
     let resent = client
         .execute(&ContractResendRequest::new(id, Contract::default()).new_biz_id("biz-delay-2"))
@@ -1020,7 +1020,7 @@ fn strict_tables_take_every_option_qys_sends() {
     contract.send = Some(false);
     contract.category = Some(Category::by_name("默认业务分类"));
     contract.creator = Some(f.admin.clone());
-    contract.tags = Tags(vec!["人事".to_owned(), "2026".to_owned()]);
+    contract.tags = Tags::from(vec!["人事".to_owned(), "2026".to_owned()]);
     contract.template_params = vec![TemplateParam::new("金额", "1000")];
     contract.sign_flow_strategy = Some(SignFlowStrategy::AllSignFinish);
     contract.stamper_rule = Some(StamperRule::Optional);
@@ -1038,7 +1038,7 @@ fn strict_tables_take_every_option_qys_sends() {
         .execute(&ContractDraftRequest::new(contract))
         .unwrap();
     let id = c.id.clone().unwrap();
-    assert_eq!(c.tags.0, ["人事", "2026"]);
+    assert_eq!(c.tags.items, ["人事", "2026"]);
     let personal_id = c.signatories[1].id.clone().unwrap();
     let mut request = DocumentAddByFileRequest::new(
         id.clone(),

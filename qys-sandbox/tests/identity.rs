@@ -345,7 +345,10 @@ fn personal_sign_authorization_flow() {
             .callback_page("https://example.invalid/done"),
     )
     .unwrap();
-    assert!(link.url.starts_with("https://qys-sandbox.invalid/"));
+    assert!(link.url.starts_with(&format!(
+        "{}/sandbox/personalsign-auth/",
+        sandbox.base_url()
+    )));
 
     let records = call(&sandbox, &PersonalSignQueryRequest::new(user.clone())).unwrap();
     assert_eq!(records.list.len(), 1);
@@ -541,13 +544,17 @@ fn file_verification_and_information_checks() {
     let c = &KNOWN_COMPANIES[1];
     let ok = call(
         &sandbox,
-        &CompanyInfoVerifyRequest::new(c.name, c.register_no).legal_person(c.legal_person),
+        &CompanyInfoVerifyRequest::new(c.name)
+            .register_no(c.register_no)
+            .legal_person(c.legal_person),
     )
     .unwrap();
     assert_eq!(ok["result"], true);
     let wrong = call(
         &sandbox,
-        &CompanyInfoVerifyRequest::new(c.name, c.register_no).legal_person("别人"),
+        &CompanyInfoVerifyRequest::new(c.name)
+            .register_no(c.register_no)
+            .legal_person("别人"),
     )
     .unwrap();
     assert_eq!(wrong["result"], false);
@@ -778,7 +785,7 @@ fn saas_authentication_authorization_and_privileges() {
 
     // The tenant's own authentication link, then a new company's page.
     let link = call(&sandbox, &SaasCompanyAuthUrlRequest::new(tenant.clone())).unwrap();
-    assert!(link.url.contains("requestId="));
+    assert!(link.url.contains("/sandbox/companyauth/"));
     let page = upload(
         &sandbox,
         &SaasCompanyAuthPageUrlRequest::new("SaaS认证新公司", User::mobile("12900000000"))
@@ -909,6 +916,57 @@ fn saas_authentication_authorization_and_privileges() {
         &json!({"user": {"contact": "1", "contactType": "MOBILE"}}),
     );
     assert_1005(&a, "company is required");
+}
+
+/// The vendor SDK's usage sends no `appId` to the privilege calls and no `accessToken` to
+/// `resettoken`, and no document marks them required: the tenant's own app is meant.
+#[test]
+fn saas_calls_without_app_id_or_access_token_use_the_tenants_own_app() {
+    let sandbox = strict();
+    let f = sandbox.fixtures().clone();
+    let tenant = f.saas_company_id.as_str();
+    let user = json!({"contact": "12700000001", "contactType": "MOBILE"});
+    let a = post_json(
+        &sandbox,
+        "/saas/v2/privilege/url",
+        &json!({"companyId": tenant, "user": user, "privilegeModules": ["CONTRACT"]}),
+    );
+    assert_eq!(a.json()["code"], 0, "{}", a.json());
+    let a = get(
+        &sandbox,
+        "/saas/v2/privilege/query",
+        &format!("companyId={tenant}"),
+    );
+    let result = &a.json()["result"];
+    assert_eq!(result["appId"], f.saas_app_id.as_str(), "{result}");
+    assert_eq!(result["granted"], true, "{result}");
+    let a = post_json(
+        &sandbox,
+        "/saas/v2/privilege/miniappexchange",
+        &json!({"companyId": tenant, "user": user}),
+    );
+    assert_eq!(a.json()["result"]["ticket"].as_str().unwrap().len(), 32);
+    let a = post_json(
+        &sandbox,
+        "/saas/v2/company/resettoken",
+        &json!({"companyId": tenant}),
+    );
+    let result = &a.json()["result"];
+    assert_eq!(
+        result["accessToken"], "qys-sandbox-tenant-token",
+        "{result}"
+    );
+    assert_ne!(
+        result["accessSecret"], "qys-sandbox-tenant-secret",
+        "a new secret"
+    );
+    // A token that is not the tenant's is still refused.
+    let a = post_json(
+        &sandbox,
+        "/saas/v2/company/resettoken",
+        &json!({"companyId": tenant, "accessToken": "someone-else"}),
+    );
+    assert_1005(&a, "accessToken");
 }
 
 #[test]
@@ -1053,8 +1111,20 @@ fn a_sandbox_control_delivers_its_callback_without_another_request() {
         .unwrap();
     let text = String::from_utf8(body).unwrap();
     assert!(text.starts_with("POST /callback "), "{text}");
-    assert!(text.contains(&format!("authId={auth_id}")), "{text}");
-    assert!(text.contains("status=1"), "{text}");
+    // Signed and encrypted (the default): it verifies and decrypts with the sandbox's key.
+    let form = &text[text.find("\r\n\r\n").unwrap() + 4..];
+    let event = sandbox
+        .callback_verifier()
+        .verify(
+            &qys_proto::callback::CallbackRequest::new(None, form.as_bytes()),
+            sandbox.clock().unix_ms(),
+        )
+        .unwrap();
+    let shown = format!("{event:?}");
+    assert!(
+        shown.contains("PersonalAuth") && shown.contains(&auth_id),
+        "{shown}"
+    );
     let delivered = deliveries_of(&sandbox, CallbackKind::PersonalAuth);
     assert_eq!(delivered[0].url.as_deref(), Some(url.as_str()));
     assert!(delivered[0].delivered());

@@ -2,9 +2,14 @@
 //! four signing headers to outgoing requests and retries answers that say "try again",
 //! signing every attempt anew. `tests/properties.rs` property-tests it with qys-proto's
 //! public strategies and properties (feature `proptest`) — the README's guide.
+//!
+//! [`guard`] is the other side: a service that accepts requests signed the platform's way,
+//! checked with qys-proto's public verifier.
 
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use md5::{Digest, Md5};
+
+pub mod guard;
 
 /// Signs requests with an AppToken and AppSecret, taking time and nonces from the functions
 /// it is given, and retries up to `max_attempts` times.

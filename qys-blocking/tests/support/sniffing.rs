@@ -8,45 +8,15 @@
 /// scope.
 macro_rules! sniffing_tests {
     ($test:meta, [$($kw:tt)*], [$($aw:tt)*]) => {
-        use qys_proto::endpoint::{Download, Payload};
-        use qys_proto::{BuildError, ErrorCode, Limits};
+        use qys_proto::generic::{GenericCall, Method};
+        use qys_proto::{ErrorCode, Limits};
         use qys_sandbox::{Fault, Sandbox};
 
         const PATH: &str = "/v2/contract/download";
 
-        /// The download route the faults are injected on.
-        struct FileDownload;
-
-        impl FileDownload {
-
-            const METHOD: http::Method = http::Method::GET;
-
-            const PATH: &'static str = PATH;
-
-        }
-
-
-        impl qys_proto::endpoint::Check for FileDownload {}
-
-
-        impl Download for FileDownload {
-
-            fn method(&self) -> http::Method {
-
-                Self::METHOD
-
-            }
-
-
-            fn path(&self) -> &str {
-
-                Self::PATH
-
-            }
-
-            fn payload(&self) -> Result<Payload, BuildError> {
-                Ok(Payload::Query("contractId=1".to_owned()))
-            }
+        /// The download route the faults are injected on, as a generic call.
+        fn file_download() -> GenericCall {
+            GenericCall::new(Method::GET, PATH).query("contractId", "1")
         }
 
         /// A sandbox answering the download once with `body` labelled `text/plain`.
@@ -65,7 +35,7 @@ macro_rules! sniffing_tests {
             );
             let mut sink = Vec::new();
             let err = common::client(&sandbox)
-                .download_to(&FileDownload, &mut sink)
+                .download_to(&file_download(), &mut sink)
                 $($aw)*
                 .expect_err("an error envelope");
             assert_eq!(err.code(), Some(ErrorCode::ContractNotFound), "{err:?}");
@@ -79,7 +49,7 @@ macro_rules! sniffing_tests {
             let sandbox = text_plain(text.as_bytes());
             let mut sink = Vec::new();
             let meta = common::client(&sandbox)
-                .download_to(&FileDownload, &mut sink)
+                .download_to(&file_download(), &mut sink)
                 $($aw)*
                 .expect("a text file");
             assert_eq!(sink, text.as_bytes());
@@ -96,7 +66,7 @@ macro_rules! sniffing_tests {
                 let sandbox = text_plain(body);
                 let mut sink = Vec::new();
                 common::client(&sandbox)
-                    .download_to(&FileDownload, &mut sink)
+                    .download_to(&file_download(), &mut sink)
                     $($aw)*
                     .expect("a JSON file");
                 assert_eq!(sink, body);
@@ -114,7 +84,7 @@ macro_rules! sniffing_tests {
                 .unwrap();
             let mut sink = Vec::new();
             client
-                .download_to(&FileDownload, &mut sink)
+                .download_to(&file_download(), &mut sink)
                 $($aw)*
                 .expect("too long to be an envelope");
             assert_eq!(sink, body.as_bytes());

@@ -15,26 +15,21 @@ use crate::error::BuildError;
 use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
-    Ack, Contract, ContractRef, ContractStatus, CopySendReceiver, Language, Stamper, StamperRule,
-    TemplateParam, TenantType, Watermark, lenient, string_enum,
+    Ack, Contract, ContractKey, ContractRef, ContractStatus, CopySendReceiver, Language, Stamper,
+    StamperRule, TemplateParam, TenantType, Watermark, string_enum,
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
 
 /// A contract reference must name something.
 pub(crate) fn check_ref(contract: &ContractRef) -> Result<(), BuildError> {
-    match contract {
-        ContractRef::Id(id) => require_non_empty(id.as_str(), "contractId"),
-        ContractRef::BizId {
-            biz_id,
-            tenant_name,
-        } => {
-            require_non_empty(biz_id, "bizId")?;
-            if let Some(t) = tenant_name {
-                require_non_empty(t, "tenantName")?;
-            }
-            Ok(())
-        }
+    match contract.key() {
+        ContractKey::Id(id) => require_non_empty(id.as_str(), "contractId")?,
+        ContractKey::BizId(biz_id) => require_non_empty(biz_id, "bizId")?,
+    }
+    match contract.tenant_name() {
+        Some(t) => require_non_empty(t, "tenantName"),
+        None => Ok(()),
     }
 }
 
@@ -606,23 +601,29 @@ impl crate::endpoint::Paged for ContractListRequest {
 pub struct ContractForceEndRequest {
     #[serde(flatten)]
     contract: ContractRef,
-    reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 impl ContractForceEndRequest {
-    /// Force-ends `contract` for `reason` (required).
-    pub fn new(contract: impl Into<ContractRef>, reason: impl Into<String>) -> Self {
+    /// Force-ends `contract` (the reason is optional, as in the vendor Go SDK's
+    /// `ContractForceEndRequest`).
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
             contract: contract.into(),
-            reason: reason.into(),
+            reason: None,
         }
+    }
+
+    setters! {
+        /// Why the contract ends.
+        reason: String;
     }
 }
 
 impl Check for ContractForceEndRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.contract)?;
-        require_non_empty(&self.reason, "reason")
+        check_ref(&self.contract)
     }
 }
 endpoint!(ContractForceEndRequest: POST "/v2/contract/forceend", json, idempotent = false => Ack);
@@ -923,9 +924,18 @@ pub struct ContractResendRequest {
 
 impl ContractResendRequest {
     /// Resends `contract` with the changes in `body` (`Contract::default()` for none).
-    pub fn new(contract: impl Into<ContractRef>, body: Contract) -> Self {
+    ///
+    /// `tenantName` (the sponsor of the new contract) is sent once: the sub-company `contract`
+    /// acts as ([`ContractRef::acting_as`]), else `body.tenant_name`.
+    pub fn new(contract: impl Into<ContractRef>, mut body: Contract) -> Self {
+        let mut contract = contract.into();
+        if let Some(sponsor) = body.tenant_name.take()
+            && contract.tenant_name().is_none()
+        {
+            contract = contract.acting_as(sponsor);
+        }
         Self {
-            contract: contract.into(),
+            contract,
             new_biz_id: None,
             body,
         }
@@ -983,12 +993,11 @@ pub struct ContractModifyRequest {
 impl ContractModifyRequest {
     /// Modifies `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        let (id, biz_id, tenant_name) = match contract.into() {
-            ContractRef::Id(id) => (Some(id), None, None),
-            ContractRef::BizId {
-                biz_id,
-                tenant_name,
-            } => (None, Some(biz_id), tenant_name),
+        let contract = contract.into();
+        let tenant_name = contract.tenant_name().map(str::to_owned);
+        let (id, biz_id) = match contract.key() {
+            ContractKey::Id(id) => (Some(id.clone()), None),
+            ContractKey::BizId(biz_id) => (None, Some(biz_id.clone())),
         };
         Self {
             id,
@@ -1067,27 +1076,30 @@ endpoint!(ContractRequiredDetailRequest: POST "/v2/contract/required/detail", js
 pub struct ContractJoinUrlRequest {
     #[serde(flatten)]
     contract: ContractRef,
-    #[serde(rename = "type")]
-    tenant_type: TenantType,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    tenant_type: Option<TenantType>,
 }
 
 impl ContractJoinUrlRequest {
-    /// Join links of `contract` for signatories of `tenant_type` (`COMPANY` or `PERSONAL`).
-    pub fn new(contract: impl Into<ContractRef>, tenant_type: TenantType) -> Self {
+    /// Join links of `contract` (for signatories of every type unless
+    /// [`tenant_type`](Self::tenant_type) narrows them; `type` is optional in the vendor Go
+    /// SDK).
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
             contract: contract.into(),
-            tenant_type,
+            tenant_type: None,
         }
+    }
+
+    setters! {
+        /// Only signatories of this type (`COMPANY` or `PERSONAL`).
+        tenant_type: TenantType;
     }
 }
 
 impl Check for ContractJoinUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.contract)?;
-        match self.tenant_type {
-            TenantType::Company | TenantType::Personal => Ok(()),
-            _ => Err(invalid("type must be COMPANY or PERSONAL")),
-        }
+        check_ref(&self.contract)
     }
 }
 endpoint!(ContractJoinUrlRequest: GET "/v2/contract/joinurl", query, idempotent = true => JoinUrls);

@@ -282,13 +282,27 @@ impl Serialize for Link {
 }
 
 /// A list of texts the platform sends either as a JSON list or as one comma-joined text
-/// (labels, download items); written back in the form it came in (a list when built).
+/// (labels, download items); written back in the form it came in, and as one comma-joined
+/// text when built (as the vendor SDK sends such lists).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextList {
     /// The texts, in order (a joined text split at commas, blanks dropped).
     pub items: Vec<String>,
-    /// The text as sent, when it came as one text: written back unchanged.
-    joined: Option<String>,
+    form: TextListForm,
+}
+
+/// The form a [`TextList`] came in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum TextListForm {
+    /// Absent or `null`: written `null` while empty.
+    #[default]
+    Absent,
+    /// Built by the caller: written comma-joined.
+    Built,
+    /// Read from a JSON list.
+    List,
+    /// Read from this text.
+    Text(String),
 }
 
 impl TextList {
@@ -302,7 +316,7 @@ impl From<Vec<String>> for TextList {
     fn from(items: Vec<String>) -> Self {
         Self {
             items,
-            joined: None,
+            form: TextListForm::Built,
         }
     }
 }
@@ -325,10 +339,13 @@ impl<'de> Deserialize<'de> for TextList {
             Text(String),
         }
         Ok(match Option::<Shape>::deserialize(d)? {
-            Some(Shape::List(items)) => items.into(),
+            Some(Shape::List(items)) => Self {
+                items,
+                form: TextListForm::List,
+            },
             Some(Shape::Text(text)) => Self {
                 items: split_text(&text),
-                joined: Some(text),
+                form: TextListForm::Text(text),
             },
             None => Self::default(),
         })
@@ -337,54 +354,15 @@ impl<'de> Deserialize<'de> for TextList {
 
 impl Serialize for TextList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.joined {
+        match &self.form {
             // Unchanged since it was read: the text as sent, spacing and all.
-            Some(text) if split_text(text) == self.items => s.serialize_str(text),
-            _ => self.items.serialize(s),
+            TextListForm::Text(text) if split_text(text) == self.items => s.serialize_str(text),
+            TextListForm::List => self.items.serialize(s),
+            TextListForm::Absent if self.items.is_empty() => s.serialize_unit(),
+            TextListForm::Absent | TextListForm::Built | TextListForm::Text(_) => {
+                crate::types::comma_joined(&self.items, s)
+            }
         }
-    }
-}
-
-/// A person as answers describe them (creators, operators, seal users, receivers): every field
-/// may be missing, so a person known only by name is kept. The contact may come as `contact`
-/// with `contactType`, or as `mobile`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Person {
-    /// The name.
-    pub name: Option<String>,
-    /// Mobile, e-mail or another contact, as `contact_type` says.
-    #[serde(deserialize_with = "answer::opt_text")]
-    pub contact: Option<String>,
-    /// What `contact` is.
-    pub contact_type: Option<crate::types::ContactType>,
-    /// The mobile number, when the answer names it so.
-    #[serde(deserialize_with = "answer::opt_text")]
-    pub mobile: Option<String>,
-    /// Fields qys does not know, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Person {
-    /// The person as a request addresses them: by `contact` and its type, or by `mobile`;
-    /// `None` when the answer gave no contact.
-    pub fn to_user(&self) -> Option<crate::types::User> {
-        let (contact, contact_type) = match (&self.contact, &self.mobile) {
-            (Some(c), _) if !c.is_empty() => (
-                c.clone(),
-                self.contact_type
-                    .clone()
-                    .unwrap_or(crate::types::ContactType::Mobile),
-            ),
-            (_, Some(m)) if !m.is_empty() => (m.clone(), crate::types::ContactType::Mobile),
-            _ => return None,
-        };
-        let user = crate::types::User::new(contact, contact_type);
-        Some(match &self.name {
-            Some(name) => user.with_name(name.clone()),
-            None => user,
-        })
     }
 }
 

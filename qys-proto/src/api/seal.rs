@@ -8,7 +8,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answer;
-use crate::api::org_types::Person;
 use crate::api::org_types::{
     ListQuery, MemberOperate, Page, Toggle, invalid, require_non_empty, require_user,
 };
@@ -119,7 +118,7 @@ pub struct Seal {
     pub create_time: Option<String>,
     /// Who may use it (detail).
     #[serde(deserialize_with = "answer::vec")]
-    pub users: Vec<Person>,
+    pub users: Vec<User>,
     /// Fields qys does not know, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

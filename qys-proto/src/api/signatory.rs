@@ -68,7 +68,8 @@ pub struct SignatoryEditRequest {
 }
 
 impl SignatoryEditRequest {
-    /// Changes `signatory_id` (set at least the name or the validation way).
+    /// Changes `signatory_id` (set what changes: the name, validation way, receiver or
+    /// operator; the vendor Go SDK requires none of them).
     pub fn new(signatory_id: impl Into<SignatoryId>) -> Self {
         Self {
             signatory_id: signatory_id.into(),
@@ -93,11 +94,7 @@ impl SignatoryEditRequest {
 
 impl Check for SignatoryEditRequest {
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(self.signatory_id.as_str(), "signatoryId")?;
-        if self.tenant_name.is_none() && self.sign_validate_way.is_none() {
-            return Err(invalid("set tenantName or signValidateWay"));
-        }
-        Ok(())
+        require_non_empty(self.signatory_id.as_str(), "signatoryId")
     }
 }
 endpoint!(SignatoryEditRequest: POST "/v3/signatory/edit", json, idempotent = false => Ack);

@@ -104,22 +104,27 @@ endpoint!(IdentityVerifyRequest: POST "/v2/identity/verify", json, idempotent = 
 #[serde(rename_all = "camelCase")]
 pub struct CompanyInfoVerifyRequest {
     company_name: String,
-    register_no: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    register_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     legal_person: Option<String>,
 }
 
 impl CompanyInfoVerifyRequest {
-    /// Checks that `register_no` belongs to `company_name`.
-    pub fn new(company_name: impl Into<String>, register_no: impl Into<String>) -> Self {
+    /// Checks `company_name` against the registry (with the registration number and the
+    /// legal representative when set; both are optional in the vendor Go SDK's
+    /// `CompanyInfoVerifyRequest`).
+    pub fn new(company_name: impl Into<String>) -> Self {
         Self {
             company_name: company_name.into(),
-            register_no: register_no.into(),
+            register_no: None,
             legal_person: None,
         }
     }
 
     setters! {
+        /// The unified social credit code (or registration number).
+        register_no: String;
         /// The legal representative's name.
         legal_person: String;
     }
@@ -128,7 +133,7 @@ impl CompanyInfoVerifyRequest {
 impl Check for CompanyInfoVerifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
-        require_non_empty(&self.register_no, "registerNo")?;
+        non_blank_if_set(self.register_no.as_deref(), "registerNo")?;
         non_blank_if_set(self.legal_person.as_deref(), "legalPerson")
     }
 }

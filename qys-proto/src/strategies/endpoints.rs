@@ -209,7 +209,7 @@ strategies! {
         (0u64..1000, 1u64..=100).prop_map(|(o, l)| contract::ContractListRequest::new().select_offset(o).select_limit(l));
     /// `POST /v2/contract/forceend`.
     contract_force_end -> contract::ContractForceEndRequest =
-        (contract_ref(), name()).prop_map(|(c, r)| contract::ContractForceEndRequest::new(c, r));
+        (contract_ref(), name()).prop_map(|(c, r)| contract::ContractForceEndRequest::new(c).reason(r));
     /// `POST /v2/contract/forceend/addattachment`.
     contract_force_end_attachment -> contract::ContractForceEndAttachmentRequest<FileSource> =
         (contract_ref(), name(), upload_file()).prop_map(|(c, t, f)| contract::ContractForceEndAttachmentRequest::new(c, t, f));
@@ -242,7 +242,7 @@ strategies! {
     /// `GET /v2/contract/joinurl`.
     contract_join_url -> contract::ContractJoinUrlRequest =
         (contract_ref(), prop::sample::select(vec!["COMPANY", "PERSONAL"])).prop_map(|(c, t)| {
-            contract::ContractJoinUrlRequest::new(c, TenantType::from(t))
+            contract::ContractJoinUrlRequest::new(c).tenant_type(TenantType::from(t))
         });
     /// `GET /v2/contract/personal/joinurl`.
     contract_personal_join_url -> contract::ContractPersonalJoinUrlRequest = contract_ref().prop_map(contract::ContractPersonalJoinUrlRequest::new);
@@ -475,7 +475,7 @@ strategies! {
         (name(), "[1-9][0-9]{16}[0-9X]").prop_map(|(n, c)| tools::IdentityVerifyRequest::new(n, c));
     /// `POST /v2/companyinfo/verify`.
     company_info_verify -> tools::CompanyInfoVerifyRequest =
-        (name(), "[0-9A-Z]{18}").prop_map(|(n, r)| tools::CompanyInfoVerifyRequest::new(n, r));
+        (name(), "[0-9A-Z]{18}").prop_map(|(n, r)| tools::CompanyInfoVerifyRequest::new(n).register_no(r));
     /// The bank card OCR.
     bank_card_ocr -> tools::BankCardOcrRequest<FileSource> = upload_file().prop_map(tools::BankCardOcrRequest::from_image);
     /// The ID card OCR.
@@ -562,15 +562,6 @@ impl Builder {
         Self::unsigned(request.map(|framing| framing.to_bytes(&slices)))
     }
 
-    fn form<E: Upload>(&self, endpoint: &E) -> UnsignedRequest {
-        assert!(endpoint.files().is_empty(), "a form has no files");
-        let request = self
-            .0
-            .prepare_upload(endpoint, &Self::params())
-            .expect("generated forms are valid");
-        Self::unsigned(request.map(|framing| framing.to_bytes(&[])))
-    }
-
     fn download<E: Download>(&self, endpoint: &E) -> UnsignedRequest {
         let request = self
             .0
@@ -613,13 +604,6 @@ fn upload<E: Upload<Source = FileSource> + fmt::Debug + 'static>(
     strategy: impl Strategy<Value = E> + 'static,
 ) -> BoxedStrategy<EndpointRequest> {
     tagged(strategy, Builder::upload)
-}
-
-/// An upload endpoint without files (a multipart form of text fields).
-fn form<E: Upload + fmt::Debug + 'static>(
-    strategy: impl Strategy<Value = E> + 'static,
-) -> BoxedStrategy<EndpointRequest> {
-    tagged(strategy, |b, e| b.form(&e))
 }
 
 fn download<E: Download + fmt::Debug + 'static>(
@@ -755,7 +739,7 @@ pub fn every_endpoint() -> Vec<BoxedStrategy<EndpointRequest>> {
         call(company_info_verify()),
         upload(bank_card_ocr()),
         upload(id_card_ocr()),
-        form(electronic_prove_apply()),
+        call(electronic_prove_apply()),
         upload(complete_report_apply()),
         call(complete_report_status()),
         download(complete_report_download()),

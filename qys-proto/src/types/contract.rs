@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, ContractRef, PersonalField, User, comma_joined, lenient, string_enum};
+use super::serde_helpers::lenient;
+use super::{Category, ContractRef, PersonalField, User, string_enum};
 use crate::api::org_types::invalid;
 
 string_enum! {
@@ -244,8 +245,11 @@ pub struct Stamper {
     /// The document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<crate::id::DocumentId>,
-    /// Several documents, comma-separated (vendor Go model).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Several documents, comma-separated (vendor Go model; one ID may come as a number).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::answer::opt_text"
+    )]
     pub document_ids: Option<String>,
     /// The seal to use.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,25 +260,25 @@ pub struct Stamper {
     /// Which occurrence of the keyword: 1 the first (default), 0 all, -1 the last, n the n-th.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub keyword_index: Option<i64>,
     /// The page (1-based; 0 all pages, -1 the last).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page: Option<i64>,
     /// The horizontal position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_x: Option<f64>,
     /// The vertical position or offset.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_y: Option<f64>,
     /// The date format of a `TIMESTAMP` position (signing endpoints).
@@ -284,27 +288,30 @@ pub struct Stamper {
     /// the vendor's skill notes only, not in the Go model).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub date_patterns: Vec<DatePattern>,
     /// The width of a personal signature or date, 10–120.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub width: Option<i64>,
     /// The height of a personal signature or date, 4–48.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub height: Option<i64>,
     /// Clockwise rotation in degrees, 0–360.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_f64"
+        deserialize_with = "crate::answer::opt_f64"
     )]
     pub rotation_degrees: Option<f64>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Stamper {
@@ -435,19 +442,19 @@ pub struct Action {
     /// The order inside the signatory, from 0.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The seals the operators may use (at most 9; sponsor and internal receivers only).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_seal_ids: Vec<crate::id::SealId>,
     /// The operators (mandatory for `AUDIT`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub corp_operators: Vec<User>,
     /// The seal (older name, returned by detail).
@@ -456,25 +463,25 @@ pub struct Action {
     /// The seals (older name).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub seal_ids: Vec<crate::id::SealId>,
     /// The operators (older name, returned by detail with `queryActionOperator`).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::users"
+        deserialize_with = "crate::answer::vec"
     )]
     pub operators: Vec<User>,
     /// Sign automatically (sponsor `COMPANY` actions; default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub auto_sign: Option<bool>,
     /// Positions for this action.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// The integrator's unique number for the action.
@@ -483,6 +490,9 @@ pub struct Action {
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Action {
@@ -525,15 +535,18 @@ pub struct Attachment {
     /// Whether it must be uploaded (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// Whether it must be signed too (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub need_sign: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Real-name data a personal signer is checked against (`userAuthInfo`).
@@ -552,9 +565,12 @@ pub struct UserAuthInfo {
     /// The prefilled fields the signer may edit.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub modify_fields: Vec<PersonalField>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A signatory (签署方) of a contract.
@@ -571,33 +587,30 @@ pub struct Signatory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// The receiver (经办人/接收人): required for persons and external companies.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// The signing order among signatories.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub serial_no: Option<i64>,
     /// The actions of a company signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub actions: Vec<Action>,
     /// Positions of a personal signatory.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub stampers: Vec<Stamper>,
     /// Attachments the signer must upload.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub attachments: Vec<Attachment>,
     /// Real-name data of a personal signer.
@@ -609,13 +622,13 @@ pub struct Signatory {
     /// Whether the signatory is named later through a join URL (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub delay_set: Option<bool>,
     /// Use the actions exactly as given, ignoring the category's presets.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub fixed_flow: Option<bool>,
     /// The integrator's unique number for the signatory.
@@ -630,9 +643,12 @@ pub struct Signatory {
     /// Whether this is the sponsor (returned).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub sponsor: Option<bool>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Signatory {
@@ -727,16 +743,18 @@ pub struct TemplateParam {
     /// The signatory who fills it (add-by-template).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signatory_id: Option<crate::id::SignatoryId>,
-    /// Whether it is read-only on the page.
+    /// Whether it is read-only on the page; sent as the text `"true"` or `"false"`, as the
+    /// vendor Go SDK's `TemplateParam.ReadOnly` (a string) sends it.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        serialize_with = "lenient::opt_bool_as_text",
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub read_only: Option<bool>,
     /// Whether it is required (template edit).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub required: Option<bool>,
     /// The default value (template edit).
@@ -745,6 +763,9 @@ pub struct TemplateParam {
     /// A description (template edit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl TemplateParam {
@@ -765,10 +786,7 @@ pub struct CopySendReceiver {
     /// The receiver's name (required).
     pub name: String,
     /// How to reach them.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<User>,
     /// ⚠ Undocumented values (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -782,6 +800,9 @@ pub struct CopySendReceiver {
     /// ⚠ Undocumented (vendor Go model); passed through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CopySendReceiver {
@@ -808,7 +829,7 @@ pub struct Document {
     /// The number of pages.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "crate::answer::opt_i64"
     )]
     pub page_count: Option<i64>,
     /// When it was added.
@@ -817,6 +838,9 @@ pub struct Document {
     /// `CONTRACT` or an attachment kind (⚠ values not retrieved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 string_enum! {
@@ -879,9 +903,13 @@ pub struct Watermark {
     /// Text, Base64 image, or grating character, as the kind needs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// Font size, 6–72 (default 16).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub font_size: Option<i64>,
+    /// Font size, 6–72 (default 16); fractions allowed (a number, as in the vendor Go SDK's
+    /// `Watermark.FontSize`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "lenient::opt_number"
+    )]
+    pub font_size: Option<f64>,
     /// Angle, 0–180 (default 0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<i64>,
@@ -891,9 +919,13 @@ pub struct Watermark {
     /// Where it goes (grating and QR codes: the four corners only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<WatermarkPosition>,
-    /// Transparency, 0–100 (default 30).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diaphaneity: Option<i64>,
+    /// Transparency, 0–100 (default 30); fractions allowed (a number, as in the vendor Go
+    /// SDK's `Watermark.Diaphaneity`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "lenient::opt_number"
+    )]
+    pub diaphaneity: Option<f64>,
     /// Image scale, 0.1–4 (default 0.5).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub img_scale: Option<f64>,
@@ -950,13 +982,13 @@ impl Watermark {
             }
             _ => {}
         }
-        if let Some(v) = self.font_size.filter(|v| !(6..=72).contains(v)) {
+        if let Some(v) = self.font_size.filter(|v| !(6.0..=72.0).contains(v)) {
             return bad(format!("fontSize must be in 6..=72, got {v}"));
         }
         if let Some(v) = self.angle.filter(|v| !(0..=180).contains(v)) {
             return bad(format!("angle must be in 0..=180, got {v}"));
         }
-        if let Some(v) = self.diaphaneity.filter(|v| !(0..=100).contains(v)) {
+        if let Some(v) = self.diaphaneity.filter(|v| !(0.0..=100.0).contains(v)) {
             return bad(format!("diaphaneity must be in 0..=100, got {v}"));
         }
         if let Some(v) = self.img_scale.filter(|v| !(0.1..=4.0).contains(v)) {
@@ -979,46 +1011,14 @@ pub struct CustomField {
     /// The value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Contract labels: sent as one comma-joined string (as the vendor Go SDK sends them), read
-/// from a string or a list (detail returns a list).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Tags(pub Vec<String>);
-
-impl Tags {
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for Tags {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        comma_joined(&self.0, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Tags {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            List(Vec<String>),
-            Text(String),
-        }
-        Ok(match Option::<Shape>::deserialize(d)? {
-            Some(Shape::List(l)) => Self(l),
-            Some(Shape::Text(t)) => Self(
-                t.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            None => Self::default(),
-        })
-    }
-}
+/// Contract labels: sent as one comma-joined text (as the vendor Go SDK sends them), read
+/// from a text or a list (detail returns a list), and written back in the form they came in.
+pub type Tags = crate::api::org_types::TextList;
 
 /// A contract (合同): the body of `/v2/contract/draft` and the `result` of draft, detail and
 /// list. Fields the platform fills are `None` in a request.
@@ -1052,23 +1052,20 @@ pub struct Contract {
     /// Sequential signing (default true).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub ordinal: Option<bool>,
     /// Send at once (draft).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub send: Option<bool>,
     /// The business category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The creator (an employee of the platform company).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_user"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<User>,
     /// The state (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1076,7 +1073,7 @@ pub struct Contract {
     /// The signatories.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub signatories: Vec<Signatory>,
     /// When the contract counts as complete.
@@ -1088,13 +1085,13 @@ pub struct Contract {
     /// Values of the category templates' parameters.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub template_params: Vec<TemplateParam>,
     /// The documents (returned).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub documents: Vec<Document>,
     /// When copy receivers are notified.
@@ -1103,7 +1100,7 @@ pub struct Contract {
     /// The copy receivers.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub copy_send_receivers: Vec<CopySendReceiver>,
     /// Labels.
@@ -1112,13 +1109,13 @@ pub struct Contract {
     /// Related contracts (≤ 50).
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub related_contract_ids: Vec<crate::id::ContractId>,
     /// Custom form fields of the category.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "lenient::vec"
+        deserialize_with = "crate::answer::vec"
     )]
     pub custom_fields: Vec<CustomField>,
     /// Echoed in contract callbacks (≤ 100 chars).
@@ -1130,7 +1127,7 @@ pub struct Contract {
     /// Notify the sponsor's operator on sending (default false).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "crate::answer::opt_bool"
     )]
     pub notify_sponsor: Option<bool>,
     /// Why it was recalled or rejected (returned).
@@ -1151,8 +1148,8 @@ pub struct Contract {
     /// Why an invalidation failed (returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_fail_type: Option<InvalidFailType>,
-    /// Fields qys does not model yet, as sent (responses only; never serialized).
-    #[serde(flatten, skip_serializing)]
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -1,5 +1,5 @@
-//! Serde helpers of the domain types: open string enums, comma-joined lists, and lenient
-//! readers for fields the platform sends in more than one JSON type.
+//! Serde helpers of the domain types: open string enums and comma-joined lists. Answers are
+//! read with the loss-free readers of `crate::answer`.
 
 /// Defines an enum of documented platform values that still accepts values it does not know:
 /// they land in `Other(String)` and serialize back unchanged.
@@ -70,105 +70,33 @@ pub(crate) fn comma_joined<S: serde::Serializer, T: std::fmt::Display>(
     s.serialize_str(&out)
 }
 
-/// Lenient deserializers for response fields the platform sends in more than one JSON type
-/// (numbers and booleans as strings, lists as `null`).
+/// Serializers for request fields the vendor SDK sends in another JSON type than their
+/// value's (flags as text, whole numbers without a fraction). Answers are decoded by
+/// [`crate::answer`].
 pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        Bool(bool),
-        Int(i64),
-        Float(f64),
-        Text(String),
-    }
-
-    /// `true`, `"true"`, `1`, `"1"` (and their opposites); `null` or other text is `None`.
-    pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Bool(b)) => Some(b),
-            Some(Loose::Int(i)) => Some(i != 0),
-            Some(Loose::Float(f)) => Some(f != 0.0),
-            Some(Loose::Text(s)) => match s.trim() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            None => None,
-        })
-    }
-
-    /// An integer, or an integer in a string; `null` or other text is `None`.
-    pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A non-negative integer, or one in a string; `null` or other text is `None`.
-    pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Ok(opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
-    }
-
-    /// A number, or a number in a string; `null` or other text is `None`.
-    pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            Some(Loose::Int(i)) => Some(i as f64),
-            Some(Loose::Float(f)) => Some(f),
-            Some(Loose::Text(s)) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-
-    /// A list, with `null` read as empty.
-    pub(crate) fn vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-    }
-
-    /// A person as responses carry it: `contactType` may be missing (it is then empty) and
-    /// the contact may come as `mobile`; an object with no contact at all is `None`.
-    pub(crate) fn opt_user<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Loose {
-            #[serde(default)]
-            contact: Option<String>,
-            #[serde(default)]
-            mobile: Option<String>,
-            #[serde(default)]
-            contact_type: Option<crate::types::ContactType>,
-            #[serde(default)]
-            name: Option<String>,
+    /// Writes a flag as the text `"true"` or `"false"` (fields the vendor SDK sends as strings).
+    pub(crate) fn opt_bool_as_text<S: serde::Serializer>(
+        value: &Option<bool>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(true) => s.serialize_str("true"),
+            Some(false) => s.serialize_str("false"),
+            None => s.serialize_none(),
         }
-        let Some(u) = Option::<Loose>::deserialize(d)? else {
-            return Ok(None);
-        };
-        let Some(contact) = u.contact.or(u.mobile) else {
-            return Ok(None);
-        };
-        Ok(Some(crate::types::User {
-            contact,
-            contact_type: u
-                .contact_type
-                .unwrap_or_else(|| crate::types::ContactType::Other(String::new())),
-            name: u.name,
-        }))
     }
 
-    /// A list of persons as responses carry them (see [`opt_user`]).
-    pub(crate) fn users<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<crate::types::User>, D::Error> {
-        #[derive(Deserialize)]
-        struct One(#[serde(deserialize_with = "opt_user")] Option<crate::types::User>);
-        let list: Vec<One> = vec(d)?;
-        Ok(list.into_iter().filter_map(|o| o.0).collect())
+    /// Writes a number as the vendor Go SDK's `float64` fields go on the wire: a whole number
+    /// without a fraction (`16`), any other with one (`10.5`).
+    pub(crate) fn opt_number<S: serde::Serializer>(
+        value: &Option<f64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            // Exact: whole values of this size convert to i64 and back without loss.
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(*v as i64),
+            Some(v) => s.serialize_f64(*v),
+            None => s.serialize_none(),
+        }
     }
 }

@@ -26,13 +26,54 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    /// Mobile, e-mail, employee ID or number, or business ID, as `contact_type` says.
+    /// Mobile, e-mail, employee ID or number, or business ID, as `contact_type` says. Empty
+    /// when an answer names the person without a contact (then not sent back).
+    #[serde(
+        default,
+        deserialize_with = "contact_or_empty",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub contact: String,
-    /// What `contact` is.
+    /// What `contact` is; [`ContactType::Other`] with an empty text when an answer does not say
+    /// (then not sent back).
+    #[serde(
+        default = "no_contact_type",
+        deserialize_with = "contact_type_or_empty",
+        skip_serializing_if = "is_no_contact_type"
+    )]
     pub contact_type: ContactType,
     /// The person's name (checked against real-name data where the platform has it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The mobile number, when an answer names the person by `mobile` rather than by
+    /// `contact` (creators, operators, seal users); requests use `contact`.
+    #[serde(
+        default,
+        deserialize_with = "crate::answer::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mobile: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A contact as answers carry it: text or a number; missing or `null` is empty.
+fn contact_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(crate::answer::opt_text(d)?.unwrap_or_default())
+}
+
+/// The contact type of an answer that does not say.
+fn no_contact_type() -> ContactType {
+    ContactType::Other(String::new())
+}
+
+fn is_no_contact_type(t: &ContactType) -> bool {
+    t.as_str().is_empty()
+}
+
+fn contact_type_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ContactType, D::Error> {
+    Ok(Option::<ContactType>::deserialize(d)?.unwrap_or_else(no_contact_type))
 }
 
 impl User {
@@ -42,6 +83,8 @@ impl User {
             contact: mobile.into(),
             contact_type: ContactType::Mobile,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -51,6 +94,8 @@ impl User {
             contact: email.into(),
             contact_type: ContactType::Email,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -60,6 +105,8 @@ impl User {
             contact: contact.into(),
             contact_type,
             name: None,
+            mobile: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -84,6 +131,9 @@ pub struct Company {
     /// The unified social credit code (统一社会信用代码).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_no: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Company {
@@ -183,67 +233,85 @@ mod tests {
     }
 }
 
-/// How a request names a contract: by its ID, or by the integrator's `bizId` (with the
-/// sub-company's full name as `tenantName` when the contract belongs to a sub-company).
-/// Exactly one form is sent.
+/// Which contract a request names — by its ID or by the integrator's `bizId`, exactly one of
+/// them sent as `contractId` or `bizId` — and, independently, the sub-company that acts
+/// (`tenantName`: "若以子公司身份签署，需要传递子公司全名", the vendor Go SDK's
+/// `ContractMiniappTicketRequest`), with either identifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContractRef {
-    /// By contract ID.
+pub struct ContractRef {
+    key: ContractKey,
+    tenant_name: Option<String>,
+}
+
+/// The identifier of a contract in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContractKey {
+    /// By contract ID (`contractId`).
     Id(crate::id::ContractId),
-    /// By business ID.
-    BizId {
-        /// The integrator's unique key of the contract.
-        biz_id: String,
-        /// The sub-company's full name, for contracts created under a sub-company.
-        tenant_name: Option<String>,
-    },
+    /// By the integrator's unique business ID (`bizId`).
+    BizId(String),
 }
 
 impl ContractRef {
-    /// By business ID, for a contract of the platform company itself.
-    pub fn biz_id(biz_id: impl Into<String>) -> Self {
-        Self::BizId {
-            biz_id: biz_id.into(),
+    /// By contract ID.
+    pub fn id(id: impl Into<crate::id::ContractId>) -> Self {
+        Self {
+            key: ContractKey::Id(id.into()),
             tenant_name: None,
         }
     }
 
-    /// By business ID, for a contract of the sub-company `tenant_name`.
-    pub fn biz_id_of(biz_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
-        Self::BizId {
-            biz_id: biz_id.into(),
-            tenant_name: Some(tenant_name.into()),
+    /// By business ID.
+    pub fn biz_id(biz_id: impl Into<String>) -> Self {
+        Self {
+            key: ContractKey::BizId(biz_id.into()),
+            tenant_name: None,
         }
+    }
+
+    /// By business ID, acting as the sub-company `tenant_name` (the same as
+    /// `ContractRef::biz_id(biz_id).acting_as(tenant_name)`).
+    pub fn biz_id_of(biz_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
+        Self::biz_id(biz_id).acting_as(tenant_name)
+    }
+
+    /// Acts as the sub-company `tenant_name` (its full name), whichever identifier names the
+    /// contract.
+    #[must_use]
+    pub fn acting_as(mut self, tenant_name: impl Into<String>) -> Self {
+        self.tenant_name = Some(tenant_name.into());
+        self
+    }
+
+    /// The contract's identifier.
+    pub fn key(&self) -> &ContractKey {
+        &self.key
+    }
+
+    /// The sub-company acting, if any.
+    pub fn tenant_name(&self) -> Option<&str> {
+        self.tenant_name.as_deref()
     }
 }
 
 impl From<crate::id::ContractId> for ContractRef {
     fn from(id: crate::id::ContractId) -> Self {
-        Self::Id(id)
+        Self::id(id)
     }
 }
 
 impl Serialize for ContractRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        match self {
-            Self::Id(id) => {
-                let mut m = s.serialize_map(Some(1))?;
-                m.serialize_entry("contractId", id)?;
-                m.end()
-            }
-            Self::BizId {
-                biz_id,
-                tenant_name,
-            } => {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("bizId", biz_id)?;
-                if let Some(t) = tenant_name {
-                    m.serialize_entry("tenantName", t)?;
-                }
-                m.end()
-            }
+        let mut m = s.serialize_map(Some(1 + usize::from(self.tenant_name.is_some())))?;
+        match &self.key {
+            ContractKey::Id(id) => m.serialize_entry("contractId", id)?,
+            ContractKey::BizId(biz_id) => m.serialize_entry("bizId", biz_id)?,
         }
+        if let Some(t) = &self.tenant_name {
+            m.serialize_entry("tenantName", t)?;
+        }
+        m.end()
     }
 }
 
@@ -257,6 +325,9 @@ pub struct Category {
     /// The category name (must be unique when used without `id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Fields qys does not know, kept as sent (and sent back as they are).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Category {
@@ -265,6 +336,7 @@ impl Category {
         Self {
             id: Some(id.into()),
             name: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -273,6 +345,7 @@ impl Category {
         Self {
             id: None,
             name: Some(name.into()),
+            extra: serde_json::Map::new(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! [`Sandbox::complete_company_auth`](crate::Sandbox::complete_company_auth)). Links point to
 //! `https://qys-sandbox.invalid/...`, which never resolves.
 
+use crate::pages::{LinkPage, mint};
 use qys_proto::types::User;
 use serde_json::json;
 
@@ -17,9 +18,7 @@ use crate::fields::{
 };
 use crate::reply::Failure;
 use crate::state::State;
-use crate::state_identity::{
-    AuthState, CompanyAuthRequest, PAGE_BASE, PersonalAuthRequest, push_capped,
-};
+use crate::state_identity::{AuthState, CompanyAuthRequest, PersonalAuthRequest, push_capped};
 
 // --- tables ------------------------------------------------------------------------------------
 
@@ -142,14 +141,22 @@ pub(super) fn new_personal_auth(state: &mut State, input: &Input) -> Result<Answ
         &mut state.identity.personal_auths,
         PersonalAuthRequest {
             auth_id: auth_id.clone(),
-            user,
+            user: user.clone(),
             mode,
             callback_url: input.text("callbackUrl"),
             state: AuthState::Pending,
         },
     );
+    let next = input.text("callbackPage");
+    let url = mint(
+        state,
+        LinkPage::PersonalAuth,
+        auth_id.as_str(),
+        Some(user),
+        next,
+    );
     Ok(Answer::Result(json!({
-        "authUrl": format!("{PAGE_BASE}/personalauth?authId={auth_id}"),
+        "authUrl": url,
         "authId": auth_id,
     })))
 }
@@ -223,7 +230,7 @@ pub(super) fn new_company_auth(
 
 /// Records a pending company authentication of `company_name` (with `registerNo`,
 /// `legalPerson` and `callbackUrl` of `input` when given) and answers `{authUrl, requestId}`
-/// with the link `{PAGE_BASE}/{page}?requestId=…`.
+/// with a link to the sandbox's company authentication page (`page` names the variant).
 pub(super) fn record_company_auth(
     state: &mut State,
     company_name: String,
@@ -238,15 +245,23 @@ pub(super) fn record_company_auth(
         CompanyAuthRequest {
             request_id: request_id.clone(),
             company_name,
-            applicant,
+            applicant: applicant.clone(),
             register_no: text("registerNo"),
             legal_person: text("legalPerson"),
             callback_url: text("callbackUrl"),
             state: AuthState::Pending,
         },
     );
+    let _ = page; // one page serves every variant
+    let url = mint(
+        state,
+        LinkPage::CompanyAuth,
+        request_id.as_str(),
+        applicant,
+        text("callbackPage"),
+    );
     Answer::Result(json!({
-        "authUrl": format!("{PAGE_BASE}/{page}?requestId={request_id}"),
+        "authUrl": url,
         "requestId": request_id,
     }))
 }

@@ -6,6 +6,7 @@
 //! grants; `/v2/personalsign/deauthorize` withdraws the one in effect (1005 when there is none)
 //! and queues a §14.5 `DEAUTHORIZE` callback; `/v2/personalsign/query` lists the records.
 
+use crate::pages::{LinkPage, mint};
 use qys_proto::types::User;
 use serde_json::json;
 
@@ -15,7 +16,7 @@ use crate::fields::{COMPANY, PAGE_STYLE, Schema, Ty, USER, opt, personal_sign_au
 use crate::reply::Failure;
 use crate::state::State;
 use crate::state_identity::{
-    KNOWN_COMPANIES, PAGE_BASE, SignAuthState, SignAuthorization, emit_sign_auth, push_capped,
+    KNOWN_COMPANIES, SignAuthState, SignAuthorization, emit_sign_auth, push_capped,
 };
 
 /// `POST /v2/ssoprivilege/url` (§10.1). ⚠ Required flags are undocumented; `company` and
@@ -57,10 +58,20 @@ pub(super) static ROUTES: &[Route] = &[
 
 fn sso_privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let user = required_user(&input, "user")?;
-    let id = state.identity.next_id();
-    Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/ssoprivilege?id={id}&contact={}", qys_proto::query::encode(&user.contact)),
-    })))
+    let company = input
+        .fields
+        .get("company")
+        .and_then(|c| c.get("name").or_else(|| c.get("id")))
+        .and_then(super::text_of)
+        .unwrap_or_default();
+    let url = mint(
+        state,
+        LinkPage::SsoPrivilege,
+        company,
+        Some(user),
+        input.text("successUrl"),
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 /// Creates a pending authorization of `user` for `company_name`; answers `{pageUrl, authId}`.
@@ -76,7 +87,7 @@ pub(super) fn new_sign_auth(
         &mut state.identity.sign_auths,
         SignAuthorization {
             auth_id: auth_id.clone(),
-            user,
+            user: user.clone(),
             company_name,
             company_id,
             auth_deadline: input.text("authDeadline"),
@@ -85,8 +96,16 @@ pub(super) fn new_sign_auth(
             state: SignAuthState::Pending,
         },
     );
+    let next = input.text("callbackPage");
+    let url = mint(
+        state,
+        LinkPage::SignAuth,
+        auth_id.as_str(),
+        Some(user),
+        next,
+    );
     Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/personalsign/auth?authId={auth_id}"),
+        "pageUrl": url,
         "authId": auth_id,
     })))
 }

@@ -201,19 +201,15 @@ fn member_named(state: &State, input: &Input) -> Result<CompanyRecord, Failure> 
 
 fn change_info(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let company = member_named(state, &input)?;
-    let h5 = input
-        .fields
-        .get("h5")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let ticket = uuid::Uuid::new_v4().simple().to_string();
-    let page = if h5 { "h5" } else { "pc" };
-    Ok(Answer::Result(json!({
-        "pageUrl": format!(
-            "https://qys-sandbox.invalid/companyinfo/change/{page}?companyId={}&ticket={ticket}",
-            company.id
-        ),
-    })))
+    // One page serves both the PC and the H5 variant (`h5`).
+    let url = crate::pages::mint(
+        state,
+        crate::pages::LinkPage::CompanyChange,
+        company.name,
+        None,
+        None,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn fee_info(state: &mut State, input: Input) -> Result<Answer, Failure> {

@@ -33,6 +33,7 @@
 //! - Every change is logged (`/v2/contract/stream`: `VIEW`, `MODIFY`, `DOWNLOAD` entries) and
 //!   each state change queues a contract callback (§14.1) to the draft's `callbackUrl`.
 
+use crate::pages::{LinkPage, mint};
 use qys_proto::{ContractId, DocumentId};
 use serde_json::{Map, Value, json};
 
@@ -497,12 +498,12 @@ pub(super) static ROUTES: &[Route] = &[
 // --- shared helpers -----------------------------------------------------------------------------
 
 /// `{code:3004, responseCode:"11101003"}`.
-pub(super) fn not_found() -> Failure {
+pub(crate) fn not_found() -> Failure {
     Failure::business(3004, "11101003", "CONTRACT NOT FOUND")
 }
 
 /// 1101 `INVALID CONTRACT STATUS`.
-pub(super) fn bad_status(status: ContractStatus, wanted: &str) -> Failure {
+pub(crate) fn bad_status(status: ContractStatus, wanted: &str) -> Failure {
     Failure::business(
         1101,
         "11011101",
@@ -514,7 +515,7 @@ pub(super) fn bad_status(status: ContractStatus, wanted: &str) -> Failure {
 }
 
 /// 1107 `NOT SIGN STEP`.
-pub(super) fn not_sign_step(detail: impl std::fmt::Display) -> Failure {
+pub(crate) fn not_sign_step(detail: impl std::fmt::Display) -> Failure {
     Failure::business(1107, "11011107", format!("NOT SIGN STEP: {detail}"))
 }
 
@@ -586,7 +587,7 @@ pub(super) fn flag(input: &Input, name: &str) -> Option<bool> {
 ///
 /// # Errors
 /// The not-found answer.
-pub(super) fn locate_by(
+pub(crate) fn locate_by(
     state: &mut State,
     id: Option<&str>,
     biz_id: Option<&str>,
@@ -641,7 +642,7 @@ fn expire_if_due(state: &mut State, id: &ContractId) {
 ///
 /// # Errors
 /// The not-found answer, should it have gone.
-pub(super) fn contract_mut<'s>(
+pub(crate) fn contract_mut<'s>(
     state: &'s mut State,
     id: &ContractId,
 ) -> Result<&'s mut Contract, Failure> {
@@ -649,7 +650,7 @@ pub(super) fn contract_mut<'s>(
 }
 
 /// Queues the contract callback `callback_type` about signatory `signatory`.
-pub(super) fn emit(
+pub(crate) fn emit(
     state: &mut State,
     id: &ContractId,
     callback_type: &str,
@@ -665,7 +666,7 @@ pub(super) fn emit(
 
 /// Runs the flow after a change and queues `events` (with the contract's status before the
 /// flow moved on), then the auto-signed seals and the completion, in order.
-pub(super) fn settle(
+pub(crate) fn settle(
     state: &mut State,
     id: &ContractId,
     events: Vec<(&'static str, Option<usize>)>,
@@ -706,7 +707,7 @@ pub(super) fn settle(
 }
 
 /// The name of who acts through the API: the owner company.
-pub(super) fn api_operator(state: &State, id: &ContractId) -> String {
+pub(crate) fn api_operator(state: &State, id: &ContractId) -> String {
     state
         .contracts
         .get(id)
@@ -941,25 +942,41 @@ fn parse_action(
     })
 }
 
-/// 1102 `DUPLICATE SIGNATORY` when two signatories are the same party.
+/// The most signatories a contract may have in the sandbox (its own bound, far above any real
+/// contract; the vendor documents none): a draft is handled under the state's lock, so its
+/// cost must stay small.
+pub(super) const MAX_SIGNATORIES: usize = 1000;
+
+/// 1005 when a contract would have more than [`MAX_SIGNATORIES`] signatories.
+fn check_signatory_count(n: usize) -> Result<(), Failure> {
+    if n > MAX_SIGNATORIES {
+        return Err(Failure::invalid_param(format!(
+            "signatories has {n} entries; the sandbox takes at most {MAX_SIGNATORIES}"
+        )));
+    }
+    Ok(())
+}
+
+/// 1102 `DUPLICATE SIGNATORY` when two signatories are the same party: the same company
+/// (by name), or the same person of the same company (by contact, or both without a
+/// receiver). Signatories without a `tenantName` are never duplicates. Linear in the number
+/// of signatories.
 pub(super) fn check_duplicates(signatories: &[Signatory]) -> Result<(), Failure> {
-    for (i, a) in signatories.iter().enumerate() {
-        for b in &signatories[..i] {
-            let same_name = a.tenant_name.is_some() && a.tenant_name == b.tenant_name;
-            let same_receiver = match (&a.receiver, &b.receiver) {
-                (Some(x), Some(y)) => x.contact == y.contact,
-                _ => a.receiver.is_none() && b.receiver.is_none(),
-            };
-            if a.kind == b.kind && same_name && (a.kind == TenantKind::Company || same_receiver) {
-                return Err(Failure::business(
-                    1102,
-                    "11011102",
-                    format!(
-                        "DUPLICATE SIGNATORY: {} appears twice",
-                        a.tenant_name.as_deref().unwrap_or("")
-                    ),
-                ));
-            }
+    let mut parties = std::collections::HashSet::with_capacity(signatories.len());
+    for s in signatories {
+        let Some(name) = s.tenant_name.as_deref() else {
+            continue;
+        };
+        let party = match s.kind {
+            TenantKind::Company => (true, name, None),
+            _ => (false, name, s.receiver.as_ref().map(|r| r.contact.as_str())),
+        };
+        if !parties.insert(party) {
+            return Err(Failure::business(
+                1102,
+                "11011102",
+                format!("DUPLICATE SIGNATORY: {name} appears twice"),
+            ));
         }
     }
     Ok(())
@@ -1027,7 +1044,7 @@ pub(super) fn signatory_json(s: &Signatory, with_operators: bool) -> Value {
 }
 
 /// The contract as draft, detail and list answer it.
-pub(super) fn contract_json(state: &State, c: &Contract, full: bool, operators: bool) -> Value {
+pub(crate) fn contract_json(state: &State, c: &Contract, full: bool, operators: bool) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(c.id.as_str()));
     if let Some(b) = &c.biz_id {
@@ -1151,7 +1168,7 @@ fn check_time(input: &Input, name: &str) -> Result<Option<String>, Failure> {
 ///
 /// # Errors
 /// 1101 when it is not a draft, 1401 without a document, the position checks.
-pub(super) fn send_draft(
+pub(crate) fn send_draft(
     state: &mut State,
     id: &ContractId,
     stampers: Option<&Value>,
@@ -1252,6 +1269,7 @@ fn draft(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if list.is_empty() {
         return Err(Failure::invalid_param("signatories must not be empty"));
     }
+    check_signatory_count(list.len())?;
     let category = draft_category(state, &input, &owner, &mut list)?;
     let mut signatories = Vec::new();
     for (i, s) in list.iter().enumerate() {
@@ -1502,7 +1520,7 @@ fn viewurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
-    let url = state.contract_book.link("view", id.as_str());
+    let url = mint(state, LinkPage::View, id.as_str(), None, None);
     let c = contract_mut(state, &id)?;
     if c.documents.is_empty() {
         return Err(document_required());
@@ -1619,7 +1637,7 @@ fn list(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 /// The media type of a file suffix.
-pub(super) fn content_type_of(suffix: &str) -> &'static str {
+pub(crate) fn content_type_of(suffix: &str) -> &'static str {
     match suffix {
         "pdf" => "application/pdf",
         "png" => "image/png",
@@ -1797,14 +1815,16 @@ fn downloadurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let items = items_of(&input);
     let c = state.contracts.get(&id).ok_or_else(not_found)?;
     let files = files_of(state, c, &items, false);
-    let book = &state.contract_book;
-    let urls: Vec<Value> = if flag(&input, "compress") == Some(true) {
-        vec![json!({
-            "contractId": id.as_str(),
-            "title": c.subject,
-            "downloadItems": items.join(","),
-            "downloadUrl": book.link("download", id.as_str()),
-        })]
+    // Each entry with the subject of its download link (minted below).
+    let entries: Vec<(Value, String)> = if flag(&input, "compress") == Some(true) {
+        vec![(
+            json!({
+                "contractId": id.as_str(),
+                "title": c.subject,
+                "downloadItems": items.join(","),
+            }),
+            id.to_string(),
+        )]
     } else {
         let mut docs = c.documents.iter();
         files
@@ -1816,22 +1836,33 @@ fn downloadurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
                     None
                 };
                 match doc {
-                    Some(d) => json!({
-                        "documentId": d.as_str(),
-                        "title": name,
-                        "downloadItems": item,
-                        "downloadUrl": book.link("download", d.as_str()),
-                    }),
-                    None => json!({
-                        "contractId": id.as_str(),
-                        "title": name,
-                        "downloadItems": item,
-                        "downloadUrl": book.link("download", id.as_str()),
-                    }),
+                    Some(d) => (
+                        json!({
+                            "documentId": d.as_str(),
+                            "title": name,
+                            "downloadItems": item,
+                        }),
+                        d.to_string(),
+                    ),
+                    None => (
+                        json!({
+                            "contractId": id.as_str(),
+                            "title": name,
+                            "downloadItems": item,
+                        }),
+                        id.to_string(),
+                    ),
                 }
             })
             .collect()
     };
+    let urls: Vec<Value> = entries
+        .into_iter()
+        .map(|(mut entry, subject)| {
+            entry["downloadUrl"] = json!(mint(state, LinkPage::Download, subject, None, None));
+            entry
+        })
+        .collect();
     contract_mut(state, &id)?.record(
         &stamp,
         "DOWNLOAD",
@@ -2039,11 +2070,6 @@ fn shorturl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
     let contact = input.text("contact").unwrap_or_default();
-    let url = format!(
-        "{}/sandbox/s/{}",
-        state.contract_book.base_url,
-        &uuid::Uuid::new_v4().simple().to_string()[..10]
-    );
     let c = contract_mut(state, &id)?;
     if c.status == ContractStatus::Draft {
         return Err(bad_status(c.status, "a sent contract"));
@@ -2055,6 +2081,8 @@ fn shorturl(state: &mut State, input: Input) -> Result<Answer, Failure> {
         &operator,
         format!("short link for {contact}"),
     );
+    let user = crate::pages::contract::user_of_contact(&contact);
+    let url = mint(state, LinkPage::Short, id.as_str(), Some(user), None);
     Ok(Answer::Result(json!({ "shortUrl": url })))
 }
 
@@ -2087,6 +2115,7 @@ fn resend(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let new_id = ContractId::new(state.contract_book.new_id());
     let signatories = match input.fields.get("signatories").and_then(Value::as_array) {
         Some(list) if !list.is_empty() => {
+            check_signatory_count(list.len())?;
             let mut out = Vec::new();
             for (i, s) in list.iter().enumerate() {
                 out.push(parse_signatory(
@@ -2271,17 +2300,21 @@ fn join_urls(state: &mut State, input: &Input, kind: TenantKind) -> Result<Answe
     if !matches!(c.status, ContractStatus::Draft | ContractStatus::Signing) {
         return Err(bad_status(c.status, "DRAFT or SIGNING"));
     }
-    let urls: Vec<Value> = c
+    let joining: Vec<(i64, String)> = c
         .signatories
         .iter()
         .filter(|s| {
             s.kind == kind && s.delay_set && (s.receiver.is_none() || s.tenant_name.is_none())
         })
-        .map(|s| {
+        .map(|s| (s.serial_no, s.id.clone()))
+        .collect();
+    let urls: Vec<Value> = joining
+        .into_iter()
+        .map(|(serial_no, sid)| {
             json!({
-                "serialNo": s.serial_no,
-                "signatoryId": s.id,
-                "url": state.contract_book.link("join", &s.id),
+                "serialNo": serial_no,
+                "signatoryId": sid,
+                "url": mint(state, LinkPage::Join, sid.as_str(), None, None),
             })
         })
         .collect();

@@ -184,17 +184,7 @@ fn check_tenant(state: &State, input: &Input) -> Result<(), Failure> {
     let tenant = state
         .find_tenant(id.as_deref(), name.as_deref())
         .ok_or_else(company_not_found)?;
-    check_app(tenant, input)
-}
-
-fn check_app(tenant: &crate::state::Tenant, input: &Input) -> Result<(), Failure> {
-    match input.text("appId") {
-        Some(app) if app != tenant.app_id => Err(Failure::invalid_param(format!(
-            "appId {app:?} is not an app of company {}",
-            tenant.id
-        ))),
-        _ => Ok(()),
-    }
+    super::saas::check_app(state, tenant, input)
 }
 
 fn saas_personal_sign_auth(state: &mut State, input: Input) -> Result<Answer, Failure> {
@@ -229,7 +219,7 @@ fn saas_privilege(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = state
         .find_tenant(Some(&company_id), None)
         .ok_or_else(company_not_found)?;
-    check_app(tenant, &input)?;
+    super::saas::check_app(state, tenant, &input)?;
     Ok(mint(
         state,
         PluginPage::SaasPrivilege,

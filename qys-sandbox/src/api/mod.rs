@@ -40,6 +40,11 @@ mod template;
 mod tools;
 mod uniform;
 
+pub(crate) use contract::{
+    api_operator, bad_status, content_type_of, contract_json, emit, locate_by, not_found,
+    not_sign_step, send_draft, settle,
+};
+
 /// The HTTP methods the platform uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(dead_code)] // GET routes arrive with the contract and organization groups
@@ -68,14 +73,31 @@ impl Verb {
 #[derive(Debug, Clone, Copy)]
 #[allow(dead_code)] // query routes arrive with the contract and organization groups
 pub(crate) enum BodyKind {
-    /// A JSON object body (`Content-Type: application/json`).
+    /// A JSON object body (`Content-Type: application/json`), at most
+    /// [`MAX_JSON_BODY`](crate::server::MAX_JSON_BODY) bytes.
     Json,
+    /// A JSON object body that carries Base64 images (a seal image, an LP letter), at most
+    /// [`MAX_IMAGE_JSON_BODY`](crate::server::MAX_IMAGE_JSON_BODY) bytes.
+    ImageJson,
     /// A `multipart/form-data` body: text parts checked by the table, and these files.
     Multipart(&'static [FileField]),
     /// The query string (GET endpoints; an empty query is fine when the table requires
     /// nothing). Values are text; the table's types say how to read them (`true`, numbers,
     /// comma-joined lists).
     Query,
+}
+
+impl BodyKind {
+    /// The largest body a request of this kind may send (HTTP 413 beyond).
+    pub(crate) fn limit(self) -> usize {
+        match self {
+            Self::Json => crate::server::MAX_JSON_BODY,
+            Self::ImageJson => crate::server::MAX_IMAGE_JSON_BODY,
+            Self::Multipart(_) => crate::server::MAX_UPLOAD_BODY,
+            // The fields are in the query; a body is not read.
+            Self::Query => 0,
+        }
+    }
 }
 
 /// What a handler gets: the checked fields, and the files of a multipart body.

@@ -28,9 +28,10 @@ use crate::fields::{
     COMPANY, LANGS, LICENSE_OPTIONAL, NONE, PAGE_STYLE, Rule, SAAS_PERSONAL_SIGN_AUTH_TICKET,
     Schema, Ty, USER, company_auth, opt, req, saas_privilege, seal_sign_auth,
 };
+use crate::pages::{LinkPage, mint};
 use crate::reply::Failure;
 use crate::state::{State, Tenant};
-use crate::state_identity::{Fee, KNOWN_COMPANIES, PAGE_BASE, Privilege, SaasApp, push_capped};
+use crate::state_identity::{Fee, KNOWN_COMPANIES, Privilege, SaasApp, push_capped};
 
 /// `POST /saas/v2/company/applyapp`. ⚠ Required flags undocumented: `companyId` and `appName`.
 pub(super) const APPLY_APP: Schema = Schema {
@@ -51,9 +52,10 @@ pub(super) const APPLY_APP: Schema = Schema {
     rules: &[],
 };
 
-/// `POST /saas/v2/company/resettoken`.
+/// `POST /saas/v2/company/resettoken` (`accessToken` optional: the vendor SDK's usage sends
+/// none, and no document marks it required; without it, the tenant's own app).
 pub(super) const RESET_TOKEN: Schema = Schema {
-    fields: &[req("companyId", Ty::Id), req("accessToken", Ty::Str)],
+    fields: &[req("companyId", Ty::Id), opt("accessToken", Ty::Str)],
     rules: &[],
 };
 
@@ -111,9 +113,9 @@ pub(super) const PRIVILEGE_URL: Schema = saas_privilege!([
     opt("pageStyleInfo", Ty::Str),
 ]);
 
-/// `GET /saas/v2/privilege/query`.
+/// `GET /saas/v2/privilege/query` (`appId` optional, as for `privilege/url`).
 pub(super) const PRIVILEGE_QUERY: Schema = Schema {
-    fields: &[req("appId", Ty::Str), req("companyId", Ty::Id)],
+    fields: &[opt("appId", Ty::Str), req("companyId", Ty::Id)],
     rules: &[],
 };
 
@@ -197,18 +199,39 @@ fn tenant_of(state: &State, input: &Input) -> Result<Tenant, Failure> {
         .ok_or_else(company_not_found)
 }
 
+/// The IDs of `tenant`'s apps, its own app first.
+fn apps_of<'s>(state: &'s State, tenant: &'s Tenant) -> impl Iterator<Item = &'s str> {
+    state
+        .identity
+        .saas_apps
+        .iter()
+        .filter(|a| a.company_id == tenant.id.as_str())
+        .map(|a| a.app_id.as_str())
+}
+
 /// Whether `app_id` is an app of `tenant`.
 fn is_app_of(state: &State, tenant: &Tenant, app_id: &str) -> bool {
-    tenant.app_id == app_id
-        || state
-            .identity
-            .saas_apps
-            .iter()
-            .any(|a| a.company_id == tenant.id.as_str() && a.app_id == app_id)
+    apps_of(state, tenant).any(|a| a == app_id)
+}
+
+/// The `appId` of the request, else the tenant's own app.
+///
+/// # Errors
+/// 1005 when neither exists.
+fn app_of(state: &State, tenant: &Tenant, input: &Input) -> Result<String, Failure> {
+    input
+        .text("appId")
+        .or_else(|| apps_of(state, tenant).next().map(str::to_owned))
+        .ok_or_else(|| {
+            Failure::invalid_param(format!(
+                "appId is required: company {} has no app yet (/saas/v2/company/applyapp)",
+                tenant.id
+            ))
+        })
 }
 
 /// Checks `appId`, when given, against the tenant's apps.
-fn check_app(state: &State, tenant: &Tenant, input: &Input) -> Result<(), Failure> {
+pub(super) fn check_app(state: &State, tenant: &Tenant, input: &Input) -> Result<(), Failure> {
     match input.text("appId") {
         Some(app) if !is_app_of(state, tenant, &app) => Err(Failure::invalid_param(format!(
             "appId {app:?} is not an app of company {}",
@@ -240,18 +263,24 @@ fn apply_app(state: &mut State, input: Input) -> Result<Answer, Failure> {
 
 fn reset_token(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let token = required_text(&input, "accessToken")?;
+    let token = input.text("accessToken");
     let n = state.identity.next_id();
     let app = state
         .identity
         .saas_apps
         .iter_mut()
-        .find(|a| a.company_id == tenant.id.as_str() && a.access_token == token)
+        .find(|a| {
+            a.company_id == tenant.id.as_str()
+                && token.as_ref().is_none_or(|t| a.access_token == *t)
+        })
         .ok_or_else(|| {
-            Failure::invalid_param(format!(
-                "accessToken is not a token of an app of company {}",
-                tenant.id
-            ))
+            Failure::invalid_param(match &token {
+                Some(_) => format!(
+                    "accessToken is not a token of an app of company {}",
+                    tenant.id
+                ),
+                None => format!("company {} has no app", tenant.id),
+            })
         })?;
     app.access_secret = format!("qys-sandbox-secret-{n}");
     Ok(Answer::Result(json!({
@@ -316,7 +345,6 @@ fn company_auth_page_url(state: &mut State, input: Input) -> Result<Answer, Fail
         state.tenants.push(Tenant {
             id: qys_proto::CompanyId::new(id),
             name,
-            app_id: String::new(),
         });
     }
     Ok(answer)
@@ -348,19 +376,24 @@ fn personal_sign_deauthorize(state: &mut State, input: Input) -> Result<Answer, 
 }
 
 fn seal_sign_auth_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
-    required_user(&input, "sealAdmin")?;
+    let admin = required_user(&input, "sealAdmin")?;
     let tenant = tenant_of(state, &input)?;
     check_app(state, &tenant, &input)?;
-    let id = state.identity.next_id();
-    Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/saas/sealsign/auth?id={id}&companyId={}", tenant.id),
-    })))
+    let next = input.text("returnUrl");
+    let url = mint(
+        state,
+        LinkPage::SealSignAuth,
+        tenant.name,
+        Some(admin),
+        next,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
-    required_user(&input, "user")?;
+    let user = required_user(&input, "user")?;
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = required_text(&input, "appId")?;
+    let app_id = app_of(state, &tenant, &input)?;
     if !is_app_of(state, &tenant, &app_id) {
         return Err(Failure::invalid_param(format!(
             "appId {app_id:?} is not an app of company {}",
@@ -390,14 +423,20 @@ fn privilege_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
             modules,
         },
     );
-    Ok(Answer::Result(json!({
-        "pageUrl": format!("{PAGE_BASE}/saas/privilege?appId={app_id}&companyId={}", tenant.id),
-    })))
+    let next = input.text("successUrl");
+    let url = mint(
+        state,
+        LinkPage::SaasPrivilege,
+        tenant.name,
+        Some(user),
+        next,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 fn privilege_query(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let tenant = tenant_by_id(state, &required_text(&input, "companyId")?)?;
-    let app_id = required_text(&input, "appId")?;
+    let app_id = app_of(state, &tenant, &input)?;
     let grant = state
         .identity
         .privileges
@@ -444,7 +483,10 @@ fn binding(state: &mut State, _input: Input) -> Result<Answer, Failure> {
     let companies: Vec<Value> = state
         .tenants
         .iter()
-        .map(|t| json!({ "id": t.id.as_str(), "name": t.name, "appId": t.app_id }))
+        .map(|t| {
+            let app = apps_of(state, t).next().unwrap_or_default();
+            json!({ "id": t.id.as_str(), "name": t.name, "appId": app })
+        })
         .collect();
     Ok(Answer::Result(json!({ "companies": companies })))
 }

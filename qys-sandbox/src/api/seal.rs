@@ -157,7 +157,7 @@ pub(super) static ROUTES: &[Route] = &[
     route!(Post "/v2/seal/autocreate", BodyKind::Json, AUTO_CREATE, auto_create),
     route!(Get "/v2/seal/sealdetail", BodyKind::Query, BY_ID, detail),
     route!(Post "/v2/seal/edit", BodyKind::Json, EDIT, edit),
-    route!(Post "/v2/seal/createbyimage", BodyKind::Json, CREATE_BY_IMAGE, create_by_image),
+    route!(Post "/v2/seal/createbyimage", BodyKind::ImageJson, CREATE_BY_IMAGE, create_by_image),
     route!(Post "/v2/seal/status", BodyKind::Json, STATUS, status),
     route!(Get "/v2/seal/remove", BodyKind::Query, BY_ID, remove),
 ];

@@ -19,6 +19,7 @@
 //! - `invalid`, `invalidbyfile`, `invalidbytemplate` and `invalidsign`: see
 //!   [`crate::api::contract`].
 
+use crate::pages::{LinkPage, mint};
 use qys_proto::ContractId;
 use serde_json::{Value, json};
 
@@ -508,7 +509,6 @@ fn pageurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let id = locate(state, &input)?;
     let user = user_of(input.fields.get("user"))
         .ok_or_else(|| Failure::invalid_param("user is required"))?;
-    let url = state.contract_book.link("sign", id.as_str());
     let c = contract_mut(state, &id)?;
     if c.status == ContractStatus::Draft {
         return Err(bad_status(c.status, "a sent contract"));
@@ -533,6 +533,8 @@ fn pageurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     }
     let who = user.name.clone().unwrap_or_else(|| user.contact.clone());
     c.record(&stamp, "VIEW", "PAGE_URL", &who, "signing page link issued");
+    let next = input.text("callbackPage");
+    let url = mint(state, LinkPage::Sign, id.as_str(), Some(user), next);
     Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
@@ -540,7 +542,6 @@ fn appointurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let stamp = state.clock.text();
     let id = locate(state, &input)?;
     let operator = api_operator(state, &id);
-    let url = state.contract_book.link("appoint", id.as_str());
     let c = contract_mut(state, &id)?;
     if c.status != ContractStatus::Draft {
         return Err(bad_status(c.status, "DRAFT"));
@@ -552,6 +553,8 @@ fn appointurl(state: &mut State, input: Input) -> Result<Answer, Failure> {
         &operator,
         "pre-signing page link issued",
     );
+    let next = input.text("callbackPage");
+    let url = mint(state, LinkPage::Appoint, id.as_str(), None, next);
     Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 

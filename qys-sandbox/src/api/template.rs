@@ -139,14 +139,15 @@ fn detail(state: &mut State, input: Input) -> Result<Answer, Failure> {
 }
 
 fn page_url(state: &mut State, input: Input) -> Result<Answer, Failure> {
-    let t = &state.org.templates[template_at(state, &input)?];
-    let ticket = uuid::Uuid::new_v4().simple().to_string();
-    Ok(Answer::Result(json!({
-        "pageUrl": format!(
-            "https://qys-sandbox.invalid/template/preview?templateId={}&ticket={ticket}",
-            t.id
-        ),
-    })))
+    let id = state.org.templates[template_at(state, &input)?].id.clone();
+    let url = crate::pages::mint(
+        state,
+        crate::pages::LinkPage::TemplatePreview,
+        id,
+        None,
+        None,
+    );
+    Ok(Answer::Result(json!({ "pageUrl": url })))
 }
 
 /// The `{{name}}` parameters written in `bytes`, in order of first appearance; repeats are
