@@ -29,6 +29,9 @@ pub(crate) enum Ty {
     Id,
     /// A boolean.
     Bool,
+    /// A boolean, or the text `"true"` / `"false"`: the vendor Go SDK sends
+    /// `TemplateParam.ReadOnly` as a string.
+    Flag,
     /// An integer.
     Int,
     /// A decimal number.
@@ -561,6 +564,16 @@ pub(crate) fn check_object(
     Ok(())
 }
 
+/// A flag sent as a boolean or as the text `"true"` / `"false"` ([`Ty::Flag`]).
+pub(crate) fn flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
 fn check_value(ty: &Ty, value: &Value, path: &str, strict: bool) -> Result<(), String> {
     match (ty, value) {
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => Ok(()),
@@ -570,6 +583,11 @@ fn check_value(ty: &Ty, value: &Value, path: &str, strict: bool) -> Result<(), S
         (Ty::Num, other) => Err(format!("{path} must be a number, not {}", excerpt(other))),
         (Ty::Str, other) => Err(format!("{path} must be a string, not {}", excerpt(other))),
         (Ty::Bool, other) => Err(format!("{path} must be a boolean, not {}", excerpt(other))),
+        (Ty::Flag, other) if flag(other).is_some() => Ok(()),
+        (Ty::Flag, other) => Err(format!(
+            "{path} must be a boolean or \"true\" / \"false\", not {}",
+            excerpt(other)
+        )),
         (Ty::Id, Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
             Ok(())
         }

@@ -192,7 +192,7 @@ pub(super) const TEMPLATE_PARAM: Schema = Schema {
         req("name", Ty::Str),
         opt("value", Ty::Str),
         opt("signatoryId", Ty::Id),
-        opt("readOnly", Ty::Bool),
+        opt("readOnly", Ty::Flag),
         opt("required", Ty::Bool),
         opt("defaultValue", Ty::Str),
         opt("description", Ty::Str),

@@ -64,7 +64,7 @@ const PARAM_RULE: Schema = Schema {
         opt("required", Ty::Bool),
         opt("defaultValue", Ty::Str),
         opt("description", Ty::Str),
-        opt("readOnly", Ty::Bool),
+        opt("readOnly", Ty::Flag),
     ],
     rules: &[],
 };
@@ -300,7 +300,7 @@ fn edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
             if let Some(r) = rule.get("required").and_then(Value::as_bool) {
                 p.required = r;
             }
-            if let Some(r) = rule.get("readOnly").and_then(Value::as_bool) {
+            if let Some(r) = rule.get("readOnly").and_then(crate::fields::flag) {
                 p.read_only = r;
             }
             if let Some(d) = rule.get("defaultValue").and_then(super::text_of) {
