@@ -22,7 +22,7 @@
 //! | [`uniform`] | JS SDK forwarding (`/uniformapi`) |
 //! | [`org_types`] | types shared by the groups above (pages, links, roles) |
 //!
-//! [`catalogue`] lists every endpoint type with its method and path, read from the
+//! [`catalogue()`] lists every endpoint type with its method and path, read from the
 //! [`Route`](crate::endpoint::Route) constants (see [`catalogue::RouteInfo`]); `ENDPOINTS.md` at the repository root is checked against it.
 
 pub mod app;
