@@ -10,31 +10,21 @@ use http::response::Parts;
 use http::{Request, Response};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, SinkStep, part_files};
 use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::engine::{Call, DownloadStep, Engine, EnvelopeBuf, Step, Wait};
 use qys_proto::settings::ClientSettings;
-use qys_proto::{Core, Environment, Result, Signer};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::download::Download;
-use crate::pages::Pages;
-use crate::source::Source;
 use crate::transport::{self, ChannelBody, Gate, Http, ReqBody, client_error, full_body};
+use crate::{download::Download, pages::Pages, source::Source};
 
 #[path = "uniform.rs"]
 mod uniform;
 
-qys_proto::transport_settings!();
-
-#[doc = qys_proto::frontend_doc!(client)]
-///
-/// Async, on hyper and tokio; `Send + Sync`.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
+qys_proto::frontend_client!("Async, on hyper and tokio; `Send + Sync`.");
 
 struct Inner {
     engine: Engine,
@@ -45,14 +35,6 @@ struct Inner {
     /// opens no more connections than there are requests holding one (hyper's pool has no
     /// cap of its own).
     gate: Arc<Gate>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("engine", &self.inner.engine)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Builds a [`Client`]; see [`Client::builder`] for the defaults.
@@ -91,19 +73,6 @@ impl ClientBuilder {
 }
 
 impl Client {
-    #[doc = qys_proto::frontend_doc!(builder)]
-    pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
-        ClientBuilder {
-            settings: ClientSettings::new(environment, signer.into()),
-            transport: Transport::default(),
-        }
-    }
-
-    #[doc = qys_proto::frontend_doc!(core)]
-    pub fn core(&self) -> &Core {
-        self.inner.engine.core()
-    }
-
     #[doc = qys_proto::frontend_doc!(execute)]
     pub async fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let inner = &*self.inner;
@@ -134,66 +103,64 @@ impl Client {
     }
 
     #[doc = qys_proto::frontend_doc!(upload)]
-    pub async fn upload<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    pub async fn upload<E>(&self, endpoint: &mut E) -> Result<E::Response>
     where
-        E::Source: Source,
+        E: Upload<Source: Source>,
     {
-        let mut call = self.inner.engine.call_upload(endpoint, Instant::now());
-        let span = call.span().clone();
-        span.instrument(
-            self.upload_with(&mut call, endpoint, |call, parts, envelope| {
-                call.parse::<E>(parts.status, &parts.headers, envelope)
-            }),
-        )
+        self.upload_with(endpoint, |call, parts, envelope| {
+            call.parse::<E>(parts.status, &parts.headers, envelope)
+        })
         .await
     }
 
-    /// Sends an upload in `call`, retried per the policy (after rewinding every source), and
-    /// hands each answer, read whole, to `finish`.
-    async fn upload_with<E: Upload, T>(
+    /// Sends an upload, retried per the policy (after rewinding every source), and hands each
+    /// answer, read whole, to `finish`.
+    async fn upload_with<E: Upload<Source: Source>, T>(
         &self,
-        call: &mut Call<'_>,
         endpoint: &mut E,
         finish: impl Fn(&mut Call<'_>, &Parts, EnvelopeBuf) -> Result<T>,
-    ) -> Result<T>
-    where
-        E::Source: Source,
-    {
-        let inner = &*self.inner;
-        let within = inner.engine.timeout();
-        loop {
-            let outcome = async {
-                let (request, walk) = call.prepare_upload(&*endpoint, Instant::now())?;
-                let (tx, body) = ChannelBody::new(walk.content_length());
-                let request = request.map(|()| body.boxed_unsync());
-                // The answer is read while the slot is held.
-                let _slot = limit(within, Wait::Slot, async { Ok(inner.slot().await) }).await?;
-                let mut sent = 0;
-                let idle = inner.engine.idle_timeout();
-                let pump = transport::pump(tx, walk, endpoint.sources_mut(), idle, &mut sent);
-                let send = inner.http.request(request);
-                let response = transport::send_while(send, pump, within, inner.connect).await;
-                call.record_sent(sent);
-                let (parts, body) = response?.into_parts();
-                let mut envelope = call.envelope(parts.status, &parts.headers)?;
-                limit(
-                    within,
-                    Wait::Body,
-                    transport::read_envelope(body, &mut envelope),
-                )
-                .await?;
-                finish(call, &parts, envelope)
+    ) -> Result<T> {
+        let mut call = self.inner.engine.call_upload(&*endpoint, Instant::now());
+        let span = call.span().clone();
+        let call = &mut call;
+        span.instrument(async move {
+            let inner = &*self.inner;
+            let within = inner.engine.timeout();
+            loop {
+                let outcome = async {
+                    let (request, walk) = call.prepare_upload(&*endpoint, Instant::now())?;
+                    let (tx, body) = ChannelBody::new(walk.content_length());
+                    let request = request.map(|()| body.boxed_unsync());
+                    // The answer is read while the slot is held.
+                    let _slot = limit(within, Wait::Slot, async { Ok(inner.slot().await) }).await?;
+                    let mut sent = 0;
+                    let idle = inner.engine.idle_timeout();
+                    let pump = transport::pump(tx, walk, endpoint.sources_mut(), idle, &mut sent);
+                    let send = inner.http.request(request);
+                    let response = transport::send_while(send, pump, within, inner.connect).await;
+                    call.record_sent(sent);
+                    let (parts, body) = response?.into_parts();
+                    let mut envelope = call.envelope(parts.status, &parts.headers)?;
+                    limit(
+                        within,
+                        Wait::Body,
+                        transport::read_envelope(body, &mut envelope),
+                    )
+                    .await?;
+                    finish(call, &parts, envelope)
+                }
+                .await;
+                let step = match call.end_upload(outcome, Instant::now()) {
+                    Some(step) => step,
+                    None => call.rewound(rewind_all(endpoint.sources_mut()).await),
+                };
+                match step {
+                    Step::Done(result) => return result,
+                    Step::Retry(delay) => tokio::time::sleep(delay).await,
+                }
             }
-            .await;
-            let step = match call.end_upload(outcome, Instant::now()) {
-                Some(step) => step,
-                None => call.rewound(rewind_all(endpoint.sources_mut()).await),
-            };
-            match step {
-                Step::Done(result) => return result,
-                Step::Retry(delay) => tokio::time::sleep(delay).await,
-            }
-        }
+        })
+        .await
     }
 
     #[doc = qys_proto::frontend_doc!(download)]
@@ -221,8 +188,7 @@ impl Client {
     #[doc = qys_proto::frontend_doc!(pages)]
     pub fn pages<'c, E>(&'c self, first: &E) -> Pages<'c, E>
     where
-        E: endpoint::Paged + Send + Sync + 'c,
-        E::Response: Send,
+        E: endpoint::Paged<Response: Send> + Send + Sync + 'c,
     {
         Pages::new(self, first.with_offset(first.offset()))
     }
@@ -234,12 +200,7 @@ impl Client {
         sink: &mut W,
     ) -> Result<DownloadMeta> {
         let mut download = self.download(endpoint).await?;
-        while let Some(chunk) = download.chunk().await? {
-            sink.write_all(&chunk)
-                .await
-                .map_err(|e| SinkStep::Write.failed(e))?;
-        }
-        sink.flush().await.map_err(|e| SinkStep::Flush.failed(e))?;
+        copy(&mut download, sink).await?;
         Ok(download.meta().clone())
     }
 
@@ -249,22 +210,16 @@ impl Client {
         endpoint: &E,
         path: impl AsRef<Path>,
     ) -> Result<DownloadMeta> {
-        let path = path.as_ref();
-        let (dir, names) = part_files(path)?;
+        let (dir, names) = part_files(path.as_ref())?;
         // Ask first: a refused download creates no file at all.
         let mut download = self.download(endpoint).await?;
         let (guard, mut file) = transport::create_part(names).await?;
-        while let Some(chunk) = download.chunk().await? {
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| SinkStep::Write.failed(e))?;
-        }
-        file.flush().await.map_err(|e| SinkStep::Flush.failed(e))?;
+        copy(&mut download, &mut file).await?;
         file.sync_all()
             .await
             .map_err(|e| SinkStep::Sync.failed(e))?;
         drop(file);
-        tokio::fs::rename(&guard.0, path)
+        tokio::fs::rename(&guard.0, &path)
             .await
             .map_err(|e| SinkStep::Rename.failed(e))?;
         std::mem::forget(guard);
@@ -356,6 +311,16 @@ async fn limit<T>(limit: Duration, wait: Wait, work: impl Future<Output = Result
     tokio::time::timeout(limit, work)
         .await
         .unwrap_or_else(|_| Err(wait.timed_out(limit)))
+}
+
+/// Writes the rest of `download` to `sink`, then flushes it.
+async fn copy<W: AsyncWrite + Unpin>(download: &mut Download, sink: &mut W) -> Result<()> {
+    while let Some(chunk) = download.chunk().await? {
+        sink.write_all(&chunk)
+            .await
+            .map_err(|e| SinkStep::Write.failed(e))?;
+    }
+    sink.flush().await.map_err(|e| SinkStep::Flush.failed(e))
 }
 
 /// Rewinds every source; `false` when one cannot be (or fails to be) rewound.

@@ -11,9 +11,9 @@ use bytes::{Buf, Bytes};
 use futures_util::Stream;
 use http_body::Body;
 use hyper::body::Incoming;
+use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, Sniffer};
 use qys_proto::trace::FileTally;
-use qys_proto::{Error, Result};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
@@ -26,7 +26,7 @@ use crate::transport::hyper_error;
 /// chunk at hand.
 ///
 /// Read it with [`chunk`](Self::chunk), as a [`Stream`] of `Result<Bytes>`, or as an
-/// [`AsyncRead`] (errors then arrive as `io::Error`s wrapping the qys [`Error`]). Each wait
+/// [`AsyncRead`] (errors then arrive as `io::Error`s wrapping the qys [`Error`](qys_proto::Error)). Each wait
 /// for the next chunk is bounded by the client's idle timeout. A body cut short by the server
 /// (fewer bytes than its Content-Length) ends with a transport error, never silently.
 ///
@@ -108,7 +108,7 @@ impl Download {
     /// The next chunk of the file, or `None` at its end.
     ///
     /// # Errors
-    /// [`Error::Transport`]: the connection broke, the body ended before its declared length,
+    /// [`Error::Transport`](qys_proto::Error::Transport): the connection broke, the body ended before its declared length,
     /// or no chunk arrived within the idle timeout. After an error the download is over.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
         std::future::poll_fn(|cx| self.poll_chunk(cx))
@@ -179,7 +179,7 @@ impl AsyncRead for Download {
         }
         let mut chunk = match ready!(this.poll_chunk(cx)) {
             Some(Ok(chunk)) => chunk,
-            Some(Err(e)) => return Poll::Ready(Err(io_error(e))),
+            Some(Err(e)) => return Poll::Ready(Err(e.into())),
             None => return Poll::Ready(Ok(())),
         };
         let n = chunk.len().min(buf.remaining());
@@ -188,12 +188,4 @@ impl AsyncRead for Download {
         this.pending = chunk;
         Poll::Ready(Ok(()))
     }
-}
-
-fn io_error(e: Error) -> io::Error {
-    let kind = match &e {
-        Error::Transport(t) if t.is_timeout() => io::ErrorKind::TimedOut,
-        _ => io::ErrorKind::Other,
-    };
-    io::Error::new(kind, e)
 }

@@ -43,11 +43,7 @@ impl<'c, E: Paged> Pages<'c, E> {
     qys_proto::pages_methods!();
 }
 
-impl<'c, E> Stream for Pages<'c, E>
-where
-    E: Paged + Send + Sync + 'c,
-    E::Response: Send,
-{
+impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> Stream for Pages<'c, E> {
     type Item = Result<Vec<E::Item>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -72,11 +68,7 @@ where
     }
 }
 
-impl<'c, E> FusedStream for Pages<'c, E>
-where
-    E: Paged + Send + Sync + 'c,
-    E::Response: Send,
-{
+impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> FusedStream for Pages<'c, E> {
     fn is_terminated(&self) -> bool {
         self.fetching.is_none() && self.walk.next_offset().is_none()
     }
@@ -108,11 +100,7 @@ impl<E: Paged> Items<'_, E> {
     }
 }
 
-impl<'c, E> Stream for Items<'c, E>
-where
-    E: Paged + Send + Sync + 'c,
-    E::Response: Send,
-{
+impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> Stream for Items<'c, E> {
     type Item = Result<E::Item>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -130,11 +118,7 @@ where
     }
 }
 
-impl<'c, E> FusedStream for Items<'c, E>
-where
-    E: Paged + Send + Sync + 'c,
-    E::Response: Send,
-{
+impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> FusedStream for Items<'c, E> {
     fn is_terminated(&self) -> bool {
         self.current.len() == 0 && self.pages.is_terminated()
     }

@@ -43,22 +43,15 @@ impl Client {
         request_data: impl Into<String>,
         file: Option<UploadFile<S>>,
     ) -> Result<Response<Bytes>> {
-        let mut endpoint = file.into_iter().fold(
-            UniformApiRequest::new(request_data),
-            UniformApiRequest::file,
-        );
-        let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
-        let span = call.span().clone();
-        span.instrument(
-            self.upload_with(&mut call, &mut endpoint, |call, parts, envelope| {
-                call.record_received(envelope.len() as u64);
-                Ok(browser_reply(
-                    parts.status,
-                    &parts.headers,
-                    envelope.into_bytes(),
-                ))
-            }),
-        )
+        let mut endpoint = UniformApiRequest::forwarding(request_data, file);
+        self.upload_with(&mut endpoint, |call, parts, envelope| {
+            call.record_received(envelope.len() as u64);
+            Ok(browser_reply(
+                parts.status,
+                &parts.headers,
+                envelope.into_bytes(),
+            ))
+        })
         .await
     }
 

@@ -8,30 +8,23 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response};
+use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, SinkStep, part_files};
 use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::engine::{Call, DownloadStep, Engine, Step, Wait};
 use qys_proto::settings::ClientSettings;
-use qys_proto::{Core, Environment, Result, Signer};
 use ureq::{Agent, AsSendBody, SendBody};
 
-use crate::download::Download;
-use crate::pages::Pages;
-use crate::source::Source;
 use crate::transport::{Timeouts, UploadBody, build_agent, from_io, map_ureq, read_envelope};
+use crate::{download::Download, pages::Pages, source::Source};
 
 #[path = "uniform.rs"]
 mod uniform;
 
-qys_proto::transport_settings!();
-
-#[doc = qys_proto::frontend_doc!(client)]
-///
-/// Blocking, on ureq: one agent (connection pool) shared by the clones.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
+qys_proto::frontend_client!(
+    "Blocking, on ureq: one agent (connection pool) shared by the clones.",
+    proxy: None
+);
 
 struct Inner {
     engine: Engine,
@@ -101,20 +94,6 @@ enum Deadlines {
 type Answer = (Response<ureq::Body>, Slot);
 
 impl Client {
-    #[doc = qys_proto::frontend_doc!(builder)]
-    pub fn builder(environment: Environment, signer: impl Into<Signer>) -> ClientBuilder {
-        ClientBuilder {
-            settings: ClientSettings::new(environment, signer.into()),
-            transport: Transport::default(),
-            proxy: None,
-        }
-    }
-
-    #[doc = qys_proto::frontend_doc!(core)]
-    pub fn core(&self) -> &Core {
-        self.inner.engine.core()
-    }
-
     #[doc = qys_proto::frontend_doc!(execute)]
     pub fn execute<E: Endpoint>(&self, endpoint: &E) -> Result<E::Response> {
         let mut call = self.inner.engine.call_endpoint(endpoint, Instant::now());
@@ -132,28 +111,23 @@ impl Client {
     }
 
     #[doc = qys_proto::frontend_doc!(upload)]
-    pub fn upload<E: Upload>(&self, endpoint: &mut E) -> Result<E::Response>
+    pub fn upload<E>(&self, endpoint: &mut E) -> Result<E::Response>
     where
-        E::Source: Source,
+        E: Upload<Source: Source>,
     {
-        let mut call = self.inner.engine.call_upload(endpoint, Instant::now());
-        let _span = call.span().entered();
-        self.upload_with(&mut call, endpoint, |call, answer| {
-            self.read_parse::<E>(call, answer)
-        })
+        self.upload_with(endpoint, |call, answer| self.read_parse::<E>(call, answer))
     }
 
-    /// Sends an upload in `call`, retried per the policy (after rewinding every source), and
-    /// hands each answer to `finish`.
-    fn upload_with<E: Upload, T>(
+    /// Sends an upload, retried per the policy (after rewinding every source), and hands each
+    /// answer to `finish`.
+    fn upload_with<E: Upload<Source: Source>, T>(
         &self,
-        call: &mut Call<'_>,
         endpoint: &mut E,
         finish: impl Fn(&mut Call<'_>, Answer) -> Result<T>,
-    ) -> Result<T>
-    where
-        E::Source: Source,
-    {
+    ) -> Result<T> {
+        let mut call = self.inner.engine.call_upload(&*endpoint, Instant::now());
+        let _span = call.span().entered();
+        let call = &mut call;
         loop {
             let outcome = self
                 .send_upload(call, endpoint)
@@ -169,9 +143,9 @@ impl Client {
         }
     }
 
-    fn send_upload<E: Upload>(&self, call: &mut Call<'_>, endpoint: &mut E) -> Result<Answer>
+    fn send_upload<E>(&self, call: &mut Call<'_>, endpoint: &mut E) -> Result<Answer>
     where
-        E::Source: Source,
+        E: Upload<Source: Source>,
     {
         let (request, walk) = call.prepare_upload(endpoint, Instant::now())?;
         let mut body = UploadBody::new(walk, endpoint.sources_mut());
@@ -246,15 +220,14 @@ impl Client {
         endpoint: &E,
         path: impl AsRef<Path>,
     ) -> Result<DownloadMeta> {
-        let path = path.as_ref();
-        let (dir, names) = part_files(path)?;
+        let (dir, names) = part_files(path.as_ref())?;
         // Ask first: a refused download creates no file at all.
         let mut download = self.download(endpoint)?;
         let (guard, mut file) = create_part(names)?;
         copy(&mut download, &mut file)?;
         file.sync_all().map_err(|e| SinkStep::Sync.failed(e))?;
         drop(file);
-        fs::rename(&guard.0, path).map_err(|e| SinkStep::Rename.failed(e))?;
+        fs::rename(&guard.0, &path).map_err(|e| SinkStep::Rename.failed(e))?;
         std::mem::forget(guard);
         // Makes the rename durable (best effort: not every platform can open a directory).
         if let Ok(d) = File::open(dir) {
@@ -322,14 +295,6 @@ impl Client {
         let mut envelope = call.envelope(parts.status, &parts.headers)?;
         read_envelope(&mut body, &mut envelope, &self.inner.timeouts)?;
         call.parse::<E>(parts.status, &parts.headers, envelope)
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("engine", &self.inner.engine)
-            .finish_non_exhaustive()
     }
 }
 

@@ -8,7 +8,7 @@ use qys_proto::download::{DownloadMeta, Sniffer};
 use qys_proto::trace::FileTally;
 
 use crate::client::Slot;
-use crate::transport::{Timeouts, from_io, to_io};
+use crate::transport::{Timeouts, from_io};
 
 /// A file being downloaded: read it as any [`Read`]; [`meta`](Self::meta) has what the
 /// response head said (file name, media type, length).
@@ -98,7 +98,7 @@ impl Read for Download {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
                 self.slot = None;
-                Err(to_io(from_io(e, &self.timeouts)))
+                Err(from_io(e, &self.timeouts).into())
             }
         }
     }

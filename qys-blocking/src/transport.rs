@@ -162,23 +162,7 @@ pub(crate) fn read_envelope(
     envelope.push(&bytes)
 }
 
-/// Turns a qys error met while streaming a download into an `io::Error` that carries it, so
-/// [`io::Read`] users see the right kind and can downcast to [`qys_proto::Error`].
-pub(crate) fn to_io(e: Error) -> io::Error {
-    let kind = match &e {
-        Error::Transport(t) => match t.kind() {
-            TransportErrorKind::Timeout => io::ErrorKind::TimedOut,
-            TransportErrorKind::Connect => io::ErrorKind::ConnectionRefused,
-            TransportErrorKind::Io => io::ErrorKind::ConnectionReset,
-            TransportErrorKind::Protocol | TransportErrorKind::Tls => io::ErrorKind::InvalidData,
-            _ => io::ErrorKind::Other,
-        },
-        _ => io::ErrorKind::Other,
-    };
-    io::Error::new(kind, e)
-}
-
-/// Recovers the qys error from an `io::Error` made by [`to_io`], or maps a plain one (ureq
+/// Recovers the qys error from an `io::Error` made from one, or maps a plain one (ureq
 /// wraps its own errors in `io::Error`).
 pub(crate) fn from_io(e: io::Error, timeouts: &Timeouts) -> Error {
     match e.downcast::<Error>() {

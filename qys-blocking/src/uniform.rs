@@ -45,13 +45,8 @@ impl Client {
         request_data: impl Into<String>,
         file: Option<UploadFile<S>>,
     ) -> Result<Response<Bytes>> {
-        let mut endpoint = file.into_iter().fold(
-            UniformApiRequest::new(request_data),
-            UniformApiRequest::file,
-        );
-        let mut call = self.inner.engine.call_upload(&endpoint, Instant::now());
-        let _span = call.span().entered();
-        self.upload_with(&mut call, &mut endpoint, |call, (response, _slot)| {
+        let mut endpoint = UniformApiRequest::forwarding(request_data, file);
+        self.upload_with(&mut endpoint, |call, (response, _slot)| {
             let (parts, mut body) = response.into_parts();
             let mut envelope = call.envelope(parts.status, &parts.headers)?;
             read_envelope(&mut body, &mut envelope, &self.inner.timeouts)?;

@@ -81,6 +81,26 @@ impl std::error::Error for Error {
     }
 }
 
+/// An error as an `io::Error` (what a download's `Read` or `AsyncRead` hands out), wrapping
+/// it whole; the kind says what broke: a timeout is `TimedOut`, a refused connection
+/// `ConnectionRefused`, a broken one `ConnectionReset`, bad framing or TLS `InvalidData`.
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind as Kind;
+        let kind = match &e {
+            Error::Transport(t) => match t.kind() {
+                TransportErrorKind::Timeout => Kind::TimedOut,
+                TransportErrorKind::Connect => Kind::ConnectionRefused,
+                TransportErrorKind::Io => Kind::ConnectionReset,
+                TransportErrorKind::Protocol | TransportErrorKind::Tls => Kind::InvalidData,
+                _ => Kind::Other,
+            },
+            _ => Kind::Other,
+        };
+        Self::new(kind, e)
+    }
+}
+
 /// Which call an error comes from: method, path, how many attempts were made and how long
 /// they took in all (waits between them included). See [`Error::context`].
 #[derive(Debug, Clone, PartialEq, Eq)]

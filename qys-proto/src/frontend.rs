@@ -189,3 +189,68 @@ client's retry policy first. Empty pages are never yielded. Pages are fetched la
 [`items`](Self::items) flattens the pages into items."
     };
 }
+
+/// Re-exports a frontend's public names and this module's, so that both frontends offer the
+/// same names: `qys_proto::frontend_exports!();` in a frontend's `lib.rs`. Used by
+/// `qys-blocking` and `qys-async` only; not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! frontend_exports {
+    () => {
+        pub use self::client::{Client, ClientBuilder};
+        pub use self::download::Download;
+        pub use self::pages::{Items, Pages};
+        pub use self::source::{OneShot, Source, open_file};
+        pub use $crate::frontend::*;
+    };
+}
+
+/// Declares a frontend's `Client` (a cheap clone of an `Arc<Inner>` whose `engine` field is
+/// the core's call engine), its `Debug` (the engine's, which shows no secret),
+/// `Client::builder` (the builder's other fields set as given), `Client::core` and the
+/// builder's `Transport` settings
+/// ([`transport_settings!`](crate::transport_settings)), with `how` closing the client's doc:
+/// how the frontend moves bytes. Used by `qys-blocking` and `qys-async` only; not a stable
+/// API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! frontend_client {
+    ($how:literal $(, $field:ident: $value:expr)*) => {
+        $crate::transport_settings!();
+
+        #[doc = $crate::frontend_doc!(client)]
+        ///
+        #[doc = $how]
+        #[derive(Clone)]
+        pub struct Client {
+            inner: ::std::sync::Arc<Inner>,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("engine", &self.inner.engine)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            #[doc = $crate::frontend_doc!(builder)]
+            pub fn builder(
+                environment: $crate::Environment,
+                signer: impl Into<$crate::Signer>,
+            ) -> ClientBuilder {
+                ClientBuilder {
+                    settings: $crate::settings::ClientSettings::new(environment, signer.into()),
+                    transport: Transport::default(),
+                    $($field: $value,)*
+                }
+            }
+
+            #[doc = $crate::frontend_doc!(core)]
+            pub fn core(&self) -> &$crate::Core {
+                self.inner.engine.core()
+            }
+        }
+    };
+}

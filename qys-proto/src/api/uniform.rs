@@ -51,6 +51,15 @@ impl<S> UniformApiRequest<S> {
         }
     }
 
+    /// Forwards the browser's `requestData` and, when it sent one, its file (part `file`):
+    /// what a forwarding route receives.
+    pub fn forwarding(request_data: impl Into<String>, file: Option<UploadFile<S>>) -> Self {
+        Self {
+            request_data: request_data.into(),
+            file,
+        }
+    }
+
     /// Forwards the browser's file too (part `file`).
     #[must_use]
     pub fn file(mut self, file: UploadFile<S>) -> Self {
