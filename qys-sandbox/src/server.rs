@@ -344,9 +344,16 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     shared
         .console
         .record(&head.method, &path, Some(&response), applied.as_ref());
-    // An unread body is left to hyper, which reads what has arrived and closes the connection
-    // after the answer if more is coming.
-    drop(body);
+    // A client still sending the body of a refused request must read the refusal, not a
+    // reset: closing a socket with unread data makes the kernel answer with RST, which a
+    // client sees as a broken pipe before it reads the answer. So a refused body that was
+    // announced small enough is read and thrown away first (no memory kept, bounded in time);
+    // a larger or unannounced one is left to hyper, which closes the connection.
+    if let Some(unread) = body.take()
+        && content_length(&head.headers).is_some_and(|n| n <= MAX_DRAIN)
+    {
+        drain(unread).await;
+    }
     Ok(response)
 }
 
@@ -543,6 +550,24 @@ fn too_slow(what: &str) -> Failure {
 /// Reads the body into one buffer, refusing one that announces or turns out to exceed `limit`
 /// (413), that stalls or takes too long (408), or that does not fit in what all bodies being
 /// read may hold (503). Answers the bytes and the share of [`MAX_BODIES_IN_FLIGHT`] they hold.
+/// The largest unread body [`drain`] reads and discards after a refusal.
+const MAX_DRAIN: u64 = 32 * 1024 * 1024;
+
+/// Reads and discards `body` until it ends, [`BODY_IDLE_TIMEOUT`] passes without a frame, or
+/// [`MAX_DRAIN`] bytes at 1 MiB/s plus the idle timeout have elapsed.
+async fn drain(mut body: Incoming) {
+    let deadline = tokio::time::Instant::now()
+        + BODY_IDLE_TIMEOUT
+        + Duration::from_secs(MAX_DRAIN / MIN_BODY_RATE);
+    loop {
+        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT).min(deadline);
+        match tokio::time::timeout_at(pause, body.frame()).await {
+            Ok(Some(Ok(_))) => {}
+            _ => return,
+        }
+    }
+}
+
 async fn read_body(
     shared: &Shared,
     headers: &http::HeaderMap,
