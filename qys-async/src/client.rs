@@ -1,6 +1,5 @@
 //! [`Client`] and [`ClientBuilder`]: hyper moving the bytes of the core's call engine.
 
-use std::fmt;
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
@@ -14,7 +13,6 @@ use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, SinkStep, part_files};
 use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::engine::{Call, DownloadStep, Engine, EnvelopeBuf, Step, Wait};
-use qys_proto::settings::ClientSettings;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -37,30 +35,15 @@ struct Inner {
     gate: Arc<Gate>,
 }
 
-/// Builds a [`Client`]; see [`Client::builder`] for the defaults.
-pub struct ClientBuilder {
-    settings: ClientSettings,
-    transport: Transport,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("settings", &self.settings)
-            .field("transport", &self.transport)
-            .finish()
-    }
-}
-
 impl ClientBuilder {
     qys_proto::client_builder_settings!();
 
     #[doc = qys_proto::frontend_doc!(build)]
     pub fn build(self) -> Result<Client> {
-        self.transport.check()?;
+        let roots = self.transport.check()?;
         let engine = self.settings.engine()?;
         let gate = Arc::new(Gate::new(self.transport.max_connections));
-        let http = transport::build_http(&self.transport, Arc::clone(&gate))?;
+        let http = transport::build_http(&self.transport, roots, Arc::clone(&gate))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 engine,
@@ -81,16 +64,18 @@ impl Client {
         span.instrument(async {
             loop {
                 let outcome = async {
+                    let started = Instant::now();
                     let request = call.prepare(endpoint, Instant::now())?.map(full_body);
                     let within = inner.engine.timeout();
+                    // The answer is read while the slot is held.
+                    let _slot = inner.slot(within).await?;
                     let attempt = async {
-                        let (response, _slot) = inner.send(request).await?;
-                        let (parts, body) = response.into_parts();
+                        let (parts, body) = inner.request(request).await?.into_parts();
                         let mut envelope = call.envelope(parts.status, &parts.headers)?;
                         transport::read_envelope(body, &mut envelope).await?;
                         call.parse::<E>(parts.status, &parts.headers, envelope)
                     };
-                    limit(within, Wait::Attempt, attempt).await
+                    limit_since(started, within, Wait::Attempt, attempt).await
                 }
                 .await;
                 match call.end(outcome, Instant::now()) {
@@ -128,16 +113,20 @@ impl Client {
             let within = inner.engine.timeout();
             loop {
                 let outcome = async {
+                    let started = Instant::now();
                     let (request, walk) = call.prepare_upload(&*endpoint, Instant::now())?;
                     let (tx, body) = ChannelBody::new(walk.content_length());
                     let request = request.map(|()| body.boxed_unsync());
                     // The answer is read while the slot is held.
-                    let _slot = limit(within, Wait::Slot, async { Ok(inner.slot().await) }).await?;
+                    let _slot = inner.slot(within).await?;
                     let mut sent = 0;
                     let idle = inner.engine.idle_timeout();
                     let pump = transport::pump(tx, walk, endpoint.sources_mut(), idle, &mut sent);
                     let send = inner.http.request(request);
-                    let response = transport::send_while(send, pump, within, inner.connect).await;
+                    // The head's wait starts once the body is sent; the slot's took its share.
+                    let left = within.saturating_sub(started.elapsed());
+                    let response =
+                        transport::send_while(send, pump, (left, within), inner.connect).await;
                     call.record_sent(sent);
                     let (parts, body) = response?.into_parts();
                     let mut envelope = call.envelope(parts.status, &parts.headers)?;
@@ -232,43 +221,36 @@ impl Client {
 }
 
 impl Inner {
-    /// A slot for one request in flight, held until the permit is dropped. Waits as long as
-    /// it takes: callers bound the wait with their timeout.
-    async fn slot(&self) -> OwnedSemaphorePermit {
-        let permit = match Arc::clone(self.gate.slots()).acquire_owned().await {
-            Ok(permit) => permit,
-            // The semaphore is never closed.
-            Err(_) => unreachable!("the client's semaphore is never closed"),
-        };
-        self.gate.request_started();
-        permit
+    /// A slot for one request in flight, held until the permit is dropped, waited for at most
+    /// `within` (the wait counts against the attempt's timeout, as in the blocking client).
+    async fn slot(&self, within: Duration) -> Result<OwnedSemaphorePermit> {
+        let acquire = Arc::clone(self.gate.slots()).acquire_owned();
+        match tokio::time::timeout(within, acquire).await {
+            Err(_) => Err(Wait::Slot.timed_out(within)),
+            Ok(Ok(permit)) => {
+                self.gate.request_started();
+                Ok(permit)
+            }
+            Ok(Err(_)) => unreachable!("the client's semaphore is never closed"),
+        }
     }
 
-    /// Takes a slot and sends, until the answer's head; the slot comes back with it.
-    async fn send(
-        &self,
-        request: Request<ReqBody>,
-    ) -> Result<(Response<Incoming>, OwnedSemaphorePermit)> {
-        let slot = self.slot().await;
-        let response = self
-            .http
-            .request(request)
-            .await
-            .map_err(|e| client_error(e, self.connect))?;
-        Ok((response, slot))
+    /// Sends, until the answer's head (the caller holds a slot).
+    async fn request(&self, request: Request<ReqBody>) -> Result<Response<Incoming>> {
+        let response = self.http.request(request).await;
+        response.map_err(|e| client_error(e, self.connect))
     }
 
-    /// [`send`](Self::send) within the timeout: the head of a download.
+    /// Takes a slot and sends, both within the timeout: the head of a download, with its slot.
     async fn head(
         &self,
         request: Request<bytes::Bytes>,
     ) -> Result<(Response<Incoming>, OwnedSemaphorePermit)> {
-        limit(
-            self.engine.timeout(),
-            Wait::Head,
-            self.send(request.map(full_body)),
-        )
-        .await
+        let started = Instant::now();
+        let within = self.engine.timeout();
+        let slot = self.slot(within).await?;
+        let send = self.request(request.map(full_body));
+        Ok((limit_since(started, within, Wait::Head, send).await?, slot))
     }
 
     /// Looks at a download's head: the file (holding `slot`), or the error envelope.
@@ -282,14 +264,7 @@ impl Inner {
         let idle = self.engine.idle_timeout();
         let within = self.engine.timeout();
         match call.download_head(parts.status, &parts.headers)? {
-            DownloadStep::File(meta) => Ok(Download::new(
-                meta,
-                body,
-                idle,
-                slot,
-                call.span().file_tally(),
-            )),
-            DownloadStep::Sniff(meta, sniffer) => {
+            DownloadStep::File(meta, sniffer) => {
                 let download = Download::new(meta, body, idle, slot, call.span().file_tally());
                 limit(within, Wait::Body, download.sniffed(sniffer)).await
             }
@@ -308,7 +283,18 @@ impl Inner {
 
 /// Runs `work` within `limit`, or fails as `wait` timed out.
 async fn limit<T>(limit: Duration, wait: Wait, work: impl Future<Output = Result<T>>) -> Result<T> {
-    tokio::time::timeout(limit, work)
+    limit_since(Instant::now(), limit, wait, work).await
+}
+
+/// Runs `work` within what is left of `limit` since `started` (a slot wait took the rest), or
+/// fails as `wait` timed out, naming `limit` as the user set it.
+async fn limit_since<T>(
+    started: Instant,
+    limit: Duration,
+    wait: Wait,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::time::timeout(limit.saturating_sub(started.elapsed()), work)
         .await
         .unwrap_or_else(|_| Err(wait.timed_out(limit)))
 }

@@ -80,9 +80,12 @@ impl Download {
         }
     }
 
-    /// Reads the first chunks until the engine's [`Sniffer`] decides: the error envelope's
-    /// error, or the download, which hands out the bytes read before the rest.
-    pub(crate) async fn sniffed(mut self, mut sniffer: Sniffer<'_>) -> Result<Self> {
+    /// With a sniffer, reads the first chunks until the engine's [`Sniffer`] decides: the error
+    /// envelope's error, or the download, which hands out the bytes read before the rest.
+    pub(crate) async fn sniffed(mut self, sniffer: Option<Sniffer<'_>>) -> Result<Self> {
+        let Some(mut sniffer) = sniffer else {
+            return Ok(self);
+        };
         let prefix = loop {
             if let Some(prefix) = sniffer.decide()? {
                 break prefix;

@@ -83,22 +83,10 @@ impl<E: Paged> fmt::Debug for Pages<'_, E> {
     }
 }
 
-/// The items of a paged list, page after page: a [`Stream`] of `Result<E::Item>`, made by
-/// [`Pages::items`]. Stops as [`Pages`] does.
-pub struct Items<'c, E: Paged> {
-    pages: Pages<'c, E>,
-    current: std::vec::IntoIter<E::Item>,
-}
+qys_proto::pages_items!("[`Stream`]");
 
 // Nothing is pinned in place: the items are moved out of a plain vector.
 impl<E: Paged> Unpin for Items<'_, E> {}
-
-impl<E: Paged> Items<'_, E> {
-    /// How many pages were asked for so far.
-    pub fn pages_fetched(&self) -> u64 {
-        self.pages.pages_fetched()
-    }
-}
 
 impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> Stream for Items<'c, E> {
     type Item = Result<E::Item>;
@@ -123,5 +111,3 @@ impl<'c, E: Paged<Response: Send> + Send + Sync + 'c> FusedStream for Items<'c, 
         self.current.len() == 0 && self.pages.is_terminated()
     }
 }
-
-qys_proto::pages_items_debug!();

@@ -27,7 +27,6 @@ use tokio::io::AsyncReadExt;
 use crate::client::Transport;
 use crate::source::Source;
 use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -38,46 +37,34 @@ pub(crate) type ReqBody = UnsyncBoxBody<Bytes, BoxError>;
 /// The pooled HTTP client.
 pub(crate) type Http = LegacyClient<Gated<HttpsConnector<HttpConnector>>, ReqBody>;
 
-/// Builds the pooled client, whose connections `gate` admits. Needs no runtime: nothing is
-/// spawned until the first request.
-pub(crate) fn build_http(config: &Transport, gate: Arc<Gate>) -> Result<Http, BuildError> {
+/// Builds the pooled client trusting Mozilla's roots and `roots` (DER), whose connections
+/// `gate` admits. Needs no runtime: nothing is spawned until the first request.
+pub(crate) fn build_http(
+    config: &Transport,
+    roots: Vec<Vec<u8>>,
+    gate: Arc<Gate>,
+) -> Result<Http, BuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = hyper_rustls::HttpsConnectorBuilder::new();
-    let tls = if config.roots.is_empty() {
+    let tls = if roots.is_empty() {
         builder
             .with_provider_and_webpki_roots(provider)
             .map_err(tls_build_error)?
     } else {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for pem in &config.roots {
-            let mut found = 0usize;
-            for cert in CertificateDer::pem_slice_iter(pem.as_slice()) {
-                let cert = cert.map_err(|e| {
-                    BuildError::new(
-                        BuildErrorKind::InvalidArgument,
-                        format!("a root certificate is not valid PEM: {e}"),
-                    )
-                })?;
-                roots.add(cert).map_err(|e| {
-                    BuildError::new(
-                        BuildErrorKind::InvalidArgument,
-                        format!("a root certificate was rejected: {e}"),
-                    )
-                })?;
-                found += 1;
-            }
-            if found == 0 {
-                return Err(BuildError::new(
+        let mut store = rustls::RootCertStore::empty();
+        store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for der in roots {
+            store.add(CertificateDer::from(der)).map_err(|e| {
+                BuildError::new(
                     BuildErrorKind::InvalidArgument,
-                    "a root certificate PEM holds no CERTIFICATE block",
-                ));
-            }
+                    format!("a root certificate was rejected: {e}"),
+                )
+            })?;
         }
         let tls_config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(tls_build_error)?
-            .with_root_certificates(roots)
+            .with_root_certificates(store)
             .with_no_client_auth();
         builder.with_tls_config(tls_config)
     };
@@ -363,11 +350,11 @@ pub(crate) async fn read_envelope(
 }
 
 /// Sends an upload while `pump` feeds its body, then waits for the answer's head within
-/// `within`; `connect` names the connect timeout in errors.
+/// `left`, failing as the timeout `within` (`connect` names the connect timeout in errors).
 pub(crate) async fn send_while(
     send: impl Future<Output = Result<http::Response<Incoming>, hyper_util::client::legacy::Error>>,
     pump: impl Future<Output = Result<(), Error>>,
-    within: Duration,
+    (left, within): (Duration, Duration),
     connect: Duration,
 ) -> Result<http::Response<Incoming>, Error> {
     tokio::pin!(send);
@@ -377,7 +364,7 @@ pub(crate) async fn send_while(
         pumped = &mut pump => pumped?,
         sent = &mut send => return sent.map_err(|e| client_error(e, connect)),
     }
-    tokio::time::timeout(within, send)
+    tokio::time::timeout(left, send)
         .await
         .map_err(|_| Wait::Head.timed_out(within))?
         .map_err(|e| client_error(e, connect))

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use qys_async::generic::{GenericCall, Method};
 use qys_async::proto::api::miniapp::ContractViewTicketRequest;
 use qys_async::proto::retry::RetryPolicy;
 use qys_async::{AttemptEnd, Error, Limits};
@@ -144,4 +145,68 @@ async fn both_frontends_word_each_failure_the_same_and_name_the_call() {
             .all(|s| s == &(TICKET.to_owned(), 1, true, true)),
         "{seen:?}"
     );
+}
+
+/// A call that finds no free slot within its timeout (each client's only slot held by an open
+/// download): the same words from both frontends, for a JSON call and for a download.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_frontends_word_a_slot_timeout_the_same() {
+    const PDF: &str = "/v2/contract/download";
+    let sandbox = Sandbox::start().expect("the sandbox starts");
+    sandbox.inject(
+        PDF,
+        Fault::file("a.pdf", "application/pdf", vec![7u8; 4096]),
+        2,
+    );
+    let pdf = GenericCall::new(Method::GET, PDF).query("contractId", "1");
+    let view = ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone());
+    let timeout = Duration::from_millis(300);
+    let blocking = qys_blocking::Client::builder(sandbox.environment(), sandbox.signer())
+        .allow_http(true)
+        .max_connections(1)
+        .timeout(timeout)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let asynchronous = qys_async::Client::builder(sandbox.environment(), sandbox.signer())
+        .allow_http(true)
+        .max_connections(1)
+        .timeout(timeout)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let (b, p) = (blocking.clone(), pdf.clone());
+    let held_by_blocking = tokio::task::spawn_blocking(move || b.download(&p))
+        .await
+        .expect("ran")
+        .expect("the first download starts");
+    let held_by_async = asynchronous.download(&pdf).await.expect("starts");
+
+    let (b, v) = (blocking.clone(), view.clone());
+    let json_blocking = tokio::task::spawn_blocking(move || b.execute(&v))
+        .await
+        .expect("ran")
+        .expect_err("no slot is free");
+    let json_async = asynchronous.execute(&view).await.expect_err("no slot");
+    let (b, p) = (blocking.clone(), pdf.clone());
+    let file_blocking = tokio::task::spawn_blocking(move || b.download(&p).map(drop))
+        .await
+        .expect("ran")
+        .expect_err("no slot is free");
+    let file_async = asynchronous
+        .download(&pdf)
+        .await
+        .map(drop)
+        .expect_err("no slot");
+    for (from_blocking, from_async) in [(json_blocking, json_async), (file_blocking, file_async)] {
+        assert_eq!(wording(&from_blocking), wording(&from_async));
+        let text = wording(&from_async);
+        assert!(
+            text.contains("waiting for a free connection slot")
+                && text.contains("took longer than 300ms"),
+            "{text}"
+        );
+    }
+    assert_eq!(sandbox.requests_seen(TICKET), 0, "nothing was sent");
+    drop((held_by_blocking, held_by_async));
 }

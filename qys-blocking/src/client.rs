@@ -1,6 +1,5 @@
 //! [`Client`] and [`ClientBuilder`]: ureq moving the bytes of the core's call engine.
 
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +11,6 @@ use qys_proto::Result;
 use qys_proto::download::{DownloadMeta, SinkStep, part_files};
 use qys_proto::endpoint::{self, Endpoint, Upload};
 use qys_proto::engine::{Call, DownloadStep, Engine, Step, Wait};
-use qys_proto::settings::ClientSettings;
 use ureq::{Agent, AsSendBody, SendBody};
 
 use crate::transport::{Timeouts, UploadBody, build_agent, from_io, map_ureq, read_envelope};
@@ -23,7 +21,7 @@ mod uniform;
 
 qys_proto::frontend_client!(
     "Blocking, on ureq: one agent (connection pool) shared by the clones.",
-    proxy: None
+    proxy: String
 );
 
 struct Inner {
@@ -181,14 +179,7 @@ impl Client {
         let timeouts = self.inner.timeouts;
         let (parts, mut body) = response.into_parts();
         match call.download_head(parts.status, &parts.headers)? {
-            DownloadStep::File(meta) => Ok(Download::new(
-                meta,
-                body.into_reader(),
-                slot,
-                timeouts,
-                call.span().file_tally(),
-            )),
-            DownloadStep::Sniff(meta, sniffer) => Download::new(
+            DownloadStep::File(meta, sniffer) => Download::new(
                 meta,
                 body.into_reader(),
                 slot,
@@ -338,20 +329,6 @@ fn create_part(names: Vec<PathBuf>) -> Result<(PartFile, File)> {
     Err(SinkStep::Create.failed(last))
 }
 
-/// Builds a [`Client`].
-///
-/// Defaults: the system clock, random UUID nonces, [`RetryPolicy::default`](qys_proto::retry::RetryPolicy::default), a 30 s timeout
-/// per attempt of JSON calls, 10 s to connect, 60 s idle time between body reads and writes
-/// of uploads and downloads, up to 32 idle pooled connections per host kept 30 s, at most 64
-/// requests (connections) in flight at once, [`Limits::default`](qys_proto::Limits::default),
-/// no extra header, no observer, no proxy (the environment's proxy variables are ignored),
-/// Mozilla's root certificates, `https://` only.
-pub struct ClientBuilder {
-    settings: ClientSettings,
-    transport: Transport,
-    proxy: Option<String>,
-}
-
 impl ClientBuilder {
     qys_proto::client_builder_settings!();
 
@@ -365,9 +342,14 @@ impl ClientBuilder {
 
     #[doc = qys_proto::frontend_doc!(build)]
     pub fn build(self) -> Result<Client> {
-        self.transport.check()?;
+        let roots = self.transport.check()?;
         let engine = self.settings.engine()?;
-        let agent = build_agent(&self.settings, &self.transport, self.proxy.as_deref())?;
+        let agent = build_agent(
+            &self.settings,
+            &self.transport,
+            &roots,
+            self.proxy.as_deref(),
+        )?;
         let slots = Arc::new(Slots {
             in_use: Mutex::new(0),
             freed: Condvar::new(),
@@ -386,16 +368,5 @@ impl ClientBuilder {
                 slots,
             }),
         })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("settings", &self.settings)
-            .field("transport", &self.transport)
-            // The proxy URL may carry a password.
-            .field("proxy", &self.proxy.as_ref().map(|_| "[configured]"))
-            .finish()
     }
 }

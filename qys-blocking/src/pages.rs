@@ -51,19 +51,7 @@ impl<E: Paged> fmt::Debug for Pages<'_, E> {
     }
 }
 
-/// The items of a paged list, page after page: an [`Iterator`] of `Result<E::Item>`, made
-/// by [`Pages::items`]. Stops as [`Pages`] does.
-pub struct Items<'c, E: Paged> {
-    pages: Pages<'c, E>,
-    current: std::vec::IntoIter<E::Item>,
-}
-
-impl<E: Paged> Items<'_, E> {
-    /// How many pages were asked for so far.
-    pub fn pages_fetched(&self) -> u64 {
-        self.pages.pages_fetched()
-    }
-}
+qys_proto::pages_items!("[`Iterator`]");
 
 impl<E: Paged> Iterator for Items<'_, E> {
     type Item = Result<E::Item>;
@@ -82,5 +70,3 @@ impl<E: Paged> Iterator for Items<'_, E> {
 }
 
 impl<E: Paged> FusedIterator for Items<'_, E> {}
-
-qys_proto::pages_items_debug!();

@@ -9,16 +9,17 @@ use qys_proto::engine::{BodyWalk, EnvelopeBuf, Piece, Wait, transport_error};
 use qys_proto::settings::ClientSettings;
 use qys_proto::{BuildError, BuildErrorKind, Error, Result, TransportErrorKind};
 use ureq::Agent;
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
 use crate::client::Transport;
 use crate::source::Source;
 
-/// The agent of a client: no redirects, statuses as answers, the ring provider and the roots,
-/// no ambient proxy, no decompression, the transport settings.
+/// The agent of a client: no redirects, statuses as answers, the ring provider, Mozilla's
+/// roots and `roots` (DER), no ambient proxy, no decompression, the transport settings.
 pub(crate) fn build_agent(
     settings: &ClientSettings,
     transport: &Transport,
+    roots: &[Vec<u8>],
     proxy: Option<&str>,
 ) -> Result<Agent> {
     let invalid = |what: &str| BuildError::new(BuildErrorKind::InvalidArgument, what);
@@ -26,27 +27,17 @@ pub(crate) fn build_agent(
     let proxy = proxy
         .map(|url| ureq::Proxy::new(url).map_err(|_| invalid("the proxy URL is invalid")))
         .transpose()?;
-    let roots = if transport.roots.is_empty() {
+    let roots = if roots.is_empty() {
         RootCerts::WebPki
     } else {
-        let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        let mozilla = webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
-            .map(|c| Certificate::from_der(c.as_ref()))
-            .collect();
-        for pem in &transport.roots {
-            let before = all.len();
-            for item in ureq::tls::parse_pem(pem) {
-                match item {
-                    Ok(PemItem::Certificate(cert)) => all.push(cert),
-                    Ok(_) => {}
-                    Err(_) => return Err(invalid("a root certificate PEM does not parse").into()),
-                }
-            }
-            if all.len() == before {
-                return Err(invalid("a root certificate PEM holds no certificate").into());
-            }
-        }
-        RootCerts::from(all)
+            .map(|c| c.as_ref());
+        let all = mozilla.chain(roots.iter().map(Vec::as_slice));
+        RootCerts::from(
+            all.map(|der| Certificate::from_der(der).to_owned())
+                .collect::<Vec<_>>(),
+        )
     };
     let tls = TlsConfig::builder()
         .provider(TlsProvider::Rustls)

@@ -451,10 +451,10 @@ impl Call<'_> {
     ) -> Result<DownloadStep<'h>, Error> {
         self.head(status, headers);
         Ok(match self.engine.core.classify_download(status, headers) {
-            DownloadHead::File(meta) => DownloadStep::File(meta),
-            DownloadHead::Sniff(meta) => DownloadStep::Sniff(
+            DownloadHead::File(meta) => DownloadStep::File(meta, None),
+            DownloadHead::Sniff(meta) => DownloadStep::File(
                 meta,
-                Sniffer::new(status, headers, self.engine.json_limit()),
+                Some(Sniffer::new(status, headers, self.engine.json_limit())),
             ),
             DownloadHead::Envelope => {
                 DownloadStep::Envelope(EnvelopeBuf::new(headers, self.engine.json_limit())?)
@@ -606,11 +606,10 @@ impl Call<'_> {
 /// What a download's head means, from [`Call::download_head`].
 #[derive(Debug)]
 pub enum DownloadStep<'h> {
-    /// The file: stream the body to the caller.
-    File(DownloadMeta),
-    /// Not labelled: read the first bytes into the [`Sniffer`] until it decides (then hand
-    /// them out before the rest, as the file described here), or returns the error.
-    Sniff(DownloadMeta, Sniffer<'h>),
+    /// The file: stream the body to the caller. With a [`Sniffer`] (the head labels nothing),
+    /// first read the first bytes into it until it decides: it hands them back to go out
+    /// before the rest, or returns the error the body turned out to be.
+    File(DownloadMeta, Option<Sniffer<'h>>),
     /// An error envelope: read it whole, then [`Call::download_error`].
     Envelope(EnvelopeBuf),
 }

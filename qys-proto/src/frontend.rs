@@ -207,16 +207,34 @@ macro_rules! frontend_exports {
 
 /// Declares a frontend's `Client` (a cheap clone of an `Arc<Inner>` whose `engine` field is
 /// the core's call engine), its `Debug` (the engine's, which shows no secret),
-/// `Client::builder` (the builder's other fields set as given), `Client::core` and the
-/// builder's `Transport` settings
-/// ([`transport_settings!`](crate::transport_settings)), with `how` closing the client's doc:
-/// how the frontend moves bytes. Used by `qys-blocking` and `qys-async` only; not a stable
-/// API.
+/// `Client::builder`, `Client::core`, the `ClientBuilder` struct with its `Debug`, and the
+/// builder's `Transport` settings ([`transport_settings!`](crate::transport_settings)), with
+/// `how` closing the client's doc: how the frontend moves bytes. Each `field: Type` is an
+/// optional builder setting of that frontend only (`None` at first; `Debug` shows only whether
+/// it is set, as a proxy URL may carry a password). Used by `qys-blocking` and `qys-async`
+/// only; not a stable API.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! frontend_client {
-    ($how:literal $(, $field:ident: $value:expr)*) => {
+    ($how:literal $(, $field:ident: $ty:ty)*) => {
         $crate::transport_settings!();
+
+        /// Builds a [`Client`]; see [`Client::builder`] for the defaults.
+        pub struct ClientBuilder {
+            settings: $crate::settings::ClientSettings,
+            transport: Transport,
+            $($field: Option<$ty>,)*
+        }
+
+        impl ::std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("settings", &self.settings)
+                    .field("transport", &self.transport)
+                    $(.field(stringify!($field), &self.$field.as_ref().map(|_| "[configured]")))*
+                    .finish()
+            }
+        }
 
         #[doc = $crate::frontend_doc!(client)]
         ///
@@ -243,7 +261,7 @@ macro_rules! frontend_client {
                 ClientBuilder {
                     settings: $crate::settings::ClientSettings::new(environment, signer.into()),
                     transport: Transport::default(),
-                    $($field: $value,)*
+                    $($field: None,)*
                 }
             }
 

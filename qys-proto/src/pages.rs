@@ -125,7 +125,7 @@ impl<E: Paged> PageWalk<E> {
 
 /// Stamps the methods both frontends' `Pages` share, with their docs, into its
 /// `impl<'c, E: Paged> Pages<'c, E>`: the walk is in a field `walk` ([`PageWalk`]) and
-/// `items` makes an `Items { pages, current }`. Used by `qys-blocking` and `qys-async` only;
+/// `items` makes an `Items` ([`pages_items!`](crate::pages_items)). Used by `qys-blocking` and `qys-async` only;
 /// not a stable API.
 #[doc(hidden)]
 #[macro_export]
@@ -155,12 +155,29 @@ macro_rules! pages_methods {
     };
 }
 
-/// Stamps `Debug` for a frontend's `Items { pages, current }` (the pages' walk and how many
-/// items are buffered). Used by `qys-blocking` and `qys-async` only; not a stable API.
+/// Declares a frontend's `Items` (its `Pages` and the items of the page at hand), with
+/// `pages_fetched` and `Debug` (the pages' walk and how many items are buffered); `kind` names
+/// what it is in its doc (an [`Iterator`] or a `Stream`). Used by `qys-blocking` and
+/// `qys-async` only; not a stable API.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! pages_items_debug {
-    () => {
+macro_rules! pages_items {
+    ($kind:literal) => {
+        /// The items of a paged list, page after page, made by [`Pages::items`]: an
+        #[doc = $kind]
+        /// of `Result<E::Item>`. Stops as [`Pages`] does.
+        pub struct Items<'c, E: Paged> {
+            pages: Pages<'c, E>,
+            current: ::std::vec::IntoIter<E::Item>,
+        }
+
+        impl<E: Paged> Items<'_, E> {
+            /// How many pages were asked for so far.
+            pub fn pages_fetched(&self) -> u64 {
+                self.pages.pages_fetched()
+            }
+        }
+
         impl<E: Paged> ::std::fmt::Debug for Items<'_, E> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("Items")

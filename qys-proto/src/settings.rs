@@ -163,6 +163,49 @@ impl fmt::Debug for ClientSettings {
     }
 }
 
+/// The DER certificates of a PEM document's `CERTIFICATE` blocks; other blocks (keys, CRLs)
+/// and text around them are skipped. Pure parsing: whether a certificate is acceptable is the
+/// TLS library's decision. Used by the frontends for their extra roots.
+///
+/// # Errors
+/// [`BuildErrorKind::InvalidArgument`](crate::BuildErrorKind::InvalidArgument) for a block
+/// without its `END` line, one that is empty or not Base64, or a document without any
+/// `CERTIFICATE` block.
+#[doc(hidden)]
+pub fn pem_certificates(pem: &[u8]) -> std::result::Result<Vec<Vec<u8>>, crate::BuildError> {
+    use base64::Engine as _;
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let invalid = |what: &str| {
+        crate::BuildError::new(
+            crate::BuildErrorKind::InvalidArgument,
+            format!("a root certificate PEM {what}"),
+        )
+    };
+    // Base64 is ASCII: text around the blocks may be anything.
+    let text = String::from_utf8_lossy(pem);
+    let mut rest = &*text;
+    let mut certificates = Vec::new();
+    while let Some(start) = rest.find(BEGIN) {
+        let block = &rest[start + BEGIN.len()..];
+        let end = block
+            .find(END)
+            .ok_or_else(|| invalid("has a CERTIFICATE block without its END line"))?;
+        let base64: String = block[..end].split_ascii_whitespace().collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(base64)
+            .ok()
+            .filter(|der| !der.is_empty())
+            .ok_or_else(|| invalid("has a CERTIFICATE block that is empty or not Base64"))?;
+        certificates.push(der);
+        rest = &block[end + END.len()..];
+    }
+    if certificates.is_empty() {
+        return Err(invalid("holds no CERTIFICATE block"));
+    }
+    Ok(certificates)
+}
+
 /// Declares a frontend's transport settings, `Transport` (connect timeout, pool, connection
 /// cap, extra roots), with their defaults, so that both frontends have the same without
 /// writing them twice. Used by `qys-blocking` and `qys-async` only; not a stable API.
@@ -207,8 +250,8 @@ macro_rules! transport_settings {
         }
 
         impl Transport {
-            /// Refuses a connection cap of 0.
-            fn check(&self) -> qys_proto::Result<()> {
+            /// Refuses a connection cap of 0; returns the extra roots as DER certificates.
+            fn check(&self) -> qys_proto::Result<Vec<Vec<u8>>> {
                 if self.max_connections == 0 {
                     return Err(qys_proto::BuildError::new(
                         qys_proto::BuildErrorKind::InvalidArgument,
@@ -216,7 +259,11 @@ macro_rules! transport_settings {
                     )
                     .into());
                 }
-                Ok(())
+                let mut roots = Vec::new();
+                for pem in &self.roots {
+                    roots.extend(qys_proto::settings::pem_certificates(pem)?);
+                }
+                Ok(roots)
             }
         }
     };
@@ -383,6 +430,36 @@ macro_rules! client_builder_settings {
 mod tests {
     use super::*;
     use crate::{Credentials, Error};
+
+    #[test]
+    fn pem_certificates_are_decoded_and_bad_documents_refused() {
+        let pem = b"junk \xff\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n\
+            -----BEGIN CERTIFICATE-----\r\nAQID\r\nBA==\r\n-----END CERTIFICATE-----\n\
+            -----BEGIN CERTIFICATE-----\nBQY=\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            pem_certificates(pem).unwrap(),
+            vec![vec![1, 2, 3, 4], vec![5, 6]]
+        );
+        for (bad, says) in [
+            (&b"no block here"[..], "holds no CERTIFICATE block"),
+            (
+                b"-----BEGIN CERTIFICATE-----\nAQID\n",
+                "without its END line",
+            ),
+            (
+                b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----",
+                "not Base64",
+            ),
+            (
+                b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----",
+                "empty",
+            ),
+        ] {
+            let e = pem_certificates(bad).unwrap_err();
+            assert_eq!(e.kind(), crate::BuildErrorKind::InvalidArgument);
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }
 
     #[test]
     fn defaults_and_engine() {
