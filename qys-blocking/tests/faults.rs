@@ -2,61 +2,17 @@
 //! redirects. Each ends in a typed error, in bounded time, never a hang or a panic.
 
 mod common;
+#[path = "support/reliability_table.rs"]
+mod table;
 
 use std::time::{Duration, Instant};
 
-use qys_blocking::api::miniapp::{ContractViewTicketRequest, Ticket, TicketResult};
-use qys_blocking::endpoint::{Endpoint, Payload};
-use qys_blocking::proto::Context;
-use qys_blocking::{BuildError, Error, Limits, RetryPolicy, TransportErrorKind};
+use qys_blocking::api::miniapp::ContractViewTicketRequest;
+use qys_blocking::{Error, Limits, RetryPolicy, TransportErrorKind, proto};
 use qys_sandbox::Fault;
+use table::IdempotentView;
 
 const VIEW: &str = "/v2/contract/miniappexchange/view";
-
-/// The view-ticket call declared idempotent, to watch the retry loop work.
-struct IdempotentView(ContractViewTicketRequest);
-
-impl IdempotentView {
-    const METHOD: http::Method = <ContractViewTicketRequest as qys_proto::endpoint::Route>::METHOD;
-
-    const PATH: &'static str = <ContractViewTicketRequest as qys_proto::endpoint::Route>::PATH;
-
-    const IDEMPOTENT: bool = true;
-}
-
-impl qys_proto::endpoint::Check for IdempotentView {
-    fn check(&self) -> Result<(), BuildError> {
-        qys_proto::endpoint::Check::check(&self.0)
-    }
-}
-
-impl qys_proto::endpoint::Call for IdempotentView {
-    type Result = TicketResult;
-
-    type Response = Ticket;
-
-    fn method(&self) -> http::Method {
-        Self::METHOD
-    }
-
-    fn path(&self) -> &str {
-        Self::PATH
-    }
-
-    fn idempotent(&self) -> bool {
-        Self::IDEMPOTENT
-    }
-
-    fn response(result: TicketResult, context: &Context) -> Ticket {
-        ContractViewTicketRequest::response(result, context)
-    }
-}
-
-impl Endpoint for IdempotentView {
-    fn payload(&self) -> Result<Payload, BuildError> {
-        self.0.payload()
-    }
-}
 
 fn view(sandbox: &qys_sandbox::Sandbox) -> ContractViewTicketRequest {
     ContractViewTicketRequest::by_id(sandbox.fixtures().contract_id.clone())
