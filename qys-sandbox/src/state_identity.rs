@@ -27,7 +27,7 @@
 //! `/v2/companyinfo/verify` only the companies of [`KNOWN_COMPANIES`]; anything else is
 //! answered as a mismatch (a success envelope whose `result` is `false`), never an error.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use qys_proto::types::User;
 use serde_json::{Map, Value, json};
@@ -218,8 +218,9 @@ pub(crate) struct Identity {
     seq: u64,
     pub(crate) company_auths: Vec<CompanyAuthRequest>,
     pub(crate) personal_auths: Vec<PersonalAuthRequest>,
-    /// Contacts of authenticated people.
-    pub(crate) real_names: Vec<String>,
+    /// The people the platform knows by contact: the one record of a person's verified name
+    /// and authentication.
+    pub(crate) people: People,
     pub(crate) sign_auths: Vec<SignAuthorization>,
     pub(crate) customers: Vec<Value>,
     pub(crate) saas_apps: Vec<SaasApp>,
@@ -228,6 +229,56 @@ pub(crate) struct Identity {
     pub(crate) access: BTreeMap<String, String>,
     pub(crate) fees: BTreeMap<String, Fee>,
     pub(crate) reports: Vec<EvidenceReport>,
+}
+
+/// The people the platform knows, by contact (`MOBILE`/`EMAIL` value): the name bound to the
+/// contact (creating an employee under another name answers 1703) and whether the person
+/// passed personal authentication. At most [`RECORD_CAP`] contacts; beyond it a new contact
+/// is not remembered (the sandbox then answers as for a stranger).
+#[derive(Debug, Default)]
+pub(crate) struct People(HashMap<String, Person>);
+
+/// What the platform knows of one person.
+#[derive(Debug, Default)]
+pub(crate) struct Person {
+    name: Option<String>,
+    authenticated: bool,
+}
+
+impl People {
+    /// The name bound to `contact`, if one is.
+    pub(crate) fn name(&self, contact: &str) -> Option<&str> {
+        self.0.get(contact)?.name.as_deref()
+    }
+
+    /// Whether the person with this contact is authenticated.
+    pub(crate) fn is_authenticated(&self, contact: &str) -> bool {
+        self.0.get(contact).is_some_and(|p| p.authenticated)
+    }
+
+    /// Binds `name` to `contact`.
+    pub(crate) fn bind_name(&mut self, contact: &str, name: &str) {
+        if let Some(person) = self.person(contact) {
+            person.name = Some(name.to_owned());
+        }
+    }
+
+    /// Records that the person with `contact` passed authentication, under `name` if given.
+    pub(crate) fn authenticate(&mut self, contact: &str, name: Option<&str>) {
+        if let Some(person) = self.person(contact) {
+            person.authenticated = true;
+            if let Some(name) = name {
+                person.name = Some(name.to_owned());
+            }
+        }
+    }
+
+    fn person(&mut self, contact: &str) -> Option<&mut Person> {
+        if !self.0.contains_key(contact) && self.0.len() >= RECORD_CAP {
+            return None;
+        }
+        Some(self.0.entry(contact.to_owned()).or_default())
+    }
 }
 
 /// Pushes into a bounded list.
@@ -242,7 +293,9 @@ impl Identity {
     /// Seeds the identity data: the fixture signer is authenticated, and the fixture tenant
     /// has its app.
     pub(crate) fn seed(&mut self, fixtures: &crate::Fixtures) {
-        self.real_names.push(fixtures.signer.contact.clone());
+        let signer = &fixtures.signer;
+        self.people
+            .authenticate(&signer.contact, signer.name.as_deref());
         self.saas_apps.push(SaasApp {
             company_id: fixtures.saas_company_id.to_string(),
             app_id: fixtures.saas_app_id.clone(),
@@ -256,11 +309,6 @@ impl Identity {
     pub(crate) fn next_id(&mut self) -> String {
         self.seq += 1;
         format!("{}", 3_076_600_000_000_000_000u64 + self.seq)
-    }
-
-    /// Whether the person with this contact is authenticated.
-    pub(crate) fn is_real_name(&self, contact: &str) -> bool {
-        self.real_names.iter().any(|c| c == contact)
     }
 }
 
@@ -320,8 +368,12 @@ pub(crate) fn complete_personal_auth(state: &mut State, auth_id: &str, success: 
     };
     request.state = AuthState::ended(success);
     let request = request.clone();
-    if success && !state.identity.is_real_name(&request.user.contact) {
-        push_capped(&mut state.identity.real_names, request.user.contact.clone());
+    if success {
+        let user = &request.user;
+        state
+            .identity
+            .people
+            .authenticate(&user.contact, user.name.as_deref());
     }
     let mut fields = Map::new();
     fields.insert("mode".into(), json!(request.mode));
@@ -448,6 +500,30 @@ mod tests {
     }
 
     #[test]
+    fn a_person_is_one_record_of_name_and_authentication_and_the_registry_is_capped() {
+        let mut people = People::default();
+        people.bind_name("13800000001", "张三");
+        assert_eq!(people.name("13800000001"), Some("张三"));
+        assert!(!people.is_authenticated("13800000001"));
+        people.authenticate("13800000001", None);
+        assert!(people.is_authenticated("13800000001"));
+        assert_eq!(people.name("13800000001"), Some("张三"), "kept");
+        people.authenticate("a@example.com", Some("李四"));
+        assert_eq!(people.name("a@example.com"), Some("李四"));
+        for i in 0..RECORD_CAP {
+            people.bind_name(&format!("contact-{i}"), "x");
+        }
+        assert_eq!(people.0.len(), RECORD_CAP);
+        assert_eq!(people.name("13800000001"), Some("张三"), "old people stay");
+        people.bind_name("13800000001", "张三丰");
+        assert_eq!(
+            people.name("13800000001"),
+            Some("张三丰"),
+            "known ones still change"
+        );
+    }
+
+    #[test]
     fn personal_auth_and_sign_auth_callbacks() {
         let mut state = State::seeded(&Fixtures::standard(), crate::SandboxClock::system());
         let id = state.identity.next_id();
@@ -458,9 +534,9 @@ mod tests {
             callback_url: None,
             state: AuthState::Pending,
         });
-        assert!(!state.identity.is_real_name("a@example.com"));
+        assert!(!state.identity.people.is_authenticated("a@example.com"));
         assert!(complete_personal_auth(&mut state, &id, true));
-        assert!(state.identity.is_real_name("a@example.com"));
+        assert!(state.identity.people.is_authenticated("a@example.com"));
         let cb = state.outbox.last().unwrap();
         assert_eq!(cb.kind, CallbackKind::PersonalAuth);
         assert_eq!(cb.fields["status"], json!("1"));

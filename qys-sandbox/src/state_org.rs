@@ -308,9 +308,6 @@ pub(crate) struct OrgState {
     pub(crate) companies: Vec<CompanyRecord>,
     /// The sub-companies' names, in invitation order.
     pub(crate) sub_companies: Vec<String>,
-    /// Verified names of people, by contact (`MOBILE`/`EMAIL` value): creating an employee
-    /// with another name answers 1703.
-    pub(crate) verified_names: HashMap<String, String>,
     pub(crate) employees: Vec<Employee>,
     pub(crate) seals: Vec<Seal>,
     pub(crate) templates: Vec<Template>,
@@ -899,6 +896,9 @@ pub(crate) const FIXTURE_TEMPLATE_FILE: &[u8] =
 /// authenticated company that can be invited as a sub-company.
 pub(crate) fn seed(state: &mut State, f: &Fixtures) {
     let now = state.clock.text();
+    if let Some(name) = &f.admin.name {
+        state.identity.people.bind_name(&f.admin.contact, name);
+    }
     let org = &mut state.org;
     org.platform = f.authenticated_company.clone();
     org.companies.push(CompanyRecord::new(
@@ -917,8 +917,6 @@ pub(crate) fn seed(state: &mut State, f: &Fixtures) {
     org.sub_companies.push(f.sub_company_name.clone());
     let admin_mobile = f.admin.contact.clone();
     let admin_name = f.admin.name.clone().unwrap_or_default();
-    org.verified_names
-        .insert(admin_mobile.clone(), admin_name.clone());
     org.employees.push(Employee {
         id: f.admin_employee_id.as_str().to_owned(),
         owner: org.platform.clone(),

@@ -194,7 +194,7 @@ pub(super) fn personal_result(state: &mut State, input: &Input) -> Result<Answer
         ));
     }
     Ok(Answer::Result(
-        json!({ "realName": state.identity.is_real_name(&contact) }),
+        json!({ "realName": state.identity.people.is_authenticated(&contact) }),
     ))
 }
 

@@ -172,14 +172,14 @@ fn create(state: &mut State, input: Input) -> Result<Answer, Failure> {
     state.org.limit(key, CREATE_LOCK, now)?;
     let (contact, contact_type, name) = the_user(&input)?;
     let name = name.ok_or_else(|| Failure::invalid_param("user.name is required"))?;
-    let org = &mut state.org;
-    if org
-        .verified_names
-        .get(&contact)
-        .is_some_and(|verified| *verified != name)
+    let people = &state.identity.people;
+    if people
+        .name(&contact)
+        .is_some_and(|verified| verified != name)
     {
         return Err(name_mismatch(&contact));
     }
+    let org = &mut state.org;
     if let Some(at) = org.employee_index(&owner, &contact, &contact_type) {
         return Ok(Answer::Result(org.employees[at].to_json()));
     }
@@ -204,8 +204,8 @@ fn create(state: &mut State, input: Input) -> Result<Answer, Failure> {
         create_time: state.clock.text(),
     };
     let answer = employee.to_json();
-    org.verified_names.insert(contact, name);
-    org.employees.push(employee);
+    state.identity.people.bind_name(&contact, &name);
+    state.org.employees.push(employee);
     Ok(Answer::Result(answer))
 }
 
@@ -231,8 +231,8 @@ fn update(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if let Some(name) = name {
         let e = &mut org.employees[at];
         e.name.clone_from(&name);
-        for contact in [e.mobile.clone(), e.email.clone()].into_iter().flatten() {
-            org.verified_names.insert(contact, name.clone());
+        for contact in [&e.mobile, &e.email].into_iter().flatten() {
+            state.identity.people.bind_name(contact, &name);
         }
     }
     Ok(Answer::Result(Value::Null))
