@@ -2,7 +2,9 @@
 //! ticket each answers.
 
 use http::{HeaderMap, StatusCode};
+use qys_proto::api::contract::ContractView;
 use qys_proto::api::miniapp::*;
+use qys_proto::api::saas::PrivilegeGrant;
 use qys_proto::endpoint::{Call, Endpoint, Upload};
 use qys_proto::multipart::{Segment, UploadFile};
 use qys_proto::types::{Company, ContractRef, Language, PersonalAuthMode, PersonalField, User};
@@ -108,10 +110,12 @@ fn contract_sign_ticket_by_biz_id_never_sends_a_contract_id() {
 
 #[test]
 fn contract_view_ticket() {
-    let ep = ContractViewTicketRequest::new(ContractRef::biz_id("B1"))
-        .document_id("2591540368898105361")
-        .lang(Language::English)
-        .theme_color("#1F7FFF");
+    let ep = ContractViewTicketRequest::from(
+        ContractView::new(ContractRef::biz_id("B1"))
+            .document_id("2591540368898105361")
+            .lang(Language::English)
+            .theme_color("#1F7FFF"),
+    );
     let t = check_json(
         &ep,
         "/v2/contract/miniappexchange/view",
@@ -165,7 +169,7 @@ fn company_auth_ticket() {
         "契约锁测试有限公司",
         User::mobile("13800000000").with_name("王五"),
     )
-    .register_no("91110000000000000X")
+    .with_options(CompanyTicketOptions::new().register_no("91110000000000000X"))
     .close_button(false)
     .modify_fields([CompanyField::CorpName, CompanyField::LegalPerson]);
     let t = check_json(
@@ -187,9 +191,11 @@ fn silent_sign_tickets_open_the_signature_page_with_their_type() {
         allow_personal_auto: Some(true),
         ..SignAuthOptions::default()
     };
-    let open = PersonalSignAuthTicketRequest::new(User::mobile("1"))
-        .with_options(options.clone())
-        .tenant_name("子公司");
+    let open = PersonalSignAuthTicketRequest::from(
+        PersonalSignAuth::new(User::mobile("1"))
+            .with_options(options.clone())
+            .tenant_name("子公司"),
+    );
     let t = check_json(
         &open,
         "/v2/personalsign/authurl/miniappexchange",
@@ -228,9 +234,11 @@ fn silent_sign_tickets_open_the_signature_page_with_their_type() {
 
 #[test]
 fn saas_privilege_ticket_opens_the_authority_page() {
-    let ep = SaasPrivilegeTicketRequest::new("app-1", "2591540368898105999", User::mobile("1"))
-        .create_token(true)
-        .privilege_modules(["CONTRACT", "SEAL"]);
+    let ep = SaasPrivilegeTicketRequest::from(
+        PrivilegeGrant::new("app-1", "2591540368898105999", User::mobile("1"))
+            .create_token(true)
+            .privilege_modules(["CONTRACT", "SEAL"]),
+    );
     let t = check_json(
         &ep,
         "/saas/v2/privilege/miniappexchange",
