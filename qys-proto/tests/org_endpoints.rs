@@ -891,6 +891,9 @@ fn company_auth_license_pages_are_multipart() {
             json_part(&parts, "pageStyleInfo"),
             json!({"themeColor": "#000000"})
         );
+        assert_eq!(part(&parts, "companyName"), "杭州契约锁科技有限公司");
+        assert_eq!(part(&parts, "registerNo"), "91330100MA2AYQ4X1L");
+        assert_eq!(part(&parts, "lang"), "cn");
         assert_eq!(part(&parts, "modifyFields"), "corpName,license");
         assert_eq!(part(&parts, "closeButton"), "false");
         assert_eq!(part(&parts, "license"), "PNG");
@@ -1040,6 +1043,14 @@ fn ocr_by_image_or_url() {
         &[b"JPG"],
     );
     assert_eq!(names(&parts), ["image"]);
+    assert_eq!(part(&parts, "image"), "JPG");
+    let parts = upload(
+        &IdCardOcrRequest::<&[u8]>::from_url("https://example.com/id.jpg"),
+        "/v2/ocr/idcard",
+        &[],
+    );
+    assert_eq!(names(&parts), ["imageUrl"]);
+    assert_eq!(part(&parts, "imageUrl"), "https://example.com/id.jpg");
     let parts = upload(
         &BankCardOcrRequest::<&[u8]>::from_url("https://example.com/card.jpg"),
         "/v2/ocr/bankcard",
@@ -1053,7 +1064,9 @@ fn ocr_by_image_or_url() {
         &[b"PNG"],
     );
     assert_eq!(names(&parts), ["image"]);
+    assert_eq!(part(&parts, "image"), "PNG");
     invalid_upload(&IdCardOcrRequest::<&[u8]>::from_url(""));
+    invalid_upload(&BankCardOcrRequest::<&[u8]>::from_url(" "));
     parse::<IdCardOcrRequest<&[u8]>>("opaque");
     parse::<BankCardOcrRequest<&[u8]>>("opaque");
 }
