@@ -1,41 +1,65 @@
 //! `ENDPOINTS.md` and the code cannot drift: every catalogue entry has exactly one row with
-//! its method, path and Rust type, every row naming a Rust type is in the catalogue, and every
-//! endpoint type in `src/api` is in the catalogue.
+//! its method, path, Rust type and shape (read from the type's `Route::SHAPE`), every row
+//! naming a Rust type is in the catalogue, and every endpoint type in `src/api` is in the
+//! catalogue.
 
 use std::collections::BTreeSet;
 
 use qys_proto::api::catalogue;
 
-/// (menu item, method, path, type, sandbox) for each data row.
-fn rows() -> Vec<[String; 5]> {
+/// The columns of the table, in order.
+const HEADER: [&str; 6] = [
+    "menu item",
+    "METHOD",
+    "/path",
+    "Rust type",
+    "shape",
+    "sandbox",
+];
+
+/// One data row of the table.
+#[derive(Debug)]
+struct Row {
+    menu: String,
+    method: String,
+    path: String,
+    ty: String,
+    shape: String,
+    sandbox: String,
+}
+
+/// The cells of a table line.
+fn cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
+fn rows() -> Vec<Row> {
     let table =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ENDPOINTS.md")).unwrap();
     let mut lines = table
         .lines()
         .skip_while(|l| !l.starts_with("| menu item |"));
     let header = lines.next().expect("the table header");
-    assert_eq!(
-        header.trim(),
-        "| menu item | METHOD | /path | Rust type | sandbox |"
-    );
+    assert_eq!(cells(header), HEADER);
     lines
         .skip(1)
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
-            let cells: Vec<String> = l
-                .trim()
-                .trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect();
-            assert_eq!(cells.len(), 5, "row {l:?}");
-            [
-                cells[0].clone(),
-                cells[1].clone(),
-                cells[2].clone(),
-                cells[3].clone(),
-                cells[4].clone(),
-            ]
+            let c = cells(l);
+            assert_eq!(c.len(), HEADER.len(), "row {l:?}");
+            let [menu, method, path, ty, shape, sandbox] = <[String; 6]>::try_from(c).unwrap();
+            Row {
+                menu,
+                method,
+                path,
+                ty,
+                shape,
+                sandbox,
+            }
         })
         .collect()
 }
@@ -52,34 +76,95 @@ fn the_table_matches_the_catalogue() {
     assert!(!catalogue.is_empty());
     let mut seen = BTreeSet::new();
     for row in &rows {
-        let [menu, method, path, ty, sandbox] = row;
-        assert!(!menu.is_empty(), "{row:?}");
+        assert!(!row.menu.is_empty(), "{row:?}");
         assert!(
-            sandbox == "yes" || sandbox.starts_with("no"),
+            row.sandbox == "yes" || row.sandbox.starts_with("no"),
             "sandbox column of {row:?}"
         );
-        if is_type(ty) {
-            let entry = catalogue
-                .iter()
-                .find(|e| e.type_name == ty)
-                .unwrap_or_else(|| {
-                    panic!("{ty} is in ENDPOINTS.md but not in qys_proto::api::catalogue()")
-                });
-            assert_eq!(entry.method.as_str(), method, "{ty}");
-            assert_eq!(entry.path, path, "{ty}");
-            assert!(
-                seen.insert((method.clone(), path.clone())),
-                "{method} {path} listed twice"
+        if !is_type(&row.ty) {
+            assert_eq!(
+                row.shape, "–",
+                "a row without a Rust type has no shape: {row:?}"
             );
+            continue;
         }
+        let ty = &row.ty;
+        let entry = catalogue
+            .iter()
+            .find(|e| e.type_name == ty)
+            .unwrap_or_else(|| {
+                panic!("{ty} is in ENDPOINTS.md but not in qys_proto::api::catalogue()")
+            });
+        assert_eq!(entry.method.as_str(), row.method, "{ty}");
+        assert_eq!(entry.path, row.path, "{ty}");
+        assert_eq!(
+            entry.shape.as_str(),
+            row.shape,
+            "{ty}: its type says {:?}",
+            entry.shape
+        );
+        assert!(
+            seen.insert((row.method.clone(), row.path.clone())),
+            "{} {} listed twice",
+            row.method,
+            row.path
+        );
     }
     for entry in catalogue {
-        let n = rows.iter().filter(|r| r[3] == entry.type_name).count();
+        let n = rows.iter().filter(|r| r.ty == entry.type_name).count();
         assert_eq!(
             n, 1,
             "{} ({} {}) needs exactly one row in ENDPOINTS.md",
             entry.type_name, entry.method, entry.path
         );
+    }
+}
+
+/// The shape words the table uses are the names `Shape::as_str` gives, one per shape, and a
+/// row's shape is the one of its type (an upload row names a type that is an `Upload`, not an
+/// `Endpoint`).
+#[test]
+fn shape_words_are_those_of_the_type() {
+    use qys_proto::endpoint::{Route, Shape};
+    let words: BTreeSet<&str> = [
+        Shape::Json,
+        Shape::Query,
+        Shape::Empty,
+        Shape::Form,
+        Shape::Upload,
+        Shape::Download,
+    ]
+    .into_iter()
+    .map(Shape::as_str)
+    .collect();
+    assert_eq!(words.len(), 6, "one word per shape");
+    for row in rows().iter().filter(|r| is_type(&r.ty)) {
+        assert!(words.contains(row.shape.as_str()), "{row:?}");
+    }
+    // Spot checks against the types themselves, one per shape.
+    use qys_proto::api::{contract, document, saas, seal, tools};
+    for (ty, shape) in [
+        (
+            "ContractDraftRequest",
+            contract::ContractDraftRequest::SHAPE,
+        ),
+        (
+            "ContractDetailRequest",
+            contract::ContractDetailRequest::SHAPE,
+        ),
+        ("SaasBindingRequest", saas::SaasBindingRequest::SHAPE),
+        (
+            "ElectronicProveApplyRequest",
+            tools::ElectronicProveApplyRequest::SHAPE,
+        ),
+        (
+            "DocumentAddByFileRequest",
+            document::DocumentAddByFileRequest::<()>::SHAPE,
+        ),
+        ("SealImageRequest", seal::SealImageRequest::SHAPE),
+    ] {
+        let row = rows().into_iter().find(|r| r.ty == ty).unwrap();
+        assert_eq!(row.shape, shape.as_str(), "{ty}");
     }
 }
 
