@@ -4,8 +4,9 @@
 //! ⚠ None of these doc pages was retrieved; fields and parts follow the vendor Go SDK 3.1.1.
 //! The answers are undocumented and kept as sent (`serde_json::Value`).
 //!
-//! The multipart calls without files ([`ElectronicProveApplyRequest`]) use `&'static [u8]` as
-//! their (never read) source type, so any frontend can send them.
+//! A multipart call without files ([`ElectronicProveApplyRequest`]) is its own shape
+//! ([`Shape::Form`](crate::endpoint::Shape::Form)): a plain endpoint sent with `execute`, with
+//! no file source to name.
 
 use serde::Serialize;
 
