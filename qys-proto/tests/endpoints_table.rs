@@ -120,50 +120,57 @@ fn the_table_matches_the_catalogue() {
     }
 }
 
-/// The shape words the table uses are the names `Shape::as_str` gives, one per shape, and a
-/// row's shape is the one of its type (an upload row names a type that is an `Upload`, not an
-/// `Endpoint`).
+/// The table spells each shape one way (`Shape::as_str`), every shape is in it, and for one
+/// type of each shape the row agrees with the trait that sends it (`Endpoint` for `execute`,
+/// `Upload`, `Download`).
 #[test]
 fn shape_words_are_those_of_the_type() {
-    use qys_proto::endpoint::{Route, Shape};
-    let words: BTreeSet<&str> = [
-        Shape::Json,
-        Shape::Query,
-        Shape::Empty,
-        Shape::Form,
-        Shape::Upload,
-        Shape::Download,
-    ]
-    .into_iter()
-    .map(Shape::as_str)
-    .collect();
-    assert_eq!(words.len(), 6, "one word per shape");
-    for row in rows().iter().filter(|r| is_type(&r.ty)) {
-        assert!(words.contains(row.shape.as_str()), "{row:?}");
-    }
-    // Spot checks against the types themselves, one per shape.
+    use qys_proto::endpoint::Route;
+
+    let rows = rows();
+    let words: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| is_type(&r.ty))
+        .map(|r| r.shape.as_str())
+        .collect();
+    assert_eq!(
+        words,
+        BTreeSet::from(["download", "empty", "form", "json", "query", "upload"])
+    );
+    // Spot checks against the types themselves, one per shape, each through the trait that
+    // sends it: the shape and the trait agree.
     use qys_proto::api::{contract, document, saas, seal, tools};
+    use qys_proto::endpoint::{Download, Endpoint, Shape, Upload};
+    fn execute<E: Endpoint + Route>() -> Shape {
+        E::SHAPE
+    }
+    fn upload<E: Upload + Route>() -> Shape {
+        E::SHAPE
+    }
+    fn download<E: Download + Route>() -> Shape {
+        E::SHAPE
+    }
     for (ty, shape) in [
         (
             "ContractDraftRequest",
-            contract::ContractDraftRequest::SHAPE,
+            execute::<contract::ContractDraftRequest>(),
         ),
         (
             "ContractDetailRequest",
-            contract::ContractDetailRequest::SHAPE,
+            execute::<contract::ContractDetailRequest>(),
         ),
-        ("SaasBindingRequest", saas::SaasBindingRequest::SHAPE),
+        ("SaasBindingRequest", execute::<saas::SaasBindingRequest>()),
         (
             "ElectronicProveApplyRequest",
-            tools::ElectronicProveApplyRequest::SHAPE,
+            execute::<tools::ElectronicProveApplyRequest>(),
         ),
         (
             "DocumentAddByFileRequest",
-            document::DocumentAddByFileRequest::<()>::SHAPE,
+            upload::<document::DocumentAddByFileRequest<()>>(),
         ),
-        ("SealImageRequest", seal::SealImageRequest::SHAPE),
+        ("SealImageRequest", download::<seal::SealImageRequest>()),
     ] {
-        let row = rows().into_iter().find(|r| r.ty == ty).unwrap();
+        let row = rows.iter().find(|r| r.ty == ty).unwrap();
         assert_eq!(row.shape, shape.as_str(), "{ty}");
     }
 }
