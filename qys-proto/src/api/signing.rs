@@ -51,6 +51,11 @@ fn check_stamper_types(
 /// # use qys_proto::{ContractId, SealId};
 /// # use qys_proto::api::signing::{CompanySignRequest, SignParam};
 /// let request = CompanySignRequest::from(SignParam::new(ContractId::new("1")).seal_id(SealId::new("2")));
+/// assert_eq!(
+///     serde_json::to_value(&request)?,
+///     serde_json::json!({"contractId": "1", "sealId": "2"}),
+/// );
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
