@@ -35,7 +35,9 @@ use qys_async::api::contract::{
     ContractSendRequest,
 };
 use qys_async::api::document::DocumentAddByFileRequest;
-use qys_async::api::signing::{CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest};
+use qys_async::api::signing::{
+    CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest, SignParam,
+};
 use qys_async::types::{
     Action, ActionType, Contract, ContractStatus, Signatory, Stamper, StamperType, TenantType, User,
 };
@@ -236,10 +238,11 @@ async fn run() -> AnyResult<()> {
     println!("sent       {id}");
 
     // 4. The company seals by API.
-    let mut seal = CompanySignRequest::new(id.clone());
+    let mut seal = SignParam::new(id.clone());
     if let Some(seal_id) = &s.seal_id {
         seal = seal.seal_id(seal_id.clone());
     }
+    let seal = CompanySignRequest::from(seal);
     client.execute(&seal).await?;
     println!("sealed     by {}", s.company);
 

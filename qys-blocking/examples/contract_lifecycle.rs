@@ -34,7 +34,9 @@ use qys_blocking::api::contract::{
     ContractSendRequest,
 };
 use qys_blocking::api::document::DocumentAddByFileRequest;
-use qys_blocking::api::signing::{CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest};
+use qys_blocking::api::signing::{
+    CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest, SignParam,
+};
 use qys_blocking::types::{
     Action, ActionType, Contract, ContractStatus, Signatory, Stamper, StamperType, TenantType, User,
 };
@@ -225,10 +227,11 @@ fn run() -> AnyResult<()> {
     println!("sent       {id}");
 
     // 4. The company seals by API.
-    let mut seal = CompanySignRequest::new(id.clone());
+    let mut seal = SignParam::new(id.clone());
     if let Some(seal_id) = &s.seal_id {
         seal = seal.seal_id(seal_id.clone());
     }
+    let seal = CompanySignRequest::from(seal);
     client.execute(&seal)?;
     println!("sealed     by {}", s.company);
 

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use qys_blocking::api::miniapp::{
-    CompanyAuthLicenseTicketRequest, CompanyAuthTicketRequest, ContractSignTicketRequest,
-    ContractViewTicketRequest, PersonalAuthOptions, PersonalAuthTicketRequest,
-    PersonalSignAuthTicketRequest, SaasCompanyAuthTicketRequest, SaasPersonalAuthTicketRequest,
-    SaasPersonalSignAuthTicketRequest, SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest,
-    SignAuthOptions, Ticket,
+    CompanyAuthLicenseTicketRequest, CompanyAuthTicketRequest, CompanyTicketOptions,
+    ContractSignTicketRequest, ContractViewTicketRequest, PersonalAuthOptions,
+    PersonalAuthTicketRequest, PersonalSignAuth, PersonalSignAuthTicketRequest,
+    SaasCompanyAuthTicketRequest, SaasPersonalAuthTicketRequest, SaasPersonalSignAuthTicketRequest,
+    SaasPrivilegeTicketRequest, SaasSealSignAuthTicketRequest, SignAuthOptions, Ticket,
 };
+use qys_blocking::api::saas::PrivilegeGrant;
 use qys_blocking::types::{Company, ContactType, ContractRef, User};
 use qys_blocking::{Client, CompanyId, ContractId};
 use serde_json::json;
@@ -140,6 +141,23 @@ pub(crate) struct CompanyAuthArgs {
     /// Where the platform posts the authentication result.
     #[arg(long, value_name = "URL")]
     callback_url: Option<String>,
+}
+
+impl CompanyAuthArgs {
+    /// The optional company fields of a company authentication ticket.
+    fn options(&self) -> CompanyTicketOptions {
+        let mut options = CompanyTicketOptions::new();
+        if let Some(v) = &self.register_no {
+            options = options.register_no(v);
+        }
+        if let Some(v) = &self.legal_person {
+            options = options.legal_person(v);
+        }
+        if let Some(v) = &self.callback_url {
+            options = options.callback_url(v);
+        }
+        options
+    }
 }
 
 /// `qys ticket`: the options every kind shares, and the kind.
@@ -333,23 +351,6 @@ fn personal_auth_options(callback_url: Option<&String>) -> PersonalAuthOptions {
     }
 }
 
-/// Applies the optional company fields to a company authentication ticket.
-macro_rules! company_fields {
-    ($request:expr, $args:expr) => {{
-        let mut request = $request;
-        if let Some(v) = &$args.register_no {
-            request = request.register_no(v);
-        }
-        if let Some(v) = &$args.legal_person {
-            request = request.legal_person(v);
-        }
-        if let Some(v) = &$args.callback_url {
-            request = request.callback_url(v);
-        }
-        request
-    }};
-}
-
 impl TicketCommand {
     /// Mints the ticket and prints its plugin URL (or the JSON with `--json`).
     pub(crate) fn run(&self, client: &Client) -> Result<(), Failure> {
@@ -393,20 +394,19 @@ impl TicketKind {
                 &PersonalAuthTicketRequest::new(user.user()?)
                     .with_options(personal_auth_options(callback_url.as_ref())),
             )?,
-            Self::CompanyAuth { company, user } => client.execute(&company_fields!(
-                CompanyAuthTicketRequest::new(&company.company_name, user.user()?),
-                company
-            ))?,
+            Self::CompanyAuth { company, user } => client.execute(
+                &CompanyAuthTicketRequest::new(&company.company_name, user.user()?)
+                    .with_options(company.options()),
+            )?,
             Self::CompanyAuthLicense {
                 company,
                 user,
                 license,
             } => {
                 let file = open_upload(license)?;
-                let mut r = company_fields!(
-                    CompanyAuthLicenseTicketRequest::new(&company.company_name, user.user()?, file),
-                    company
-                );
+                let mut r =
+                    CompanyAuthLicenseTicketRequest::new(&company.company_name, user.user()?, file)
+                        .with_options(company.options());
                 client.upload(&mut r)?
             }
             Self::PersonalSignAuth {
@@ -414,12 +414,11 @@ impl TicketKind {
                 options,
                 tenant,
             } => {
-                let mut r = PersonalSignAuthTicketRequest::new(user.user()?)
-                    .with_options(options.options());
+                let mut auth = PersonalSignAuth::new(user.user()?).with_options(options.options());
                 if let Some(t) = tenant {
-                    r = r.tenant_name(t);
+                    auth = auth.tenant_name(t);
                 }
-                client.execute(&r)?
+                client.execute(&PersonalSignAuthTicketRequest::from(auth))?
             }
             Self::SaasPersonalSignAuth {
                 user,
@@ -460,10 +459,8 @@ impl TicketKind {
                 user,
                 license,
             } => {
-                let mut r = company_fields!(
-                    SaasCompanyAuthTicketRequest::new(&company.company_name, user.user()?),
-                    company
-                );
+                let mut r = SaasCompanyAuthTicketRequest::new(&company.company_name, user.user()?)
+                    .with_options(company.options());
                 if let Some(path) = license {
                     r = r.license(open_upload(path)?);
                 }
@@ -479,15 +476,12 @@ impl TicketKind {
                 user,
                 callback_url,
             } => {
-                let mut r = SaasPrivilegeTicketRequest::new(
-                    app_id,
-                    CompanyId::new(company_id.as_str()),
-                    user.user()?,
-                );
+                let mut grant =
+                    PrivilegeGrant::new(app_id, CompanyId::new(company_id.as_str()), user.user()?);
                 if let Some(v) = callback_url {
-                    r = r.callback_url(v);
+                    grant = grant.callback_url(v);
                 }
-                client.execute(&r)?
+                client.execute(&SaasPrivilegeTicketRequest::from(grant))?
             }
         })
     }

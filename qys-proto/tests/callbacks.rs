@@ -770,3 +770,33 @@ proptest! {
         fuzzing::fuzz_callback(&data);
     }
 }
+
+/// The integer codes of the company-auth callback read as the documented variants and give
+/// the same code back; any other code is kept as `Other`.
+#[test]
+fn company_auth_codes_round_trip() {
+    let statuses = [
+        (0, CompanyAuthStatus::InProgress),
+        (1, CompanyAuthStatus::Success),
+        (2, CompanyAuthStatus::Failed),
+        (3, CompanyAuthStatus::Other(3)),
+        (-1, CompanyAuthStatus::Other(-1)),
+    ];
+    for (code, status) in statuses {
+        assert_eq!(CompanyAuthStatus::from(code), status);
+        assert_eq!(status.code(), code);
+    }
+    let actions = [
+        (0, CompanyAuthAction::BasicInfoSubmitted),
+        (1, CompanyAuthAction::BasicInfoApproved),
+        (2, CompanyAuthAction::BasicInfoRejected),
+        (3, CompanyAuthAction::Other(3)),
+        (4, CompanyAuthAction::LetterRejected),
+        (7, CompanyAuthAction::Certified),
+        (8, CompanyAuthAction::Other(8)),
+    ];
+    for (code, action) in actions {
+        assert_eq!(CompanyAuthAction::from(code), action);
+        assert_eq!(action.code(), code);
+    }
+}

@@ -313,12 +313,14 @@ fn copysend() {
 
 #[test]
 fn viewurl() {
-    let ep = ContractViewUrlRequest::new(by_id())
-        .document_id(DOC)
-        .lang(Language::English)
-        .theme_color("#1F7FFF")
-        .download_button(false)
-        .print_button(true);
+    let ep = ContractViewUrlRequest::from(
+        ContractView::new(by_id())
+            .document_id(DOC)
+            .lang(Language::English)
+            .theme_color("#1F7FFF"),
+    )
+    .download_button(false)
+    .print_button(true);
     check_query(
         &ep,
         "/v2/contract/viewurl",
@@ -873,9 +875,11 @@ fn signatory_identity() {
 fn companysign_and_legalpersonsign() {
     let mut date = Stamper::at(StamperType::Timestamp, DOC, 1, 0.6, 0.2);
     date.date_pattern = Some(DatePattern::AllChinese);
-    let ep = CompanySignRequest::new(by_id())
-        .seal_id("2490828768980361630")
-        .stampers([Stamper::at(StamperType::Company, DOC, 1, 0.5, 0.3), date]);
+    let ep = CompanySignRequest::from(
+        SignParam::new(by_id())
+            .seal_id("2490828768980361630")
+            .stampers([Stamper::at(StamperType::Company, DOC, 1, 0.5, 0.3), date]),
+    );
     check_json(
         &ep,
         "/v2/contract/companysign",
@@ -889,9 +893,11 @@ fn companysign_and_legalpersonsign() {
         }),
     );
     fixture::<CompanySignRequest>("companysign");
-    let ep = LegalPersonSignRequest::new(by_biz())
-        .stampers([Stamper::at_keyword(StamperType::Lp, DOC, "法定代表人")])
-        .locate_all_stamper_keywords(true);
+    let ep = LegalPersonSignRequest::from(
+        SignParam::new(by_biz())
+            .stampers([Stamper::at_keyword(StamperType::Lp, DOC, "法定代表人")])
+            .locate_all_stamper_keywords(true),
+    );
     check_json(
         &ep,
         "/v2/contract/legalpersonsign",
@@ -1029,7 +1035,7 @@ fn invalidbytemplate_and_invalidsign() {
     );
     fixture::<ContractInvalidByTemplateRequest>("invalidbytemplate");
     check_json(
-        &ContractInvalidSignRequest::new(by_id()).seal_id("2490828768980361630"),
+        &ContractInvalidSignRequest::from(SignParam::new(by_id()).seal_id("2490828768980361630")),
         "/v2/contract/invalidsign",
         json!({"contractId": CID, "sealId": "2490828768980361630"}),
     );
@@ -1041,9 +1047,11 @@ fn personalsign() {
     let mut s = Stamper::at(StamperType::Personal, DOC, -1, 0.1, 0.1);
     s.width = Some(60);
     s.height = Some(24);
-    let ep = PersonalSignRequest::new(by_id(), User::mobile("13800000000"))
-        .stampers([s])
-        .company_signatory(Company::by_name("上海契约锁电子合同签名有限公司"));
+    let ep = PersonalSignRequest::from_param(
+        SignParam::new(by_id()).stampers([s]),
+        User::mobile("13800000000"),
+    )
+    .company_signatory(Company::by_name("上海契约锁电子合同签名有限公司"));
     check_json(
         &ep,
         "/v2/contract/personalsign",
@@ -1144,23 +1152,28 @@ fn invalid_arguments_are_build_errors() {
         .contains("newBizId")
     );
     assert!(
-        build_error(&CompanySignRequest::new(by_id()).stampers([Stamper::at(
-            StamperType::Personal,
-            DOC,
-            1,
-            0.1,
-            0.1
-        )]))
+        build_error(&CompanySignRequest::from(
+            SignParam::new(by_id()).stampers([Stamper::at(
+                StamperType::Personal,
+                DOC,
+                1,
+                0.1,
+                0.1
+            )])
+        ))
         .contains("PERSONAL")
     );
     assert!(
-        build_error(&LegalPersonSignRequest::new(by_id()).stampers([company_stamper()]))
-            .contains("COMPANY")
+        build_error(&LegalPersonSignRequest::from(
+            SignParam::new(by_id()).stampers([company_stamper()])
+        ))
+        .contains("COMPANY")
     );
     assert!(
-        build_error(
-            &PersonalSignRequest::new(by_id(), User::mobile("1")).stampers([company_stamper()])
-        )
+        build_error(&PersonalSignRequest::from_param(
+            SignParam::new(by_id()).stampers([company_stamper()]),
+            User::mobile("1"),
+        ))
         .contains("COMPANY")
     );
     assert!(

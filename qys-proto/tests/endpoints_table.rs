@@ -1,41 +1,65 @@
 //! `ENDPOINTS.md` and the code cannot drift: every catalogue entry has exactly one row with
-//! its method, path and Rust type, every row naming a Rust type is in the catalogue, and every
-//! endpoint type in `src/api` is in the catalogue.
+//! its method, path, Rust type and shape (read from the type's `Route::SHAPE`), every row
+//! naming a Rust type is in the catalogue, and every endpoint type in `src/api` is in the
+//! catalogue.
 
 use std::collections::BTreeSet;
 
 use qys_proto::api::catalogue;
 
-/// (menu item, method, path, type, sandbox) for each data row.
-fn rows() -> Vec<[String; 5]> {
+/// The columns of the table, in order.
+const HEADER: [&str; 6] = [
+    "menu item",
+    "METHOD",
+    "/path",
+    "Rust type",
+    "shape",
+    "sandbox",
+];
+
+/// One data row of the table.
+#[derive(Debug)]
+struct Row {
+    menu: String,
+    method: String,
+    path: String,
+    ty: String,
+    shape: String,
+    sandbox: String,
+}
+
+/// The cells of a table line.
+fn cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
+fn rows() -> Vec<Row> {
     let table =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ENDPOINTS.md")).unwrap();
     let mut lines = table
         .lines()
         .skip_while(|l| !l.starts_with("| menu item |"));
     let header = lines.next().expect("the table header");
-    assert_eq!(
-        header.trim(),
-        "| menu item | METHOD | /path | Rust type | sandbox |"
-    );
+    assert_eq!(cells(header), HEADER);
     lines
         .skip(1)
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
-            let cells: Vec<String> = l
-                .trim()
-                .trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect();
-            assert_eq!(cells.len(), 5, "row {l:?}");
-            [
-                cells[0].clone(),
-                cells[1].clone(),
-                cells[2].clone(),
-                cells[3].clone(),
-                cells[4].clone(),
-            ]
+            let c = cells(l);
+            assert_eq!(c.len(), HEADER.len(), "row {l:?}");
+            let [menu, method, path, ty, shape, sandbox] = <[String; 6]>::try_from(c).unwrap();
+            Row {
+                menu,
+                method,
+                path,
+                ty,
+                shape,
+                sandbox,
+            }
         })
         .collect()
 }
@@ -52,34 +76,102 @@ fn the_table_matches_the_catalogue() {
     assert!(!catalogue.is_empty());
     let mut seen = BTreeSet::new();
     for row in &rows {
-        let [menu, method, path, ty, sandbox] = row;
-        assert!(!menu.is_empty(), "{row:?}");
+        assert!(!row.menu.is_empty(), "{row:?}");
         assert!(
-            sandbox == "yes" || sandbox.starts_with("no"),
+            row.sandbox == "yes" || row.sandbox.starts_with("no"),
             "sandbox column of {row:?}"
         );
-        if is_type(ty) {
-            let entry = catalogue
-                .iter()
-                .find(|e| e.type_name == ty)
-                .unwrap_or_else(|| {
-                    panic!("{ty} is in ENDPOINTS.md but not in qys_proto::api::catalogue()")
-                });
-            assert_eq!(entry.method.as_str(), method, "{ty}");
-            assert_eq!(entry.path, path, "{ty}");
-            assert!(
-                seen.insert((method.clone(), path.clone())),
-                "{method} {path} listed twice"
+        if !is_type(&row.ty) {
+            assert_eq!(
+                row.shape, "–",
+                "a row without a Rust type has no shape: {row:?}"
             );
+            continue;
         }
+        let ty = &row.ty;
+        let entry = catalogue
+            .iter()
+            .find(|e| e.type_name == ty)
+            .unwrap_or_else(|| {
+                panic!("{ty} is in ENDPOINTS.md but not in qys_proto::api::catalogue()")
+            });
+        assert_eq!(entry.method.as_str(), row.method, "{ty}");
+        assert_eq!(entry.path, row.path, "{ty}");
+        assert_eq!(
+            entry.shape.as_str(),
+            row.shape,
+            "{ty}: its type says {:?}",
+            entry.shape
+        );
+        assert!(
+            seen.insert((row.method.clone(), row.path.clone())),
+            "{} {} listed twice",
+            row.method,
+            row.path
+        );
     }
     for entry in catalogue {
-        let n = rows.iter().filter(|r| r[3] == entry.type_name).count();
+        let n = rows.iter().filter(|r| r.ty == entry.type_name).count();
         assert_eq!(
             n, 1,
             "{} ({} {}) needs exactly one row in ENDPOINTS.md",
             entry.type_name, entry.method, entry.path
         );
+    }
+}
+
+/// The table spells each shape one way (`Shape::as_str`), every shape is in it, and for one
+/// type of each shape the row agrees with the trait that sends it (`Endpoint` for `execute`,
+/// `Upload`, `Download`).
+#[test]
+fn shape_words_are_those_of_the_type() {
+    use qys_proto::endpoint::Route;
+
+    let rows = rows();
+    let words: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| is_type(&r.ty))
+        .map(|r| r.shape.as_str())
+        .collect();
+    assert_eq!(
+        words,
+        BTreeSet::from(["download", "empty", "form", "json", "query", "upload"])
+    );
+    // Spot checks against the types themselves, one per shape, each through the trait that
+    // sends it: the shape and the trait agree.
+    use qys_proto::api::{contract, document, saas, seal, tools};
+    use qys_proto::endpoint::{Download, Endpoint, Shape, Upload};
+    fn execute<E: Endpoint + Route>() -> Shape {
+        E::SHAPE
+    }
+    fn upload<E: Upload + Route>() -> Shape {
+        E::SHAPE
+    }
+    fn download<E: Download + Route>() -> Shape {
+        E::SHAPE
+    }
+    for (ty, shape) in [
+        (
+            "ContractDraftRequest",
+            execute::<contract::ContractDraftRequest>(),
+        ),
+        (
+            "ContractDetailRequest",
+            execute::<contract::ContractDetailRequest>(),
+        ),
+        ("SaasBindingRequest", execute::<saas::SaasBindingRequest>()),
+        (
+            "ElectronicProveApplyRequest",
+            execute::<tools::ElectronicProveApplyRequest>(),
+        ),
+        (
+            "DocumentAddByFileRequest",
+            upload::<document::DocumentAddByFileRequest<()>>(),
+        ),
+        ("SealImageRequest", download::<seal::SealImageRequest>()),
+    ] {
+        let row = rows.iter().find(|r| r.ty == ty).unwrap();
+        assert_eq!(row.shape, shape.as_str(), "{ty}");
     }
 }
 

@@ -2,7 +2,9 @@
 //! ticket each answers.
 
 use http::{HeaderMap, StatusCode};
+use qys_proto::api::contract::ContractView;
 use qys_proto::api::miniapp::*;
+use qys_proto::api::saas::PrivilegeGrant;
 use qys_proto::endpoint::{Call, Endpoint, Upload};
 use qys_proto::multipart::{Segment, UploadFile};
 use qys_proto::types::{Company, ContractRef, Language, PersonalAuthMode, PersonalField, User};
@@ -108,10 +110,12 @@ fn contract_sign_ticket_by_biz_id_never_sends_a_contract_id() {
 
 #[test]
 fn contract_view_ticket() {
-    let ep = ContractViewTicketRequest::new(ContractRef::biz_id("B1"))
-        .document_id("2591540368898105361")
-        .lang(Language::English)
-        .theme_color("#1F7FFF");
+    let ep = ContractViewTicketRequest::from(
+        ContractView::new(ContractRef::biz_id("B1"))
+            .document_id("2591540368898105361")
+            .lang(Language::English)
+            .theme_color("#1F7FFF"),
+    );
     let t = check_json(
         &ep,
         "/v2/contract/miniappexchange/view",
@@ -165,7 +169,7 @@ fn company_auth_ticket() {
         "契约锁测试有限公司",
         User::mobile("13800000000").with_name("王五"),
     )
-    .register_no("91110000000000000X")
+    .with_options(CompanyTicketOptions::new().register_no("91110000000000000X"))
     .close_button(false)
     .modify_fields([CompanyField::CorpName, CompanyField::LegalPerson]);
     let t = check_json(
@@ -187,9 +191,11 @@ fn silent_sign_tickets_open_the_signature_page_with_their_type() {
         allow_personal_auto: Some(true),
         ..SignAuthOptions::default()
     };
-    let open = PersonalSignAuthTicketRequest::new(User::mobile("1"))
-        .with_options(options.clone())
-        .tenant_name("子公司");
+    let open = PersonalSignAuthTicketRequest::from(
+        PersonalSignAuth::new(User::mobile("1"))
+            .with_options(options.clone())
+            .tenant_name("子公司"),
+    );
     let t = check_json(
         &open,
         "/v2/personalsign/authurl/miniappexchange",
@@ -228,9 +234,11 @@ fn silent_sign_tickets_open_the_signature_page_with_their_type() {
 
 #[test]
 fn saas_privilege_ticket_opens_the_authority_page() {
-    let ep = SaasPrivilegeTicketRequest::new("app-1", "2591540368898105999", User::mobile("1"))
-        .create_token(true)
-        .privilege_modules(["CONTRACT", "SEAL"]);
+    let ep = SaasPrivilegeTicketRequest::from(
+        PrivilegeGrant::new("app-1", "2591540368898105999", User::mobile("1"))
+            .create_token(true)
+            .privilege_modules(["CONTRACT", "SEAL"]),
+    );
     let t = check_json(
         &ep,
         "/saas/v2/privilege/miniappexchange",
@@ -268,6 +276,12 @@ fn company_auth_license_ticket_is_multipart_with_a_streamed_file_slot() {
         User::mobile("13800000000").with_name("王五"),
         UploadFile::new("营业执照.png", 4, "PNG!"),
     )
+    .with_options(
+        CompanyTicketOptions::new()
+            .register_no("91110000000000000X")
+            .legal_person("王五")
+            .callback_url("https://example.com/cb"),
+    )
     .modify_fields([CompanyField::License, CompanyField::RegisterNo])
     .close_button(true);
     let core = core(Environment::production());
@@ -296,9 +310,12 @@ fn company_auth_license_ticket_is_multipart_with_a_streamed_file_slot() {
         names,
         [
             "applicantInfo",
+            "callbackUrl",
             "closeButton",
             "companyName",
+            "legalPerson",
             "modifyFields",
+            "registerNo",
             "license"
         ]
     );
@@ -307,9 +324,19 @@ fn company_auth_license_ticket_is_multipart_with_a_streamed_file_slot() {
         applicant,
         json!({"contact":"13800000000","contactType":"MOBILE","name":"王五"})
     );
-    assert_eq!(parts[1].1, "true");
-    assert_eq!(parts[3].1, "license,registerNo");
-    assert_eq!(parts[4].1, "PNG!");
+    let values: Vec<&str> = parts[1..].iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(
+        values,
+        [
+            "https://example.com/cb",
+            "true",
+            "契约锁测试有限公司",
+            "王五",
+            "license,registerNo",
+            "91110000000000000X",
+            "PNG!"
+        ]
+    );
     assert!(String::from_utf8_lossy(&bytes).contains(
         "filename=\"营业执照.png\"; filename*=UTF-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7.png\r\nContent-Type: image/png"
     ));
@@ -333,7 +360,47 @@ fn saas_company_auth_ticket_may_go_without_a_license() {
     assert!(matches!(req.body().segments(), [Segment::Bytes(_)]));
     let bytes = req.body().to_bytes(&[]);
     let parts = multipart_parts(&bytes, req.body().boundary());
-    assert_eq!(parts.len(), 2);
+    assert_eq!(
+        parts,
+        [
+            (
+                "applicantInfo".to_owned(),
+                r#"{"contact":"a@b.cn","contactType":"EMAIL","name":"赵六"}"#.to_owned()
+            ),
+            ("companyName".to_owned(), "租户公司".to_owned()),
+        ]
+    );
+    let ep = SaasCompanyAuthTicketRequest::new("租户公司", User::email("a@b.cn"))
+        .with_options(
+            CompanyTicketOptions::new()
+                .register_no("91110000000000000X")
+                .legal_person("赵六")
+                .callback_url("https://example.com/cb"),
+        )
+        .license(UploadFile::new("l.jpg", 3, "JPG"));
+    let req = core(Environment::test())
+        .prepare_upload(&ep, &params())
+        .unwrap();
+    let bytes = req.body().to_bytes(&[b"JPG"]);
+    let parts = multipart_parts(&bytes, req.body().boundary());
+    let parts: Vec<(&str, &str)> = parts
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (
+                "applicantInfo",
+                r#"{"contact":"a@b.cn","contactType":"EMAIL"}"#
+            ),
+            ("callbackUrl", "https://example.com/cb"),
+            ("companyName", "租户公司"),
+            ("legalPerson", "赵六"),
+            ("registerNo", "91110000000000000X"),
+            ("license", "JPG"),
+        ]
+    );
 }
 
 #[test]

@@ -9,7 +9,9 @@ use qys_proto::api::category::*;
 use qys_proto::api::company::*;
 use qys_proto::api::customer::*;
 use qys_proto::api::employee::*;
-use qys_proto::api::miniapp::{CompanyField, PersonalAuthOptions, SignAuthOptions};
+use qys_proto::api::miniapp::{
+    CompanyField, PersonalAuthOptions, PersonalSignAuth, SignAuthOptions,
+};
 use qys_proto::api::org_types::{MemberOperate, Page, Role, Toggle};
 use qys_proto::api::saas::*;
 use qys_proto::api::seal::*;
@@ -808,18 +810,26 @@ fn company_auth_options() -> CompanyAuthOptions {
 
 #[test]
 fn company_auth_pc_and_h5_pages() {
-    let body = json!({"companyName": "杭州契约锁科技有限公司", "applicant": zhang_json(), "registerNo": "91330100MA2AYQ4X1L", "closeButton": false, "modifyFields": "corpName,license", "lang": "cn"});
+    let body = json!({"companyName": "杭州契约锁科技有限公司", "applicant": zhang_json(), "registerNo": "91330100MA2AYQ4X1L", "closeButton": false, "modifyFields": "corpName,license", "lang": "cn", "pageStyle": {"themeColor": "#000000"}});
+    let page = CompanyAuthPage::new("杭州契约锁科技有限公司", zhang())
+        .with_options(company_auth_options())
+        .page_style(PageStyle {
+            theme_color: "#000000".into(),
+        });
     post_json(
-        &CompanyAuthPcPageRequest::new("杭州契约锁科技有限公司", zhang())
-            .with_options(company_auth_options()),
+        &CompanyAuthPcPageRequest::from(page.clone()),
         "/companyauth/pcpage",
         body.clone(),
     );
     post_json(
-        &CompanyAuthH5PageRequest::new("杭州契约锁科技有限公司", zhang())
-            .with_options(company_auth_options()),
+        &CompanyAuthH5PageRequest::from(page),
         "/companyauth/h5page",
         body,
+    );
+    post_json(
+        &CompanyAuthPcPageRequest::new("杭州契约锁科技有限公司", zhang()),
+        "/companyauth/pcpage",
+        json!({"companyName": "杭州契约锁科技有限公司", "applicant": zhang_json()}),
     );
     invalid(&CompanyAuthPcPageRequest::new("", zhang()));
     let link = parse::<CompanyAuthH5PageRequest>("company_auth_link");
@@ -832,15 +842,14 @@ fn company_auth_license_pages_are_multipart() {
     for (parts, path) in [
         (
             upload(
-                &CompanyAuthLicensePcPageRequest::new(
-                    "杭州契约锁科技有限公司",
-                    zhang(),
+                &CompanyAuthLicensePcPageRequest::from_page(
+                    CompanyAuthLicensePage::new("杭州契约锁科技有限公司", zhang())
+                        .with_options(company_auth_options())
+                        .page_style(PageStyle {
+                            theme_color: "#000000".into(),
+                        }),
                     file("营业执照.png", b"PNG"),
-                )
-                .with_options(company_auth_options())
-                .page_style(PageStyle {
-                    theme_color: "#000000".into(),
-                }),
+                ),
                 "/companyauth/pcpagewithlicense",
                 &[b"PNG"],
             ),
@@ -848,15 +857,14 @@ fn company_auth_license_pages_are_multipart() {
         ),
         (
             upload(
-                &CompanyAuthLicenseH5PageRequest::new(
-                    "杭州契约锁科技有限公司",
-                    zhang(),
+                &CompanyAuthLicenseH5PageRequest::from_page(
+                    CompanyAuthLicensePage::new("杭州契约锁科技有限公司", zhang())
+                        .with_options(company_auth_options())
+                        .page_style(PageStyle {
+                            theme_color: "#000000".into(),
+                        }),
                     file("营业执照.png", b"PNG"),
-                )
-                .with_options(company_auth_options())
-                .page_style(PageStyle {
-                    theme_color: "#000000".into(),
-                }),
+                ),
                 "/companyauth/h5pagewithlicense",
                 &[b"PNG"],
             ),
@@ -883,6 +891,9 @@ fn company_auth_license_pages_are_multipart() {
             json_part(&parts, "pageStyleInfo"),
             json!({"themeColor": "#000000"})
         );
+        assert_eq!(part(&parts, "companyName"), "杭州契约锁科技有限公司");
+        assert_eq!(part(&parts, "registerNo"), "91330100MA2AYQ4X1L");
+        assert_eq!(part(&parts, "lang"), "cn");
         assert_eq!(part(&parts, "modifyFields"), "corpName,license");
         assert_eq!(part(&parts, "closeButton"), "false");
         assert_eq!(part(&parts, "license"), "PNG");
@@ -959,10 +970,12 @@ fn personal_sign_auth_url() {
         ..SignAuthOptions::default()
     };
     post_json(
-        &PersonalSignAuthUrlRequest::new(zhang())
-            .with_options(options)
-            .tenant_name("子公司甲")
-            .callback_page("https://example.com/back"),
+        &PersonalSignAuthUrlRequest::from(
+            PersonalSignAuth::new(zhang())
+                .with_options(options)
+                .tenant_name("子公司甲"),
+        )
+        .callback_page("https://example.com/back"),
         "/v2/personalsign/authurl",
         json!({"user": zhang_json(), "authDeadline": "2025-12-31", "allowPersonalAuto": true, "tenantName": "子公司甲", "callbackPage": "https://example.com/back"}),
     );
@@ -1030,6 +1043,14 @@ fn ocr_by_image_or_url() {
         &[b"JPG"],
     );
     assert_eq!(names(&parts), ["image"]);
+    assert_eq!(part(&parts, "image"), "JPG");
+    let parts = upload(
+        &IdCardOcrRequest::<&[u8]>::from_url("https://example.com/id.jpg"),
+        "/v2/ocr/idcard",
+        &[],
+    );
+    assert_eq!(names(&parts), ["imageUrl"]);
+    assert_eq!(part(&parts, "imageUrl"), "https://example.com/id.jpg");
     let parts = upload(
         &BankCardOcrRequest::<&[u8]>::from_url("https://example.com/card.jpg"),
         "/v2/ocr/bankcard",
@@ -1043,7 +1064,9 @@ fn ocr_by_image_or_url() {
         &[b"PNG"],
     );
     assert_eq!(names(&parts), ["image"]);
+    assert_eq!(part(&parts, "image"), "PNG");
     invalid_upload(&IdCardOcrRequest::<&[u8]>::from_url(""));
+    invalid_upload(&BankCardOcrRequest::<&[u8]>::from_url(" "));
     parse::<IdCardOcrRequest<&[u8]>>("opaque");
     parse::<BankCardOcrRequest<&[u8]>>("opaque");
 }
@@ -1303,11 +1326,13 @@ fn saas_seal_sign_auth_url() {
 #[test]
 fn saas_privilege() {
     post_json(
-        &SaasPrivilegeUrlRequest::new("app-1", qys_proto::CompanyId::new(ID), zhang())
-            .privilege_modules(["CONTRACT", "SEAL"])
-            .page_style(PageStyle {
-                theme_color: "#1F7FFF".into(),
-            }),
+        &SaasPrivilegeUrlRequest::from(
+            PrivilegeGrant::new("app-1", qys_proto::CompanyId::new(ID), zhang())
+                .privilege_modules(["CONTRACT", "SEAL"]),
+        )
+        .page_style(PageStyle {
+            theme_color: "#1F7FFF".into(),
+        }),
         "/saas/v2/privilege/url",
         json!({"appId": "app-1", "companyId": ID, "user": zhang_json(), "privilegeModules": ["CONTRACT", "SEAL"], "pageStyleInfo": "{\"themeColor\":\"#1F7FFF\"}"}),
     );
@@ -1371,14 +1396,16 @@ fn saas_fees() {
     );
     parse::<SaasFeeInfoRequest>("fee_info");
     post_json(
-        &SaasFeeInitRequest::new("租户公司")
-            .initial_balance("100.00")
-            .pay_mode("PREPAID"),
+        &SaasFeeInitRequest::from(
+            TenantFees::new("租户公司")
+                .initial_balance("100.00")
+                .pay_mode("PREPAID"),
+        ),
         "/saas/v2/fee/init",
         json!({"companyName": "租户公司", "initialBalance": "100.00", "payMode": "PREPAID"}),
     );
     post_json(
-        &SaasFeeUpdateRequest::new("租户公司").initial_price("1.5"),
+        &SaasFeeUpdateRequest::from(TenantFees::new("租户公司").initial_price("1.5")),
         "/saas/v2/fee/update",
         json!({"companyName": "租户公司", "initialPrice": "1.5"}),
     );

@@ -267,12 +267,15 @@ fn a_contract_goes_from_draft_to_complete() {
     let (code, message) = code_of(client.execute(&PersonalSignRequest::new(id.clone(), person())));
     assert_eq!(code, ErrorCode::NotSignStep, "{message}");
     // An unknown seal: 1201.
-    let (code, _) =
-        code_of(client.execute(&CompanySignRequest::new(id.clone()).seal_id("1234567")));
+    let (code, _) = code_of(client.execute(&CompanySignRequest::from(
+        SignParam::new(id.clone()).seal_id("1234567"),
+    )));
     assert_eq!(code, ErrorCode::SealNotFound);
 
     client
-        .execute(&CompanySignRequest::new(id.clone()).seal_id(f.company_seal_id))
+        .execute(&CompanySignRequest::from(
+            SignParam::new(id.clone()).seal_id(f.company_seal_id),
+        ))
         .expect("company sign");
     let d = detail(&client, &id);
     assert_eq!(statuses(&d), ["SIGNED", "SIGNING"]);
@@ -1071,15 +1074,15 @@ fn strict_tables_take_every_option_qys_sends() {
         .collect();
     assert_eq!(actions, [ActionStatus::Finish, ActionStatus::Start]);
     // An LP position on a page the document does not have: 1109.
-    let (code, _) = code_of(client.execute(
-        &LegalPersonSignRequest::new(id.clone()).stampers([Stamper::at(
+    let (code, _) = code_of(client.execute(&LegalPersonSignRequest::from(
+        SignParam::new(id.clone()).stampers([Stamper::at(
             StamperType::Lp,
             doc.clone(),
             5,
             0.1,
             0.1,
         )]),
-    ));
+    )));
     assert_eq!(code, ErrorCode::SignPageBeyond);
     // A PERSONAL position in a company signing: 1106 (sent by hand: qys refuses it before
     // sending).
@@ -1093,18 +1096,19 @@ fn strict_tables_take_every_option_qys_sends() {
     );
     assert_error(&wrong, 200, 1106, "11011106");
     client
-        .execute(
-            &LegalPersonSignRequest::new(id.clone())
+        .execute(&LegalPersonSignRequest::from(
+            SignParam::new(id.clone())
                 .stampers([Stamper::at(StamperType::Lp, doc.clone(), 1, 0.1, 0.1)])
                 .locate_all_stamper_keywords(true),
-        )
+        ))
         .expect("LP seal");
     client
-        .execute(
-            &PersonalSignRequest::new(id.clone(), person())
+        .execute(&PersonalSignRequest::from_param(
+            SignParam::new(id.clone())
                 .stampers([Stamper::at(StamperType::Timestamp, doc, 1, 0.3, 0.1)])
                 .locate_all_stamper_keywords(true),
-        )
+            person(),
+        ))
         .expect("personal sign");
     assert_eq!(detail(&client, &id).status, Some(ContractStatus::Complete));
     let types = callback_types(&sandbox, &id, 5);
@@ -1146,11 +1150,13 @@ fn strict_tables_take_every_option_qys_sends() {
         .expect("page url with options");
     client
         .execute(
-            &ContractViewUrlRequest::new(id.clone())
-                .lang(Language::Chinese)
-                .theme_color("#000000")
-                .download_button(true)
-                .print_button(false),
+            &ContractViewUrlRequest::from(
+                ContractView::new(id.clone())
+                    .lang(Language::Chinese)
+                    .theme_color("#000000"),
+            )
+            .download_button(true)
+            .print_button(false),
         )
         .expect("view url with options");
     client
@@ -1407,11 +1413,11 @@ fn strict_tables_take_the_remaining_options() {
             .receivers([CopySendReceiver::new("赵六", User::email("zl@example.com"))]);
     client.upload(&mut request).expect("invalid by file");
     client
-        .execute(
-            &ContractInvalidSignRequest::new(a)
+        .execute(&ContractInvalidSignRequest::from(
+            SignParam::new(a)
                 .seal_id(f.company_seal_id.clone())
                 .locate_all_stamper_keywords(false),
-        )
+        ))
         .expect("invalid sign");
     let (b, doc_b) = complete("biz-invalid-options-2");
     client

@@ -3,22 +3,35 @@
 
 use std::collections::BTreeSet;
 
+/// (method, path, sandbox) of each data row, the columns found by their header names.
 fn table_rows() -> Vec<(String, String, String)> {
     let table =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ENDPOINTS.md")).unwrap();
-    table
+    let cells = |l: &str| -> Vec<String> {
+        l.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_owned())
+            .collect()
+    };
+    let mut lines = table
         .lines()
-        .skip_while(|l| !l.starts_with("| menu item |"))
-        .skip(2)
+        .skip_while(|l| !l.starts_with("| menu item |"));
+    let header = cells(lines.next().expect("the table header"));
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name:?} in {header:?}"))
+    };
+    let (method, path, sandbox) = (column("METHOD"), column("/path"), column("sandbox"));
+    lines
+        .skip(1)
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
-            let c: Vec<&str> = l
-                .trim()
-                .trim_matches('|')
-                .split('|')
-                .map(str::trim)
-                .collect();
-            (c[1].to_owned(), c[2].to_owned(), c[4].to_owned())
+            let c = cells(l);
+            assert_eq!(c.len(), header.len(), "row {l:?}");
+            (c[method].clone(), c[path].clone(), c[sandbox].clone())
         })
         .collect()
 }

@@ -8,7 +8,9 @@ mod support;
 use qys_proto::api::auth::*;
 use qys_proto::api::authorization::*;
 use qys_proto::api::customer::*;
-use qys_proto::api::miniapp::{CompanyAuthTicketRequest, PersonalAuthOptions, SignAuthOptions};
+use qys_proto::api::miniapp::{
+    CompanyAuthTicketRequest, PersonalAuthOptions, PersonalSignAuth, SignAuthOptions,
+};
 use qys_proto::api::saas::*;
 use qys_proto::api::tools::*;
 use qys_proto::api::uniform::*;
@@ -56,8 +58,9 @@ fn company_auth_link_result_completion_then_1605() {
     };
     let link = call(
         &sandbox,
-        &CompanyAuthPcPageRequest::new("新认证科技有限公司", applicant.clone())
-            .with_options(options),
+        &CompanyAuthPcPageRequest::from(
+            CompanyAuthPage::new("新认证科技有限公司", applicant.clone()).with_options(options),
+        ),
     )
     .unwrap();
     let request_id = link.request_id.clone().expect("a requestId");
@@ -209,13 +212,19 @@ fn company_auth_licence_pages() {
         let link = if h5 {
             upload(
                 &sandbox,
-                &CompanyAuthLicenseH5PageRequest::new(name, user, file).with_options(options),
+                &CompanyAuthLicenseH5PageRequest::from_page(
+                    CompanyAuthLicensePage::new(name, user).with_options(options),
+                    file,
+                ),
                 &[&licence],
             )
         } else {
             upload(
                 &sandbox,
-                &CompanyAuthLicensePcPageRequest::new(name, user, file).with_options(options),
+                &CompanyAuthLicensePcPageRequest::from_page(
+                    CompanyAuthLicensePage::new(name, user).with_options(options),
+                    file,
+                ),
                 &[&licence],
             )
         }
@@ -340,9 +349,10 @@ fn personal_sign_authorization_flow() {
     };
     let link = call(
         &sandbox,
-        &PersonalSignAuthUrlRequest::new(user.clone())
-            .with_options(options)
-            .callback_page("https://example.invalid/done"),
+        &PersonalSignAuthUrlRequest::from(
+            PersonalSignAuth::new(user.clone()).with_options(options),
+        )
+        .callback_page("https://example.invalid/done"),
     )
     .unwrap();
     assert!(link.url.starts_with(&format!(
@@ -752,22 +762,24 @@ fn saas_tenants_apps_and_fees() {
 
     let (code, _) = api_code(call(
         &sandbox,
-        &SaasFeeUpdateRequest::new(&f.saas_company_name).initial_price("1.00"),
+        &SaasFeeUpdateRequest::from(TenantFees::new(&f.saas_company_name).initial_price("1.00")),
     ));
     assert_eq!(code, 1005, "update before init");
     let before = call(&sandbox, &SaasFeeInfoRequest::new(&f.saas_company_name)).unwrap();
     assert_eq!(before["initialized"], false);
     call(
         &sandbox,
-        &SaasFeeInitRequest::new(&f.saas_company_name)
-            .initial_balance("100.00")
-            .initial_price("2.50")
-            .pay_mode("PREPAID"),
+        &SaasFeeInitRequest::from(
+            TenantFees::new(&f.saas_company_name)
+                .initial_balance("100.00")
+                .initial_price("2.50")
+                .pay_mode("PREPAID"),
+        ),
     )
     .unwrap();
     call(
         &sandbox,
-        &SaasFeeUpdateRequest::new(&f.saas_company_name).initial_price("3.00"),
+        &SaasFeeUpdateRequest::from(TenantFees::new(&f.saas_company_name).initial_price("3.00")),
     )
     .unwrap();
     let fee = call(&sandbox, &SaasFeeInfoRequest::new(&f.saas_company_name)).unwrap();
@@ -888,12 +900,14 @@ fn saas_authentication_authorization_and_privileges() {
     assert_eq!(none["granted"], false);
     let page = call(
         &sandbox,
-        &SaasPrivilegeUrlRequest::new(&f.saas_app_id, tenant.clone(), User::mobile("12700000000"))
-            .privilege_modules(["CONTRACT", "SEAL"])
-            .page_style(qys_proto::types::PageStyle {
-                theme_color: "#FF0000".into(),
-            })
-            .can_show_secret(false),
+        &SaasPrivilegeUrlRequest::from(
+            PrivilegeGrant::new(&f.saas_app_id, tenant.clone(), User::mobile("12700000000"))
+                .privilege_modules(["CONTRACT", "SEAL"]),
+        )
+        .page_style(qys_proto::types::PageStyle {
+            theme_color: "#FF0000".into(),
+        })
+        .can_show_secret(false),
     )
     .unwrap();
     assert!(page.url.contains("privilege"));

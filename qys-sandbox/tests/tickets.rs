@@ -4,7 +4,9 @@
 mod support;
 
 use qys_proto::ErrorCode;
+use qys_proto::api::contract::ContractView;
 use qys_proto::api::miniapp::*;
+use qys_proto::api::saas::PrivilegeGrant;
 use qys_proto::multipart::UploadFile;
 use qys_proto::types::{Company, ContactType, ContractRef, User};
 use qys_sandbox::{PluginPage, Sandbox};
@@ -93,10 +95,12 @@ fn contract_view_ticket() {
     let f = sandbox.fixtures().clone();
     let t = call(
         &sandbox,
-        &ContractViewTicketRequest::by_id(f.contract_id.clone())
-            .document_id(f.document_id.clone())
-            .lang(qys_proto::types::Language::English)
-            .theme_color("#1F7FFF"),
+        &ContractViewTicketRequest::from(
+            ContractView::new(f.contract_id.clone())
+                .document_id(f.document_id.clone())
+                .lang(qys_proto::types::Language::English)
+                .theme_color("#1F7FFF"),
+        ),
     )
     .unwrap();
     assert_ticket(&sandbox, &t, PluginPage::ContractView);
@@ -107,7 +111,7 @@ fn contract_view_ticket() {
     );
     let e = api_error(call(
         &sandbox,
-        &ContractViewTicketRequest::by_id(f.contract_id).document_id("42"),
+        &ContractViewTicketRequest::from(ContractView::new(f.contract_id).document_id("42")),
     ));
     assert_eq!(e.kind(), ErrorCode::InvalidParam);
     assert!(e.message().contains("documentId"), "{e:?}");
@@ -152,9 +156,12 @@ fn company_auth_tickets_and_1605() {
     let t = call(
         &sandbox,
         &CompanyAuthTicketRequest::new("新公司有限公司", applicant.clone())
-            .register_no("91330100MA2XXXXXXX")
-            .legal_person("王五")
-            .callback_url("https://example.invalid/company")
+            .with_options(
+                CompanyTicketOptions::new()
+                    .register_no("91330100MA2XXXXXXX")
+                    .legal_person("王五")
+                    .callback_url("https://example.invalid/company"),
+            )
             .close_button(false)
             .modify_fields([CompanyField::CorpName, CompanyField::LegalPerson]),
     )
@@ -199,9 +206,12 @@ fn multipart_licence_upload_reaches_the_state() {
             User::email("boss@example.com").with_name("赵六"),
             UploadFile::new("营业执照.png", licence.len() as u64, ()),
         )
-        .legal_person("赵六")
-        .register_no("91330100MA2YYYYYYY")
-        .callback_url("https://example.invalid/licence")
+        .with_options(
+            CompanyTicketOptions::new()
+                .legal_person("赵六")
+                .register_no("91330100MA2YYYYYYY")
+                .callback_url("https://example.invalid/licence"),
+        )
         .close_button(true)
         .modify_fields([CompanyField::License, CompanyField::RegisterNo]),
         &[&licence],
@@ -231,9 +241,12 @@ fn multipart_licence_upload_reaches_the_state() {
         &sandbox,
         &SaasCompanyAuthTicketRequest::new("SaaS新租户二有限公司", User::mobile("13600000000"))
             .license(UploadFile::new("l.jpg", 3, ()))
-            .register_no("91330100MA2ZZZZZZZ")
-            .legal_person("孙八")
-            .callback_url("https://example.invalid/cb"),
+            .with_options(
+                CompanyTicketOptions::new()
+                    .register_no("91330100MA2ZZZZZZZ")
+                    .legal_person("孙八")
+                    .callback_url("https://example.invalid/cb"),
+            ),
         &[b"JPG"],
     )
     .unwrap();
@@ -332,20 +345,22 @@ fn personal_sign_auth_tickets() {
     };
     let t = call(
         &sandbox,
-        &PersonalSignAuthTicketRequest::new(User::mobile("13400000000"))
-            .with_options(options.clone())
-            .tenant_name("子公司")
-            .auth_method("SMS")
-            .auth_info(PersonalSignAuthInfo {
-                mode: Some(qys_proto::types::PersonalAuthMode::Bank),
-                paper_type: Some(qys_proto::types::PaperType::IdCard),
-                username: Some("钱七".into()),
-                id_card_no: Some("110101199003070011".into()),
-                bank_no: Some("6222020000000000011".into()),
-                bank_mobile: Some("13800000011".into()),
-                other_modes: vec![qys_proto::types::PersonalAuthMode::Face],
-                modify_fields: vec![qys_proto::types::PersonalField::BankNo],
-            }),
+        &PersonalSignAuthTicketRequest::from(
+            PersonalSignAuth::new(User::mobile("13400000000"))
+                .with_options(options.clone())
+                .tenant_name("子公司")
+                .auth_method("SMS")
+                .auth_info(PersonalSignAuthInfo {
+                    mode: Some(qys_proto::types::PersonalAuthMode::Bank),
+                    paper_type: Some(qys_proto::types::PaperType::IdCard),
+                    username: Some("钱七".into()),
+                    id_card_no: Some("110101199003070011".into()),
+                    bank_no: Some("6222020000000000011".into()),
+                    bank_mobile: Some("13800000011".into()),
+                    other_modes: vec![qys_proto::types::PersonalAuthMode::Face],
+                    modify_fields: vec![qys_proto::types::PersonalField::BankNo],
+                }),
+        ),
     )
     .unwrap();
     assert_ticket(&sandbox, &t, PluginPage::PersonalSignAuth);
@@ -402,15 +417,17 @@ fn saas_seal_sign_and_privilege_tickets() {
     assert_ticket(&sandbox, &t, PluginPage::SaasSealSignAuth);
     let t = call(
         &sandbox,
-        &SaasPrivilegeTicketRequest::new(
-            f.saas_app_id.clone(),
-            f.saas_company_id.clone(),
-            User::mobile("13300000000"),
-        )
-        .create_token(true)
-        .success_url("https://example.invalid/ok")
-        .callback_url("https://example.invalid/privilege")
-        .privilege_modules(["CONTRACT", "SEAL"]),
+        &SaasPrivilegeTicketRequest::from(
+            PrivilegeGrant::new(
+                f.saas_app_id.clone(),
+                f.saas_company_id.clone(),
+                User::mobile("13300000000"),
+            )
+            .create_token(true)
+            .success_url("https://example.invalid/ok")
+            .callback_url("https://example.invalid/privilege")
+            .privilege_modules(["CONTRACT", "SEAL"]),
+        ),
     )
     .unwrap();
     let minted = assert_ticket(&sandbox, &t, PluginPage::SaasPrivilege);

@@ -205,142 +205,229 @@ pub struct CompanyAuthLink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Declares a JSON company authentication page request.
-macro_rules! company_auth_page {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty {
-            company_name: String,
-            applicant: User,
-            #[serde(flatten)]
-            options: CompanyAuthOptions,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            page_style: Option<PageStyle>,
-        }
-
-        impl $ty {
-            /// A link to authenticate `company_name`, applied for by `applicant` (contact type
-            /// `MOBILE` or `EMAIL`), who becomes its system administrator.
-            pub fn new(company_name: impl Into<String>, applicant: User) -> Self {
-                Self {
-                    company_name: company_name.into(),
-                    applicant,
-                    options: CompanyAuthOptions::default(),
-                    page_style: None,
-                }
-            }
-
-            /// Sets the prefill, callback and page options.
-            #[must_use]
-            pub fn with_options(mut self, options: CompanyAuthOptions) -> Self {
-                self.options = options;
-                self
-            }
-
-            setters! {
-                /// Page styling.
-                page_style: PageStyle;
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                require_non_empty(&self.company_name, "companyName")?;
-                require_mobile_or_email(&self.applicant, "applicant")
-            }
-        }
-        endpoint!($ty: POST $path, json, idempotent = false => CompanyAuthLink);
-    };
+/// The body of the company authentication page requests ([`CompanyAuthPcPageRequest`],
+/// [`CompanyAuthH5PageRequest`]; each is `From` it): who applies for which company, and the
+/// page's options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyAuthPage {
+    company_name: String,
+    applicant: User,
+    #[serde(flatten)]
+    options: CompanyAuthOptions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_style: Option<PageStyle>,
 }
 
-company_auth_page! {
-    /// 企业认证-获取企业认证链接PC — `POST /companyauth/pcpage`: a link to the PC company
-    /// authentication page (1605 `COMPANY ALREADY AUTHED`).
-    CompanyAuthPcPageRequest, "/companyauth/pcpage"
-}
-
-company_auth_page! {
-    /// 企业认证-获取企业认证链接H5 — `POST /companyauth/h5page`: a link to the mobile company
-    /// authentication page.
-    ///
-    /// The applicant goes as `applicant` (the vendor Go SDK's key has a stray tab).
-    CompanyAuthH5PageRequest, "/companyauth/h5page"
-}
-
-/// Declares a multipart company authentication page request with the licence file.
-macro_rules! company_auth_license_page {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty<S> {
-            company_name: String,
-            applicant_info: User,
-            #[serde(flatten)]
-            options: CompanyAuthOptions,
-            #[serde(rename = "pageStyleInfo", skip_serializing_if = "Option::is_none")]
-            page_style: Option<PageStyle>,
-            #[serde(skip)]
-            license: UploadFile<S>,
+impl CompanyAuthPage {
+    /// `applicant` (contact type `MOBILE` or `EMAIL`) applies to authenticate `company_name`
+    /// and becomes its system administrator.
+    pub fn new(company_name: impl Into<String>, applicant: User) -> Self {
+        Self {
+            company_name: company_name.into(),
+            applicant,
+            options: CompanyAuthOptions::default(),
+            page_style: None,
         }
+    }
 
-        impl<S> $ty<S> {
-            /// A link to authenticate `company_name`, applied for by `applicant` (contact type
-            /// `MOBILE` or `EMAIL`), with the business licence image `license`.
-            pub fn new(company_name: impl Into<String>, applicant: User, license: UploadFile<S>) -> Self {
-                Self {
-                    company_name: company_name.into(),
-                    applicant_info: applicant,
-                    options: CompanyAuthOptions::default(),
-                    page_style: None,
-                    license,
-                }
-            }
+    /// Sets the prefill, callback and page options.
+    #[must_use]
+    pub fn with_options(mut self, options: CompanyAuthOptions) -> Self {
+        self.options = options;
+        self
+    }
 
-            /// Sets the prefill, callback and page options (`modifyFields` may include
-            /// [`CompanyField::License`]).
-            #[must_use]
-            pub fn with_options(mut self, options: CompanyAuthOptions) -> Self {
-                self.options = options;
-                self
-            }
+    setters! {
+        /// Page styling.
+        page_style: PageStyle;
+    }
+}
 
-            setters! {
-                /// Page styling (sent as the JSON text part `pageStyleInfo`).
-                page_style: PageStyle;
-            }
+impl Check for CompanyAuthPage {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.company_name, "companyName")?;
+        require_mobile_or_email(&self.applicant, "applicant")
+    }
+}
+
+/// 企业认证-获取企业认证链接PC — `POST /companyauth/pcpage`: a link to the PC company
+/// authentication page (1605 `COMPANY ALREADY AUTHED`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct CompanyAuthPcPageRequest(CompanyAuthPage);
+
+impl CompanyAuthPcPageRequest {
+    /// A link to authenticate `company_name`, applied for by `applicant` (contact type
+    /// `MOBILE` or `EMAIL`), who becomes its system administrator.
+    pub fn new(company_name: impl Into<String>, applicant: User) -> Self {
+        Self(CompanyAuthPage::new(company_name, applicant))
+    }
+}
+
+impl From<CompanyAuthPage> for CompanyAuthPcPageRequest {
+    fn from(page: CompanyAuthPage) -> Self {
+        Self(page)
+    }
+}
+
+impl Check for CompanyAuthPcPageRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(CompanyAuthPcPageRequest: POST "/companyauth/pcpage", json, idempotent = false => CompanyAuthLink);
+
+/// 企业认证-获取企业认证链接H5 — `POST /companyauth/h5page`: a link to the mobile company
+/// authentication page.
+///
+/// The applicant goes as `applicant` (the vendor Go SDK's key has a stray tab).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct CompanyAuthH5PageRequest(CompanyAuthPage);
+
+impl CompanyAuthH5PageRequest {
+    /// A link to authenticate `company_name`, applied for by `applicant` (contact type
+    /// `MOBILE` or `EMAIL`), who becomes its system administrator.
+    pub fn new(company_name: impl Into<String>, applicant: User) -> Self {
+        Self(CompanyAuthPage::new(company_name, applicant))
+    }
+}
+
+impl From<CompanyAuthPage> for CompanyAuthH5PageRequest {
+    fn from(page: CompanyAuthPage) -> Self {
+        Self(page)
+    }
+}
+
+impl Check for CompanyAuthH5PageRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(CompanyAuthH5PageRequest: POST "/companyauth/h5page", json, idempotent = false => CompanyAuthLink);
+
+/// The text parts of the company authentication pages with the licence uploaded up front
+/// ([`CompanyAuthLicensePcPageRequest`], [`CompanyAuthLicenseH5PageRequest`]): those of
+/// [`CompanyAuthPage`], with the applicant as `applicantInfo` and the styling as
+/// `pageStyleInfo` (JSON text parts).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyAuthLicensePage {
+    company_name: String,
+    applicant_info: User,
+    #[serde(flatten)]
+    options: CompanyAuthOptions,
+    #[serde(rename = "pageStyleInfo", skip_serializing_if = "Option::is_none")]
+    page_style: Option<PageStyle>,
+}
+
+impl CompanyAuthLicensePage {
+    /// `applicant` (contact type `MOBILE` or `EMAIL`) applies to authenticate `company_name`.
+    pub fn new(company_name: impl Into<String>, applicant: User) -> Self {
+        Self {
+            company_name: company_name.into(),
+            applicant_info: applicant,
+            options: CompanyAuthOptions::default(),
+            page_style: None,
         }
+    }
 
-        impl<S> Check for $ty<S> {
-            fn check(&self) -> Result<(), BuildError> {
-                require_non_empty(&self.company_name, "companyName")?;
-                require_mobile_or_email(&self.applicant_info, "applicantInfo")
-            }
-        }
-        upload!($ty: POST $path, license: "license", idempotent = false => CompanyAuthLink);
-    };
+    /// Sets the prefill, callback and page options (`modifyFields` may include
+    /// [`CompanyField::License`]).
+    #[must_use]
+    pub fn with_options(mut self, options: CompanyAuthOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    setters! {
+        /// Page styling (sent as the JSON text part `pageStyleInfo`).
+        page_style: PageStyle;
+    }
 }
 
-company_auth_license_page! {
-    /// 企业认证-获取企业认证链接-带营业执照PC — `POST /companyauth/pcpagewithlicense`
-    /// (multipart: text parts, `applicantInfo` and `pageStyleInfo` as JSON text, file part
-    /// `license`): the PC page with the licence uploaded up front.
-    ///
-    /// ⚠ The doc page was not retrieved; parts follow the vendor Go SDK 3.1.1
-    /// (`CompanyAuthLicensePCPageRequest`).
-    CompanyAuthLicensePcPageRequest, "/companyauth/pcpagewithlicense"
+impl Check for CompanyAuthLicensePage {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.company_name, "companyName")?;
+        require_mobile_or_email(&self.applicant_info, "applicantInfo")
+    }
 }
 
-company_auth_license_page! {
-    /// 企业认证-获取企业认证链接-带营业执照H5 — `POST /companyauth/h5pagewithlicense`
-    /// (multipart, as the PC variant): the mobile page with the licence uploaded up front.
-    ///
-    /// ⚠ The doc page was not retrieved; parts follow the vendor Go SDK 3.1.1
-    /// (`CompanyAuthLicenseH5PageRequest`).
-    CompanyAuthLicenseH5PageRequest, "/companyauth/h5pagewithlicense"
+/// 企业认证-获取企业认证链接-带营业执照PC — `POST /companyauth/pcpagewithlicense`
+/// (multipart: text parts, `applicantInfo` and `pageStyleInfo` as JSON text, file part
+/// `license`): the PC page with the licence uploaded up front.
+///
+/// ⚠ The doc page was not retrieved; parts follow the vendor Go SDK 3.1.1
+/// (`CompanyAuthLicensePCPageRequest`).
+#[derive(Debug, Serialize)]
+#[serde(bound = "")]
+pub struct CompanyAuthLicensePcPageRequest<S> {
+    #[serde(flatten)]
+    page: CompanyAuthLicensePage,
+    #[serde(skip)]
+    license: UploadFile<S>,
 }
+
+impl<S> CompanyAuthLicensePcPageRequest<S> {
+    /// A link to authenticate `company_name`, applied for by `applicant` (contact type
+    /// `MOBILE` or `EMAIL`), with the business licence image `license`.
+    pub fn new(company_name: impl Into<String>, applicant: User, license: UploadFile<S>) -> Self {
+        Self::from_page(
+            CompanyAuthLicensePage::new(company_name, applicant),
+            license,
+        )
+    }
+
+    /// The page `page` says, with the business licence image `license`.
+    pub fn from_page(page: CompanyAuthLicensePage, license: UploadFile<S>) -> Self {
+        Self { page, license }
+    }
+}
+
+impl<S> Check for CompanyAuthLicensePcPageRequest<S> {
+    fn check(&self) -> Result<(), BuildError> {
+        self.page.check()
+    }
+}
+upload!(CompanyAuthLicensePcPageRequest: POST "/companyauth/pcpagewithlicense", license: "license", idempotent = false => CompanyAuthLink);
+
+/// 企业认证-获取企业认证链接-带营业执照H5 — `POST /companyauth/h5pagewithlicense`
+/// (multipart, as the PC variant): the mobile page with the licence uploaded up front.
+///
+/// ⚠ The doc page was not retrieved; parts follow the vendor Go SDK 3.1.1
+/// (`CompanyAuthLicenseH5PageRequest`).
+#[derive(Debug, Serialize)]
+#[serde(bound = "")]
+pub struct CompanyAuthLicenseH5PageRequest<S> {
+    #[serde(flatten)]
+    page: CompanyAuthLicensePage,
+    #[serde(skip)]
+    license: UploadFile<S>,
+}
+
+impl<S> CompanyAuthLicenseH5PageRequest<S> {
+    /// A link to authenticate `company_name`, applied for by `applicant` (contact type
+    /// `MOBILE` or `EMAIL`), with the business licence image `license`.
+    pub fn new(company_name: impl Into<String>, applicant: User, license: UploadFile<S>) -> Self {
+        Self::from_page(
+            CompanyAuthLicensePage::new(company_name, applicant),
+            license,
+        )
+    }
+
+    /// The page `page` says, with the business licence image `license`.
+    pub fn from_page(page: CompanyAuthLicensePage, license: UploadFile<S>) -> Self {
+        Self { page, license }
+    }
+}
+
+impl<S> Check for CompanyAuthLicenseH5PageRequest<S> {
+    fn check(&self) -> Result<(), BuildError> {
+        self.page.check()
+    }
+}
+upload!(CompanyAuthLicenseH5PageRequest: POST "/companyauth/h5pagewithlicense", license: "license", idempotent = false => CompanyAuthLink);
 
 /// The `result` of [`CompanyAuthResultRequest`].
 ///

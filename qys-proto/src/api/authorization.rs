@@ -7,9 +7,7 @@
 
 use serde::Serialize;
 
-use crate::api::miniapp::{
-    PersonalSignAuth, PersonalSignAuthInfo, SignAuthOptions, personal_sign_auth_builders,
-};
+use crate::api::miniapp::PersonalSignAuth;
 use crate::api::org_types::{Link, Page, non_blank_if_set, require_company, require_user};
 use crate::endpoint::{Check, endpoint, setters};
 use crate::error::BuildError;
@@ -74,17 +72,22 @@ pub struct PersonalSignAuthUrlRequest {
 impl PersonalSignAuthUrlRequest {
     /// A page for `user`.
     pub fn new(user: User) -> Self {
-        Self {
-            auth: PersonalSignAuth::new(user),
-            callback_page: None,
-        }
+        Self::from(PersonalSignAuth::new(user))
     }
-
-    personal_sign_auth_builders!();
 
     setters! {
         /// Where the page goes when the user is done.
         callback_page: String;
+    }
+}
+
+impl From<PersonalSignAuth> for PersonalSignAuthUrlRequest {
+    /// A page for the authorization, with its options.
+    fn from(auth: PersonalSignAuth) -> Self {
+        Self {
+            auth,
+            callback_page: None,
+        }
     }
 }
 

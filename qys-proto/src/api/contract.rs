@@ -335,46 +335,42 @@ impl Check for ContractCopySendRequest {
 }
 endpoint!(ContractCopySendRequest: POST "/v2/contract/copysend", json, idempotent = false => Ack);
 
-/// The contract a viewing page or ticket opens, and how: the fields both share, flattened
-/// into each.
+/// The contract a viewing page or ticket opens, and how: the body of
+/// [`ContractViewTicketRequest`](crate::api::miniapp::ContractViewTicketRequest) and the view
+/// part of [`ContractViewUrlRequest`] (each is `From` it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct ContractView {
+pub struct ContractView {
     #[serde(flatten)]
     pub(crate) contract: ContractRef,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) document_id: Option<DocumentId>,
+    document_id: Option<DocumentId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) lang: Option<Language>,
+    lang: Option<Language>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) theme_color: Option<String>,
+    theme_color: Option<String>,
 }
 
 impl ContractView {
-    pub(crate) fn new(contract: ContractRef) -> Self {
+    /// Opens `contract` at its first document, in the sponsor's language.
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
-            contract,
+            contract: contract.into(),
             document_id: None,
             lang: None,
             theme_color: None,
         }
     }
-}
 
-/// The setters of a request's `view: ContractView`.
-macro_rules! contract_view_setters {
-    () => {
-        $crate::endpoint::setters! { in view;
-            /// The document opened first.
-            document_id: DocumentId;
-            /// The page language (default: the sponsor's).
-            lang: Language;
-            /// The theme colour, hex RGB.
-            theme_color: String;
-        }
-    };
+    setters! {
+        /// The document opened first.
+        document_id: DocumentId;
+        /// The page language (default: the sponsor's).
+        lang: Language;
+        /// The theme colour, hex RGB.
+        theme_color: String;
+    }
 }
-pub(crate) use contract_view_setters;
 
 /// 合同管理-浏览页面 — `GET /v2/contract/viewurl`: a link (valid 30 minutes) that opens a
 /// contract for viewing.
@@ -395,20 +391,25 @@ pub struct ContractViewUrlRequest {
 impl ContractViewUrlRequest {
     /// A viewing link of `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        Self {
-            view: ContractView::new(contract.into()),
-            download_button: None,
-            print_button: None,
-        }
+        Self::from(ContractView::new(contract))
     }
-
-    contract_view_setters!();
 
     setters! {
         /// Whether a download button is shown.
         download_button: bool;
         /// Whether a print button is shown.
         print_button: bool;
+    }
+}
+
+impl From<ContractView> for ContractViewUrlRequest {
+    /// A viewing link of the view's contract, with its options.
+    fn from(view: ContractView) -> Self {
+        Self {
+            view,
+            download_button: None,
+            print_button: None,
+        }
     }
 }
 

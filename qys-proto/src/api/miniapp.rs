@@ -24,19 +24,19 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, Carrier};
-use crate::api::contract::{ContractView, contract_view_setters};
+use crate::api::contract::ContractView;
 use crate::api::org_types::{
     require_company, require_contact_type_mobile_or_email, require_non_empty,
 };
-use crate::api::saas::{PrivilegeGrant, SaasPersonalSignAuthUrlRequest, privilege_grant_builders};
+use crate::api::saas::{PrivilegeGrant, SaasPersonalSignAuthUrlRequest};
 use crate::core::Context;
-use crate::endpoint::{Check, endpoint, setters, upload};
+use crate::endpoint::{Check, endpoint, list_setters, setters, upload};
 use crate::environment::PluginEnv;
 use crate::error::BuildError;
-use crate::id::{CompanyId, DocumentId};
+use crate::id::CompanyId;
 use crate::multipart::UploadFile;
 use crate::types::{
-    Company, ContractRef, Language, PageStyle, PaperType, PersonalAuthMode, PersonalField, User,
+    Company, ContractRef, PageStyle, PaperType, PersonalAuthMode, PersonalField, User,
     comma_joined, string_enum,
 };
 
@@ -268,24 +268,23 @@ pub struct ContractViewTicketRequest {
 impl ContractViewTicketRequest {
     /// A viewing ticket of `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        Self {
-            view: ContractView::new(contract.into()),
-        }
+        Self::from(ContractView::new(contract))
     }
 
     /// A viewing ticket of the contract with this ID.
     pub fn by_id(id: crate::id::ContractId) -> Self {
         Self::new(id)
     }
-
-    contract_view_setters!();
 }
 
-impl Check for ContractViewTicketRequest {
-    fn check(&self) -> Result<(), BuildError> {
-        Ok(())
+impl From<ContractView> for ContractViewTicketRequest {
+    /// A viewing ticket of the view's contract, with its options.
+    fn from(view: ContractView) -> Self {
+        Self { view }
     }
 }
+
+impl Check for ContractViewTicketRequest {}
 endpoint!(ContractViewTicketRequest: POST "/v2/contract/miniappexchange/view", json, idempotent = false => TicketResult as Ticket = Ticket::new(PluginPage::ContractView));
 
 /// The prefill and mode options shared by the personal authentication tickets.
@@ -369,42 +368,34 @@ string_enum! {
     }
 }
 
-/// The optional fields of the company authentication tickets, flattened into each.
+/// The company details and callback of the company authentication tickets
+/// ([`CompanyAuthTicketRequest`], [`CompanyAuthLicenseTicketRequest`],
+/// [`SaasCompanyAuthTicketRequest`]), set with their `with_options`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CompanyTicketFields {
+pub struct CompanyTicketOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     register_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     legal_person: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    close_button: Option<bool>,
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "comma_joined")]
-    modify_fields: Vec<CompanyField>,
 }
 
-/// The setters of [`CompanyTicketFields`] a ticket offers: those of every company ticket, and
-/// with `page` the page's close button too.
-macro_rules! company_ticket_setters {
-    () => {
-        setters! { in fields;
-            /// The unified social credit code.
-            register_no: String;
-            /// The legal representative's name.
-            legal_person: String;
-            /// Where the platform posts the authentication result.
-            callback_url: String;
-        }
-    };
-    (page) => {
-        company_ticket_setters!();
-        setters! { in fields;
-            /// Whether the page shows a close button (default true).
-            close_button: bool;
-        }
-    };
+impl CompanyTicketOptions {
+    /// No details, no callback.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    setters! {
+        /// The unified social credit code.
+        register_no: String;
+        /// The legal representative's name.
+        legal_person: String;
+        /// Where the platform posts the authentication result.
+        callback_url: String;
+    }
 }
 
 /// 生成企业认证令牌 — `POST /companyauth/miniappexchange`: a ticket that opens company
@@ -417,7 +408,11 @@ pub struct CompanyAuthTicketRequest {
     company_name: String,
     applicant: User,
     #[serde(flatten)]
-    fields: CompanyTicketFields,
+    options: CompanyTicketOptions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    close_button: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "comma_joined")]
+    modify_fields: Vec<CompanyField>,
 }
 
 impl CompanyAuthTicketRequest {
@@ -427,17 +422,27 @@ impl CompanyAuthTicketRequest {
         Self {
             company_name: company_name.into(),
             applicant,
-            fields: CompanyTicketFields::default(),
+            options: CompanyTicketOptions::default(),
+            close_button: None,
+            modify_fields: Vec::new(),
         }
     }
 
-    company_ticket_setters!(page);
-
-    /// The prefilled fields the applicant may edit.
+    /// Sets the company details and the callback.
     #[must_use]
-    pub fn modify_fields(mut self, fields: impl IntoIterator<Item = CompanyField>) -> Self {
-        self.fields.modify_fields = fields.into_iter().collect();
+    pub fn with_options(mut self, options: CompanyTicketOptions) -> Self {
+        self.options = options;
         self
+    }
+
+    setters! {
+        /// Whether the page shows a close button (default true).
+        close_button: bool;
+    }
+
+    list_setters! {
+        /// The prefilled fields the applicant may edit.
+        modify_fields: CompanyField;
     }
 }
 
@@ -461,7 +466,11 @@ pub struct CompanyAuthLicenseTicketRequest<S> {
     company_name: String,
     applicant_info: User,
     #[serde(flatten)]
-    fields: CompanyTicketFields,
+    options: CompanyTicketOptions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    close_button: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "comma_joined")]
+    modify_fields: Vec<CompanyField>,
     #[serde(skip)]
     license: UploadFile<S>,
 }
@@ -472,18 +481,28 @@ impl<S> CompanyAuthLicenseTicketRequest<S> {
         Self {
             company_name: company_name.into(),
             applicant_info: applicant,
-            fields: CompanyTicketFields::default(),
+            options: CompanyTicketOptions::default(),
+            close_button: None,
+            modify_fields: Vec::new(),
             license,
         }
     }
 
-    company_ticket_setters!(page);
-
-    /// The prefilled fields the applicant may edit (may include [`CompanyField::License`]).
+    /// Sets the company details and the callback.
     #[must_use]
-    pub fn modify_fields(mut self, fields: impl IntoIterator<Item = CompanyField>) -> Self {
-        self.fields.modify_fields = fields.into_iter().collect();
+    pub fn with_options(mut self, options: CompanyTicketOptions) -> Self {
+        self.options = options;
         self
+    }
+
+    setters! {
+        /// Whether the page shows a close button (default true).
+        close_button: bool;
+    }
+
+    list_setters! {
+        /// The prefilled fields the applicant may edit (may include [`CompanyField::License`]).
+        modify_fields: CompanyField;
     }
 }
 
@@ -550,24 +569,27 @@ pub struct SignAuthOptions {
     pub auth_time_modifiable: Option<bool>,
 }
 
-/// Who authorizes silent signing with a personal signature, and how: the fields the
-/// authorization page and its mini-program ticket share, flattened into each.
+/// Who authorizes silent signing with a personal signature, and how: the body of
+/// [`PersonalSignAuthTicketRequest`] and of
+/// [`PersonalSignAuthUrlRequest`](crate::api::authorization::PersonalSignAuthUrlRequest)
+/// (each is `From` it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct PersonalSignAuth {
-    pub(crate) user: User,
+pub struct PersonalSignAuth {
+    user: User,
     #[serde(flatten)]
-    pub(crate) options: SignAuthOptions,
+    options: SignAuthOptions,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) tenant_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) auth_method: Option<String>,
+    auth_method: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) auth_info: Option<PersonalSignAuthInfo>,
+    auth_info: Option<PersonalSignAuthInfo>,
 }
 
 impl PersonalSignAuth {
-    pub(crate) fn new(user: User) -> Self {
+    /// `user` authorizes silent signing for the integrating company.
+    pub fn new(user: User) -> Self {
         Self {
             user,
             options: SignAuthOptions::default(),
@@ -577,32 +599,28 @@ impl PersonalSignAuth {
         }
     }
 
-    pub(crate) fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.user.contact, "user.contact")
+    /// Sets the deadline, remark, callback and page options.
+    #[must_use]
+    pub fn with_options(mut self, options: SignAuthOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    setters! {
+        /// The sub-company the authorization is for (default: the integrating company).
+        tenant_name: String;
+        /// How the user confirms the authorization (⚠ values undocumented; passed through).
+        auth_method: String;
+        /// How the user is authenticated first.
+        auth_info: PersonalSignAuthInfo;
     }
 }
 
-/// The builders of a request's `auth: PersonalSignAuth`.
-macro_rules! personal_sign_auth_builders {
-    () => {
-        /// Sets the deadline, remark, callback and page options.
-        #[must_use]
-        pub fn with_options(mut self, options: SignAuthOptions) -> Self {
-            self.auth.options = options;
-            self
-        }
-
-        $crate::endpoint::setters! { in auth;
-            /// The sub-company the authorization is for (default: the integrating company).
-            tenant_name: String;
-            /// How the user confirms the authorization (⚠ values undocumented; passed through).
-            auth_method: String;
-            /// How the user is authenticated first.
-            auth_info: PersonalSignAuthInfo;
-        }
-    };
+impl Check for PersonalSignAuth {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.user.contact, "user.contact")
+    }
 }
-pub(crate) use personal_sign_auth_builders;
 
 /// 个人静默签授权令牌 — `POST /v2/personalsign/authurl/miniappexchange`: a ticket that opens
 /// the page where a person authorizes the platform company to sign silently for them.
@@ -619,12 +637,15 @@ pub struct PersonalSignAuthTicketRequest {
 impl PersonalSignAuthTicketRequest {
     /// An authorization ticket for `user`.
     pub fn new(user: User) -> Self {
-        Self {
-            auth: PersonalSignAuth::new(user),
-        }
+        Self::from(PersonalSignAuth::new(user))
     }
+}
 
-    personal_sign_auth_builders!();
+impl From<PersonalSignAuth> for PersonalSignAuthTicketRequest {
+    /// A ticket for the authorization, with its options.
+    fn from(auth: PersonalSignAuth) -> Self {
+        Self { auth }
+    }
 }
 
 impl Check for PersonalSignAuthTicketRequest {
@@ -736,7 +757,7 @@ pub struct SaasCompanyAuthTicketRequest<S> {
     company_name: String,
     applicant_info: User,
     #[serde(flatten)]
-    fields: CompanyTicketFields,
+    options: CompanyTicketOptions,
     #[serde(skip)]
     license: Option<UploadFile<S>>,
 }
@@ -747,9 +768,16 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
         Self {
             company_name: company_name.into(),
             applicant_info: applicant,
-            fields: CompanyTicketFields::default(),
+            options: CompanyTicketOptions::default(),
             license: None,
         }
+    }
+
+    /// Sets the company details and the callback.
+    #[must_use]
+    pub fn with_options(mut self, options: CompanyTicketOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Uploads the business licence with the request.
@@ -758,8 +786,6 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
         self.license = Some(license);
         self
     }
-
-    company_ticket_setters!();
 }
 
 impl<S> Check for SaasCompanyAuthTicketRequest<S> {
@@ -830,12 +856,15 @@ pub struct SaasPrivilegeTicketRequest {
 impl SaasPrivilegeTicketRequest {
     /// A ticket for `user` of tenant `company_id` to grant app `app_id` its privileges.
     pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>, user: User) -> Self {
-        Self {
-            grant: PrivilegeGrant::new(app_id, company_id, user),
-        }
+        Self::from(PrivilegeGrant::new(app_id, company_id, user))
     }
+}
 
-    privilege_grant_builders!();
+impl From<PrivilegeGrant> for SaasPrivilegeTicketRequest {
+    /// A ticket for the grant, with its options.
+    fn from(grant: PrivilegeGrant) -> Self {
+        Self { grant }
+    }
 }
 
 impl Check for SaasPrivilegeTicketRequest {

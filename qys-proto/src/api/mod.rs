@@ -22,7 +22,15 @@
 //! | [`uniform`] | JS SDK forwarding (`/uniformapi`) |
 //! | [`org_types`] | types shared by the groups above (pages, links, roles) |
 //!
-//! [`catalogue()`] lists every endpoint type with its method and path, read from the
+//! Required fields go in a request's `new`, optional ones in chained setters. Where several
+//! endpoints send the same body, or the same part of one, that part is a struct of its own
+//! carrying the setters, and each request is built `From` it (`new` stays the shortcut for the
+//! defaults): [`signing::SignParam`], [`contract::ContractView`], [`miniapp::PersonalSignAuth`],
+//! [`saas::PrivilegeGrant`], [`saas::TenantFees`], [`auth::CompanyAuthPage`] (and
+//! [`auth::CompanyAuthLicensePage`] with `from_page`). Optional parts shared by requests whose
+//! required fields differ are set with `with_options` ([`miniapp::CompanyTicketOptions`]).
+//!
+//! [`catalogue()`] lists every endpoint type with its method, path and shape, read from the
 //! [`Route`](crate::endpoint::Route) constants (see [`catalogue::RouteInfo`]); `ENDPOINTS.md` at the repository root is checked against it.
 
 pub mod app;

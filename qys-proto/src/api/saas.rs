@@ -531,30 +531,28 @@ impl Check for SaasSealSignAuthUrlRequest {
 }
 endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", json, idempotent = false => Link);
 
-/// Who grants which app its privileges, and what happens after: the fields the privilege page
-/// and its mini-program ticket share, flattened into each.
+/// Who grants which app its privileges, and what happens after: the body of
+/// [`SaasPrivilegeTicketRequest`](crate::api::miniapp::SaasPrivilegeTicketRequest) and the
+/// grant part of [`SaasPrivilegeUrlRequest`] (each is `From` it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct PrivilegeGrant {
-    pub(crate) app_id: String,
-    pub(crate) company_id: CompanyId,
-    pub(crate) user: User,
+pub struct PrivilegeGrant {
+    app_id: String,
+    company_id: CompanyId,
+    user: User,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) create_token: Option<bool>,
+    create_token: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) success_url: Option<String>,
+    success_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) callback_url: Option<String>,
+    callback_url: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) privilege_modules: Vec<String>,
+    privilege_modules: Vec<String>,
 }
 
 impl PrivilegeGrant {
-    pub(crate) fn new(
-        app_id: impl Into<String>,
-        company_id: impl Into<CompanyId>,
-        user: User,
-    ) -> Self {
+    /// `user` of tenant `company_id` grants app `app_id` its privileges.
+    pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>, user: User) -> Self {
         Self {
             app_id: app_id.into(),
             company_id: company_id.into(),
@@ -566,37 +564,31 @@ impl PrivilegeGrant {
         }
     }
 
+    setters! {
+        /// Whether an app token is created for the tenant on success.
+        create_token: bool;
+        /// Where the page goes on success.
+        success_url: String;
+        /// Where the platform posts the result.
+        callback_url: String;
+    }
+
+    /// The privilege modules asked for (⚠ values undocumented; passed through).
+    #[must_use]
+    pub fn privilege_modules(
+        mut self,
+        modules: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.privilege_modules = modules.into_iter().map(Into::into).collect();
+        self
+    }
+
     pub(crate) fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.app_id, "appId")?;
         require_id(&self.company_id, "companyId")?;
         require_user(&self.user, "user")
     }
 }
-
-/// The builders of a request's `grant: PrivilegeGrant`.
-macro_rules! privilege_grant_builders {
-    () => {
-        $crate::endpoint::setters! { in grant;
-            /// Whether an app token is created for the tenant on success.
-            create_token: bool;
-            /// Where the page goes on success.
-            success_url: String;
-            /// Where the platform posts the result.
-            callback_url: String;
-        }
-
-        /// The privilege modules asked for (⚠ values undocumented; passed through).
-        #[must_use]
-        pub fn privilege_modules(
-            mut self,
-            modules: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
-            self.grant.privilege_modules = modules.into_iter().map(Into::into).collect();
-            self
-        }
-    };
-}
-pub(crate) use privilege_grant_builders;
 
 /// SaaS-企业授权页面 — `POST /saas/v2/privilege/url`: a page where a tenant's administrator
 /// grants the agent's app its privileges.
@@ -623,15 +615,8 @@ pub struct SaasPrivilegeUrlRequest {
 impl SaasPrivilegeUrlRequest {
     /// A page for `user` of tenant `company_id` to grant app `app_id` its privileges.
     pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>, user: User) -> Self {
-        Self {
-            grant: PrivilegeGrant::new(app_id, company_id, user),
-            can_show_secret: None,
-            lang: None,
-            page_style: None,
-        }
+        Self::from(PrivilegeGrant::new(app_id, company_id, user))
     }
-
-    privilege_grant_builders!();
 
     setters! {
         /// Whether the page may show the app secret.
@@ -640,6 +625,18 @@ impl SaasPrivilegeUrlRequest {
         lang: Language;
         /// Page styling.
         page_style: PageStyle;
+    }
+}
+
+impl From<PrivilegeGrant> for SaasPrivilegeUrlRequest {
+    /// A page for the grant, with its options.
+    fn from(grant: PrivilegeGrant) -> Self {
+        Self {
+            grant,
+            can_show_secret: None,
+            lang: None,
+            page_style: None,
+        }
     }
 }
 
@@ -678,47 +675,56 @@ impl Check for SaasPrivilegeQueryRequest {
 }
 endpoint!(SaasPrivilegeQueryRequest: GET "/saas/v2/privilege/query", query, idempotent = true => serde_json::Value);
 
-/// Declares an access-control request on a company.
-macro_rules! company_access_control {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty {
-            company: Company,
-            operate: String,
-        }
-
-        impl $ty {
-            /// Applies `operate` (⚠ values undocumented; passed through) to `company`.
-            pub fn new(company: Company, operate: impl Into<String>) -> Self {
-                Self {
-                    company,
-                    operate: operate.into(),
-                }
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                require_company(&self.company, "company")?;
-                require_non_empty(&self.operate, "operate")
-            }
-        }
-        endpoint!($ty: POST $path, json, idempotent = false => Ack);
-    };
+/// SaaS-应用访问控制 — `POST /saas/v2/app/accesscontrol`: enables or disables a tenant's app.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SaasAppAccessControlRequest {
+    company: Company,
+    operate: String,
 }
 
-company_access_control! {
-    /// SaaS-应用访问控制 — `POST /saas/v2/app/accesscontrol`: enables or disables a tenant's app.
-    SaasAppAccessControlRequest, "/saas/v2/app/accesscontrol"
+impl SaasAppAccessControlRequest {
+    /// Applies `operate` (⚠ values undocumented; passed through) to `company`.
+    pub fn new(company: Company, operate: impl Into<String>) -> Self {
+        Self {
+            company,
+            operate: operate.into(),
+        }
+    }
 }
 
-company_access_control! {
-    /// SaaS-企业访问控制 — `POST /saas/v2/company/accesscontrol`: enables or disables a tenant
-    /// company.
-    SaasCompanyAccessControlRequest, "/saas/v2/company/accesscontrol"
+impl Check for SaasAppAccessControlRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_company(&self.company, "company")?;
+        require_non_empty(&self.operate, "operate")
+    }
 }
+endpoint!(SaasAppAccessControlRequest: POST "/saas/v2/app/accesscontrol", json, idempotent = false => Ack);
+
+/// SaaS-企业访问控制 — `POST /saas/v2/company/accesscontrol`: enables or disables a tenant
+/// company.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SaasCompanyAccessControlRequest {
+    company: Company,
+    operate: String,
+}
+
+impl SaasCompanyAccessControlRequest {
+    /// Applies `operate` (⚠ values undocumented; passed through) to `company`.
+    pub fn new(company: Company, operate: impl Into<String>) -> Self {
+        Self {
+            company,
+            operate: operate.into(),
+        }
+    }
+}
+
+impl Check for SaasCompanyAccessControlRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_company(&self.company, "company")?;
+        require_non_empty(&self.operate, "operate")
+    }
+}
+endpoint!(SaasCompanyAccessControlRequest: POST "/saas/v2/company/accesscontrol", json, idempotent = false => Ack);
 
 /// SaaS-个人访问控制 — `POST /saas/v2/personal/accesscontrol`: enables or disables a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -746,45 +752,49 @@ impl Check for SaasPersonalAccessControlRequest {
 }
 endpoint!(SaasPersonalAccessControlRequest: POST "/saas/v2/personal/accesscontrol", json, idempotent = false => Ack);
 
-/// Declares a SaaS request without fields.
-macro_rules! no_fields {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-        pub struct $ty {}
+/// SaaS-绑定关系 — `GET /saas/v2/binding`: the agent's bindings (⚠ answer kept as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SaasBindingRequest {}
 
-        impl $ty {
-            /// The request.
-            pub fn new() -> Self {
-                Self {}
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                Ok(())
-            }
-        }
-        endpoint!($ty: GET $path, empty, idempotent = true => serde_json::Value);
-    };
+impl SaasBindingRequest {
+    /// The request (it has no fields).
+    pub fn new() -> Self {
+        Self {}
+    }
 }
 
-no_fields! {
-    /// SaaS-绑定关系 — `GET /saas/v2/binding`: the agent's bindings (⚠ answer kept as sent).
-    SaasBindingRequest, "/saas/v2/binding"
+impl Check for SaasBindingRequest {}
+endpoint!(SaasBindingRequest: GET "/saas/v2/binding", empty, idempotent = true => serde_json::Value);
+
+/// SaaS-健康检查 — `GET /saas/v2/checkhealth`: checks the agent credentials and the
+/// platform (⚠ answer kept as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SaasCheckHealthRequest {}
+
+impl SaasCheckHealthRequest {
+    /// The request (it has no fields).
+    pub fn new() -> Self {
+        Self {}
+    }
 }
 
-no_fields! {
-    /// SaaS-健康检查 — `GET /saas/v2/checkhealth`: checks the agent credentials and the
-    /// platform (⚠ answer kept as sent).
-    SaasCheckHealthRequest, "/saas/v2/checkhealth"
+impl Check for SaasCheckHealthRequest {}
+endpoint!(SaasCheckHealthRequest: GET "/saas/v2/checkhealth", empty, idempotent = true => serde_json::Value);
+
+/// SaaS-平台计费信息 — `GET /saas/v2/fee/platform/info`: the agent's own fee balance (⚠
+/// answer kept as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SaasPlatformFeeRequest {}
+
+impl SaasPlatformFeeRequest {
+    /// The request (it has no fields).
+    pub fn new() -> Self {
+        Self {}
+    }
 }
 
-no_fields! {
-    /// SaaS-平台计费信息 — `GET /saas/v2/fee/platform/info`: the agent's own fee balance (⚠
-    /// answer kept as sent).
-    SaasPlatformFeeRequest, "/saas/v2/fee/platform/info"
-}
+impl Check for SaasPlatformFeeRequest {}
+endpoint!(SaasPlatformFeeRequest: GET "/saas/v2/fee/platform/info", empty, idempotent = true => serde_json::Value);
 
 /// SaaS-企业计费信息 — `GET /saas/v2/fee/info`: a tenant company's fee balance (⚠ answer kept
 /// as sent).
@@ -810,61 +820,95 @@ impl Check for SaasFeeInfoRequest {
 }
 endpoint!(SaasFeeInfoRequest: GET "/saas/v2/fee/info", query, idempotent = true => serde_json::Value);
 
-/// Declares a fee set-up request (`companyName`, `initialBalance`, `initialPrice`, `payMode`,
-/// all strings as the Go SDK 3.1.1 sends them).
-macro_rules! fee_request {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty {
-            company_name: String,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            initial_balance: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            initial_price: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pay_mode: Option<String>,
-        }
-
-        impl $ty {
-            /// The fees of tenant `company_name`.
-            pub fn new(company_name: impl Into<String>) -> Self {
-                Self {
-                    company_name: company_name.into(),
-                    initial_balance: None,
-                    initial_price: None,
-                    pay_mode: None,
-                }
-            }
-
-            setters! {
-                /// The balance, as decimal text.
-                initial_balance: String;
-                /// The unit price, as decimal text.
-                initial_price: String;
-                /// How the tenant pays (⚠ values undocumented; passed through).
-                pay_mode: String;
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                require_non_empty(&self.company_name, "companyName")?;
-                non_blank_if_set(self.initial_balance.as_deref(), "initialBalance")?;
-                non_blank_if_set(self.initial_price.as_deref(), "initialPrice")
-            }
-        }
-        endpoint!($ty: POST $path, json, idempotent = false => Ack);
-    };
+/// A tenant's fees: the body of [`SaasFeeInitRequest`] and [`SaasFeeUpdateRequest`] (each is
+/// `From` it). Amounts are decimal text, as the vendor Go SDK 3.1.1 sends them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantFees {
+    company_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_balance: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_price: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_mode: Option<String>,
 }
 
-fee_request! {
-    /// SaaS-计费初始化 — `POST /saas/v2/fee/init`: sets up a tenant's fees.
-    SaasFeeInitRequest, "/saas/v2/fee/init"
+impl TenantFees {
+    /// The fees of tenant `company_name`.
+    pub fn new(company_name: impl Into<String>) -> Self {
+        Self {
+            company_name: company_name.into(),
+            initial_balance: None,
+            initial_price: None,
+            pay_mode: None,
+        }
+    }
+
+    setters! {
+        /// The balance, as decimal text.
+        initial_balance: String;
+        /// The unit price, as decimal text.
+        initial_price: String;
+        /// How the tenant pays (⚠ values undocumented; passed through).
+        pay_mode: String;
+    }
 }
 
-fee_request! {
-    /// SaaS-计费更新 — `POST /saas/v2/fee/update`: changes a tenant's fees.
-    SaasFeeUpdateRequest, "/saas/v2/fee/update"
+impl Check for TenantFees {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.company_name, "companyName")?;
+        non_blank_if_set(self.initial_balance.as_deref(), "initialBalance")?;
+        non_blank_if_set(self.initial_price.as_deref(), "initialPrice")
+    }
 }
+
+/// SaaS-计费初始化 — `POST /saas/v2/fee/init`: sets up a tenant's fees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SaasFeeInitRequest(TenantFees);
+
+impl SaasFeeInitRequest {
+    /// Sets up the fees of tenant `company_name` (set amounts with [`TenantFees`]).
+    pub fn new(company_name: impl Into<String>) -> Self {
+        Self(TenantFees::new(company_name))
+    }
+}
+
+impl From<TenantFees> for SaasFeeInitRequest {
+    fn from(fees: TenantFees) -> Self {
+        Self(fees)
+    }
+}
+
+impl Check for SaasFeeInitRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasFeeInitRequest: POST "/saas/v2/fee/init", json, idempotent = false => Ack);
+
+/// SaaS-计费更新 — `POST /saas/v2/fee/update`: changes a tenant's fees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SaasFeeUpdateRequest(TenantFees);
+
+impl SaasFeeUpdateRequest {
+    /// Changes the fees of tenant `company_name` (set amounts with [`TenantFees`]).
+    pub fn new(company_name: impl Into<String>) -> Self {
+        Self(TenantFees::new(company_name))
+    }
+}
+
+impl From<TenantFees> for SaasFeeUpdateRequest {
+    fn from(fees: TenantFees) -> Self {
+        Self(fees)
+    }
+}
+
+impl Check for SaasFeeUpdateRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        self.0.check()
+    }
+}
+endpoint!(SaasFeeUpdateRequest: POST "/saas/v2/fee/update", json, idempotent = false => Ack);

@@ -43,10 +43,23 @@ fn check_stamper_types(
     check_stampers(stampers, "stampers")
 }
 
-/// The body shared by [`CompanySignRequest`] and [`LegalPersonSignRequest`] (`SignParam`).
+/// The body of [`CompanySignRequest`], [`LegalPersonSignRequest`] and
+/// [`ContractInvalidSignRequest`], and the signing part of [`PersonalSignRequest`]: which
+/// contract, with which seal, at which positions (vendor Go SDK 3.1.1 `SignParam`).
+///
+/// ```
+/// # use qys_proto::{ContractId, SealId};
+/// # use qys_proto::api::signing::{CompanySignRequest, SignParam};
+/// let request = CompanySignRequest::from(SignParam::new(ContractId::new("1")).seal_id(SealId::new("2")));
+/// assert_eq!(
+///     serde_json::to_value(&request)?,
+///     serde_json::json!({"contractId": "1", "sealId": "2"}),
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SignParam {
+pub struct SignParam {
     #[serde(flatten)]
     contract: ContractRef,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,39 +71,34 @@ struct SignParam {
 }
 
 impl SignParam {
-    fn new(contract: ContractRef) -> Self {
+    /// Signs `contract` with the action's default seal and positions.
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
-            contract,
+            contract: contract.into(),
             seal_id: None,
             stampers: Vec::new(),
             locate_all_stamper_keywords: None,
         }
     }
-}
 
-macro_rules! sign_param_setters {
-    () => {
-        /// The seal of every position without its own `sealId`.
-        #[must_use]
-        pub fn seal_id(mut self, seal_id: impl Into<SealId>) -> Self {
-            self.0.seal_id = Some(seal_id.into());
-            self
-        }
-
-        /// The positions (omit when the category or the send call set them).
-        #[must_use]
-        pub fn stampers(mut self, stampers: impl IntoIterator<Item = Stamper>) -> Self {
-            self.0.stampers = stampers.into_iter().collect();
-            self
-        }
-
+    setters! {
+        /// The seal (for [`PersonalSignRequest`]: the signature) of every position without its
+        /// own `sealId`.
+        seal_id: SealId;
         /// true (default): every keyword must be found; false: any one suffices.
-        #[must_use]
-        pub fn locate_all_stamper_keywords(mut self, value: bool) -> Self {
-            self.0.locate_all_stamper_keywords = Some(value);
-            self
-        }
-    };
+        locate_all_stamper_keywords: bool;
+    }
+
+    list_setters! {
+        /// The positions (omit when the category or the send call set them).
+        stampers: Stamper;
+    }
+
+    /// The contract's reference and the positions, against the stamper types `allowed` here.
+    fn check(&self, allowed: &[StamperType], what: &str) -> Result<(), BuildError> {
+        check_ref(&self.contract)?;
+        check_stamper_types(&self.stampers, allowed, what)
+    }
 }
 
 /// 签署服务-公章签署 — `POST /v2/contract/companysign`: seals the due `COMPANY` action of the
@@ -106,17 +114,19 @@ impl CompanySignRequest {
     /// Seals `contract` (for a sub-company, name it with [`ContractRef::biz_id_of`] or the
     /// positions' seals).
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        Self(SignParam::new(contract.into()))
+        Self(SignParam::new(contract))
     }
+}
 
-    sign_param_setters!();
+impl From<SignParam> for CompanySignRequest {
+    fn from(param: SignParam) -> Self {
+        Self(param)
+    }
 }
 
 impl Check for CompanySignRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.0.contract)?;
-        check_stamper_types(
-            &self.0.stampers,
+        self.0.check(
             &[
                 StamperType::Company,
                 StamperType::Timestamp,
@@ -143,17 +153,19 @@ pub struct LegalPersonSignRequest(SignParam);
 impl LegalPersonSignRequest {
     /// Applies the LP seal on `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        Self(SignParam::new(contract.into()))
+        Self(SignParam::new(contract))
     }
+}
 
-    sign_param_setters!();
+impl From<SignParam> for LegalPersonSignRequest {
+    fn from(param: SignParam) -> Self {
+        Self(param)
+    }
 }
 
 impl Check for LegalPersonSignRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.0.contract)?;
-        check_stamper_types(
-            &self.0.stampers,
+        self.0.check(
             &[StamperType::Lp, StamperType::Timestamp],
             "legal-person signing",
         )
@@ -671,10 +683,14 @@ pub struct ContractInvalidSignRequest(SignParam);
 impl ContractInvalidSignRequest {
     /// Seals the invalidation document of `contract`.
     pub fn new(contract: impl Into<ContractRef>) -> Self {
-        Self(SignParam::new(contract.into()))
+        Self(SignParam::new(contract))
     }
+}
 
-    sign_param_setters!();
+impl From<SignParam> for ContractInvalidSignRequest {
+    fn from(param: SignParam) -> Self {
+        Self(param)
+    }
 }
 
 impl Check for ContractInvalidSignRequest {
@@ -703,32 +719,16 @@ pub struct PersonalSignRequest {
 impl PersonalSignRequest {
     /// Signs `contract` as `user`.
     pub fn new(contract: impl Into<ContractRef>, user: User) -> Self {
+        Self::from_param(SignParam::new(contract), user)
+    }
+
+    /// Signs as `user` where `param` says, with its signature and positions.
+    pub fn from_param(param: SignParam, user: User) -> Self {
         Self {
-            param: SignParam::new(contract.into()),
+            param,
             user,
             company_signatory: None,
         }
-    }
-
-    /// The signature to use.
-    #[must_use]
-    pub fn seal_id(mut self, seal_id: impl Into<SealId>) -> Self {
-        self.param.seal_id = Some(seal_id.into());
-        self
-    }
-
-    /// The positions.
-    #[must_use]
-    pub fn stampers(mut self, stampers: impl IntoIterator<Item = Stamper>) -> Self {
-        self.param.stampers = stampers.into_iter().collect();
-        self
-    }
-
-    /// true (default): every keyword must be found.
-    #[must_use]
-    pub fn locate_all_stamper_keywords(mut self, value: bool) -> Self {
-        self.param.locate_all_stamper_keywords = Some(value);
-        self
     }
 
     /// Signs a personal-signature action inside this company signatory (platform company or
@@ -742,15 +742,13 @@ impl PersonalSignRequest {
 
 impl Check for PersonalSignRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.param.contract)?;
         require_non_empty(&self.user.contact, "user.contact")?;
         let nameless =
             |c: &Company| c.id.is_none() && c.name.as_deref().is_none_or(|n| n.trim().is_empty());
         if self.company_signatory.as_ref().is_some_and(nameless) {
             return Err(invalid("companySignatory needs an id or a name"));
         }
-        check_stamper_types(
-            &self.param.stampers,
+        self.param.check(
             &[StamperType::Personal, StamperType::Timestamp],
             "personal signing",
         )

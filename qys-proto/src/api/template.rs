@@ -84,58 +84,99 @@ pub struct TemplateListRequest {
 endpoint!(TemplateListRequest: GET "/v2/template/list", query, idempotent = true => Page<Template>);
 paged!(TemplateListRequest => Template, "templates", modified);
 
-/// Declares a request whose only field is `templateId`.
-macro_rules! by_template_id {
-    ($(#[$doc:meta])* $ty:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty {
-            template_id: TemplateId,
-        }
-
-        impl $ty {
-            /// The request for template `template_id`.
-            pub fn new(template_id: impl Into<TemplateId>) -> Self {
-                Self {
-                    template_id: template_id.into(),
-                }
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                require_non_empty(self.template_id.as_str(), "templateId")
-            }
-        }
-    };
+/// 模板管理-模板详情 — `GET /v2/template/detail`: one template with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateDetailRequest {
+    template_id: TemplateId,
 }
 
-by_template_id! {
-    /// 模板管理-模板详情 — `GET /v2/template/detail`: one template with its parameters.
-    TemplateDetailRequest
+impl TemplateDetailRequest {
+    /// The request for template `template_id`.
+    pub fn new(template_id: impl Into<TemplateId>) -> Self {
+        Self {
+            template_id: template_id.into(),
+        }
+    }
+}
+
+impl Check for TemplateDetailRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(self.template_id.as_str(), "templateId")
+    }
 }
 endpoint!(TemplateDetailRequest: GET "/v2/template/detail", query, idempotent = true => Template);
 
-by_template_id! {
-    /// 模板管理-模版预览页面 — `GET /v2/template/pageurl`: a link to preview a template.
-    ///
-    /// ⚠ The answer's field is not documented; [`Link`] reads `pageUrl`, `url` and the like.
-    TemplatePageUrlRequest
+/// 模板管理-模版预览页面 — `GET /v2/template/pageurl`: a link to preview a template.
+///
+/// ⚠ The answer's field is not documented; [`Link`] reads `pageUrl`, `url` and the like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplatePageUrlRequest {
+    template_id: TemplateId,
+}
+
+impl TemplatePageUrlRequest {
+    /// The request for template `template_id`.
+    pub fn new(template_id: impl Into<TemplateId>) -> Self {
+        Self {
+            template_id: template_id.into(),
+        }
+    }
+}
+
+impl Check for TemplatePageUrlRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(self.template_id.as_str(), "templateId")
+    }
 }
 endpoint!(TemplatePageUrlRequest: GET "/v2/template/pageurl", query, idempotent = true => Link);
 
-by_template_id! {
-    /// 模板管理-下载模板 — `GET /v2/template/download` (download): the template's file.
-    TemplateDownloadRequest
+/// 模板管理-下载模板 — `GET /v2/template/download` (download): the template's file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateDownloadRequest {
+    template_id: TemplateId,
+}
+
+impl TemplateDownloadRequest {
+    /// The request for template `template_id`.
+    pub fn new(template_id: impl Into<TemplateId>) -> Self {
+        Self {
+            template_id: template_id.into(),
+        }
+    }
+}
+
+impl Check for TemplateDownloadRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(self.template_id.as_str(), "templateId")
+    }
 }
 endpoint!(TemplateDownloadRequest: GET "/v2/template/download", query => download);
 
-by_template_id! {
-    /// 模板管理-删除模板 — `GET /v2/template/remove`: deletes a template.
-    ///
-    /// A GET that changes state: qys marks it not idempotent so it is never retried blindly.
-    TemplateRemoveRequest
+/// 模板管理-删除模板 — `GET /v2/template/remove`: deletes a template.
+///
+/// A GET that changes state: qys marks it not idempotent so it is never retried blindly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateRemoveRequest {
+    template_id: TemplateId,
+}
+
+impl TemplateRemoveRequest {
+    /// The request for template `template_id`.
+    pub fn new(template_id: impl Into<TemplateId>) -> Self {
+        Self {
+            template_id: template_id.into(),
+        }
+    }
+}
+
+impl Check for TemplateRemoveRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(self.template_id.as_str(), "templateId")
+    }
 }
 endpoint!(TemplateRemoveRequest: GET "/v2/template/remove", query, idempotent = false => Ack);
 

@@ -4,8 +4,9 @@
 //! ⚠ None of these doc pages was retrieved; fields and parts follow the vendor Go SDK 3.1.1.
 //! The answers are undocumented and kept as sent (`serde_json::Value`).
 //!
-//! The multipart calls without files ([`ElectronicProveApplyRequest`]) use `&'static [u8]` as
-//! their (never read) source type, so any frontend can send them.
+//! A multipart call without files ([`ElectronicProveApplyRequest`]) is its own shape
+//! ([`Shape::Form`](crate::endpoint::Shape::Form)): a plain endpoint sent with `execute`, with
+//! no file source to name.
 
 use serde::Serialize;
 
@@ -139,64 +140,116 @@ impl Check for CompanyInfoVerifyRequest {
 }
 endpoint!(CompanyInfoVerifyRequest: POST "/v2/companyinfo/verify", json, idempotent = false => serde_json::Value);
 
-/// Declares an OCR request: the image as the file part `image`, or its `imageUrl`.
-macro_rules! ocr_request {
-    ($(#[$doc:meta])* $ty:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty<S> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            image_url: Option<String>,
-            #[serde(skip)]
-            image: Option<UploadFile<S>>,
-        }
-
-        impl<S> $ty<S> {
-            /// Reads the uploaded image `image`.
-            pub fn from_image(image: UploadFile<S>) -> Self {
-                Self {
-                    image_url: None,
-                    image: Some(image),
-                }
-            }
-
-            /// Reads the image at `image_url`.
-            pub fn from_url(image_url: impl Into<String>) -> Self {
-                Self {
-                    image_url: Some(image_url.into()),
-                    image: None,
-                }
-            }
-        }
-
-        impl<S> Check for $ty<S> {
-            fn check(&self) -> Result<(), BuildError> {
-                match (&self.image, is_set(self.image_url.as_deref())) {
-                    (Some(_), false) | (None, true) => Ok(()),
-                    _ => Err(invalid("give exactly one of image and imageUrl")),
-                }
-            }
-        }
-        upload!($ty: POST $path, #[each] image: "image", idempotent = false => serde_json::Value);
-    };
+/// The image an OCR request reads: uploaded as the file part `image`, or fetched by the
+/// platform from `imageUrl`. Exactly one of the two is sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OcrImage<S> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_url: Option<String>,
+    #[serde(skip)]
+    image: Option<UploadFile<S>>,
 }
 
-ocr_request! {
-    /// 信息校验-身份证OCR (not in the doc menu) — `POST /v2/ocr/idcard` (multipart, file part
-    /// `image` or text part `imageUrl`): reads an ID card.
-    ///
-    /// ⚠ Only in the vendor Go SDK 3.1.1 (`IdCardOcrRequest`). Billed: never retried blindly.
-    IdCardOcrRequest, "/v2/ocr/idcard"
+impl<S> OcrImage<S> {
+    fn upload(image: UploadFile<S>) -> Self {
+        Self {
+            image_url: None,
+            image: Some(image),
+        }
+    }
+
+    fn url(image_url: impl Into<String>) -> Self {
+        Self {
+            image_url: Some(image_url.into()),
+            image: None,
+        }
+    }
+
+    fn check(&self) -> Result<(), BuildError> {
+        match (&self.image, is_set(self.image_url.as_deref())) {
+            (Some(_), false) | (None, true) => Ok(()),
+            _ => Err(invalid("give exactly one of image and imageUrl")),
+        }
+    }
+
+    /// The uploaded image, if any, as the file parts to send (`upload!`'s `#[each]`).
+    fn iter(&self) -> std::option::Iter<'_, UploadFile<S>> {
+        self.image.iter()
+    }
+
+    fn iter_mut(&mut self) -> std::option::IterMut<'_, UploadFile<S>> {
+        self.image.iter_mut()
+    }
 }
 
-ocr_request! {
-    /// 信息校验-银行卡OCR (not in the doc menu) — `POST /v2/ocr/bankcard` (multipart, file part
-    /// `image` or text part `imageUrl`): reads a bank card.
-    ///
-    /// ⚠ Only in the vendor Go SDK 3.1.1 (`BankCardOcrRequest`). Billed: never retried blindly.
-    BankCardOcrRequest, "/v2/ocr/bankcard"
+/// 信息校验-身份证OCR (not in the doc menu) — `POST /v2/ocr/idcard` (multipart, file part
+/// `image` or text part `imageUrl`): reads an ID card.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`IdCardOcrRequest`). Billed: never retried blindly.
+#[derive(Debug, Serialize)]
+#[serde(bound = "")]
+pub struct IdCardOcrRequest<S> {
+    #[serde(flatten)]
+    image: OcrImage<S>,
 }
+
+impl<S> IdCardOcrRequest<S> {
+    /// Reads the uploaded image `image`.
+    pub fn from_image(image: UploadFile<S>) -> Self {
+        Self {
+            image: OcrImage::upload(image),
+        }
+    }
+
+    /// Reads the image at `image_url`.
+    pub fn from_url(image_url: impl Into<String>) -> Self {
+        Self {
+            image: OcrImage::url(image_url),
+        }
+    }
+}
+
+impl<S> Check for IdCardOcrRequest<S> {
+    fn check(&self) -> Result<(), BuildError> {
+        self.image.check()
+    }
+}
+upload!(IdCardOcrRequest: POST "/v2/ocr/idcard", #[each] image: "image", idempotent = false => serde_json::Value);
+
+/// 信息校验-银行卡OCR (not in the doc menu) — `POST /v2/ocr/bankcard` (multipart, file part
+/// `image` or text part `imageUrl`): reads a bank card.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`BankCardOcrRequest`). Billed: never retried blindly.
+#[derive(Debug, Serialize)]
+#[serde(bound = "")]
+pub struct BankCardOcrRequest<S> {
+    #[serde(flatten)]
+    image: OcrImage<S>,
+}
+
+impl<S> BankCardOcrRequest<S> {
+    /// Reads the uploaded image `image`.
+    pub fn from_image(image: UploadFile<S>) -> Self {
+        Self {
+            image: OcrImage::upload(image),
+        }
+    }
+
+    /// Reads the image at `image_url`.
+    pub fn from_url(image_url: impl Into<String>) -> Self {
+        Self {
+            image: OcrImage::url(image_url),
+        }
+    }
+}
+
+impl<S> Check for BankCardOcrRequest<S> {
+    fn check(&self) -> Result<(), BuildError> {
+        self.image.check()
+    }
+}
+upload!(BankCardOcrRequest: POST "/v2/ocr/bankcard", #[each] image: "image", idempotent = false => serde_json::Value);
 
 /// 区块链存证-电子数据存证证明 (not in the doc menu) — `POST /chain/evidence/electronic/prove/apply`
 /// (multipart text parts, no file; `operatorInfo` as JSON text): applies for a proof of
@@ -316,48 +369,55 @@ impl<S> Check for CompleteReportApplyRequest<S> {
 }
 upload!(CompleteReportApplyRequest: POST "/chain/evidence/complete/report/apply", #[each] prove_material: "proveMaterial", idempotent = false => serde_json::Value);
 
-/// Declares a request whose only field is `proveId`.
-macro_rules! by_prove_id {
-    ($(#[$doc:meta])* $ty:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $ty {
-            prove_id: String,
-        }
-
-        impl $ty {
-            /// The request for the report `prove_id`.
-            pub fn new(prove_id: impl Into<String>) -> Self {
-                Self {
-                    prove_id: prove_id.into(),
-                }
-            }
-        }
-
-        impl Check for $ty {
-            fn check(&self) -> Result<(), BuildError> {
-                require_non_empty(&self.prove_id, "proveId")
-            }
-        }
-    };
+/// 区块链存证-出证报告状态 (not in the doc menu) — `GET /chain/evidence/complete/report/status`:
+/// the state of a report application.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportStatusRequest`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteReportStatusRequest {
+    prove_id: String,
 }
 
-by_prove_id! {
-    /// 区块链存证-出证报告状态 (not in the doc menu) — `GET /chain/evidence/complete/report/status`:
-    /// the state of a report application.
-    ///
-    /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportStatusRequest`).
-    CompleteReportStatusRequest
+impl CompleteReportStatusRequest {
+    /// The state of the report `prove_id`.
+    pub fn new(prove_id: impl Into<String>) -> Self {
+        Self {
+            prove_id: prove_id.into(),
+        }
+    }
+}
+
+impl Check for CompleteReportStatusRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.prove_id, "proveId")
+    }
 }
 endpoint!(CompleteReportStatusRequest: GET "/chain/evidence/complete/report/status", query, idempotent = true => serde_json::Value);
 
-by_prove_id! {
-    /// 区块链存证-出证报告下载 (not in the doc menu) — `GET /chain/evidence/complete/report/download`
-    /// (download): the finished report.
-    ///
-    /// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportDownloadRequest`).
-    CompleteReportDownloadRequest
+/// 区块链存证-出证报告下载 (not in the doc menu) — `GET /chain/evidence/complete/report/download`
+/// (download): the finished report.
+///
+/// ⚠ Only in the vendor Go SDK 3.1.1 (`OpenCompleteReportDownloadRequest`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteReportDownloadRequest {
+    prove_id: String,
+}
+
+impl CompleteReportDownloadRequest {
+    /// The finished report `prove_id`.
+    pub fn new(prove_id: impl Into<String>) -> Self {
+        Self {
+            prove_id: prove_id.into(),
+        }
+    }
+}
+
+impl Check for CompleteReportDownloadRequest {
+    fn check(&self) -> Result<(), BuildError> {
+        require_non_empty(&self.prove_id, "proveId")
+    }
 }
 endpoint!(CompleteReportDownloadRequest: GET "/chain/evidence/complete/report/download", query => download);
 

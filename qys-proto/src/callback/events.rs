@@ -101,63 +101,83 @@ impl From<&str> for SignAuthUserType {
     }
 }
 
-/// Declares an open enum over documented integer codes.
-macro_rules! int_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $code:literal, )* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        $vis enum $name {
-            $( $(#[$vdoc])* $variant, )*
-            /// A code qys does not know yet, kept as sent.
-            Other(i64),
-        }
-
-        impl $name {
-            /// The wire code.
-            pub fn code(self) -> i64 {
-                match self {
-                    $( Self::$variant => $code, )*
-                    Self::Other(c) => c,
-                }
-            }
-        }
-
-        impl From<i64> for $name {
-            fn from(code: i64) -> Self {
-                match code {
-                    $( $code => Self::$variant, )*
-                    other => Self::Other(other),
-                }
-            }
-        }
-    };
+/// The state of a company verification (`status` of the company-auth callback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompanyAuthStatus {
+    /// `0`: in progress.
+    InProgress,
+    /// `1`: verified.
+    Success,
+    /// `2`: failed.
+    Failed,
+    /// A code qys does not know yet, kept as sent.
+    Other(i64),
 }
 
-int_enum! {
-    /// The state of a company verification (`status` of the company-auth callback).
-    pub enum CompanyAuthStatus {
-        /// `0`: in progress.
-        InProgress = 0,
-        /// `1`: verified.
-        Success = 1,
-        /// `2`: failed.
-        Failed = 2,
+impl CompanyAuthStatus {
+    /// The wire code.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::InProgress => 0,
+            Self::Success => 1,
+            Self::Failed => 2,
+            Self::Other(c) => c,
+        }
     }
 }
 
-int_enum! {
-    /// The step of a company verification that triggered the callback (`actionEvent`).
-    pub enum CompanyAuthAction {
-        /// `0`: the basic information was submitted.
-        BasicInfoSubmitted = 0,
-        /// `1`: the basic information was approved.
-        BasicInfoApproved = 1,
-        /// `2`: the basic information was rejected.
-        BasicInfoRejected = 2,
-        /// `4`: the authorization letter was rejected.
-        LetterRejected = 4,
-        /// `7`: the company is verified.
-        Certified = 7,
+impl From<i64> for CompanyAuthStatus {
+    fn from(code: i64) -> Self {
+        match code {
+            0 => Self::InProgress,
+            1 => Self::Success,
+            2 => Self::Failed,
+            other => Self::Other(other),
+        }
+    }
+}
+
+/// The step of a company verification that triggered the callback (`actionEvent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompanyAuthAction {
+    /// `0`: the basic information was submitted.
+    BasicInfoSubmitted,
+    /// `1`: the basic information was approved.
+    BasicInfoApproved,
+    /// `2`: the basic information was rejected.
+    BasicInfoRejected,
+    /// `4`: the authorization letter was rejected.
+    LetterRejected,
+    /// `7`: the company is verified.
+    Certified,
+    /// A code qys does not know yet, kept as sent.
+    Other(i64),
+}
+
+impl CompanyAuthAction {
+    /// The wire code.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::BasicInfoSubmitted => 0,
+            Self::BasicInfoApproved => 1,
+            Self::BasicInfoRejected => 2,
+            Self::LetterRejected => 4,
+            Self::Certified => 7,
+            Self::Other(c) => c,
+        }
+    }
+}
+
+impl From<i64> for CompanyAuthAction {
+    fn from(code: i64) -> Self {
+        match code {
+            0 => Self::BasicInfoSubmitted,
+            1 => Self::BasicInfoApproved,
+            2 => Self::BasicInfoRejected,
+            4 => Self::LetterRejected,
+            7 => Self::Certified,
+            other => Self::Other(other),
+        }
     }
 }
 

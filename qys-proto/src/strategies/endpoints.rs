@@ -371,8 +371,8 @@ strategies! {
     /// `POST /saas/v2/fee/init`.
     saas_fee_init -> saas::SaasFeeInitRequest =
         (name(), prop::option::of("[1-9][0-9]{0,5}")).prop_map(|(n, b)| {
-            let r = saas::SaasFeeInitRequest::new(n);
-            match b { Some(b) => r.initial_balance(b), None => r }
+            let fees = saas::TenantFees::new(n);
+            saas::SaasFeeInitRequest::from(match b { Some(b) => fees.initial_balance(b), None => fees })
         });
     /// `POST /saas/v2/fee/update`.
     saas_fee_update -> saas::SaasFeeUpdateRequest = name().prop_map(saas::SaasFeeUpdateRequest::new);
