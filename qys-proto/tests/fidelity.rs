@@ -13,7 +13,7 @@ use qys_proto::api::signing::{
 };
 use qys_proto::api::tools::CompanyInfoVerifyRequest;
 use qys_proto::endpoint::Endpoint;
-use qys_proto::types::{Contract, ContractRef, TemplateParam, User, Watermark, WatermarkType};
+use qys_proto::types::{ContractDraft, ContractRef, TemplateParam, User, Watermark, WatermarkType};
 use qys_proto::{ContractId, Core, Credentials, Environment, Nonce, SigningParams};
 use serde_json::{Value, json};
 
@@ -103,9 +103,9 @@ fn a_biz_id_without_a_tenant_sends_no_tenant() {
 
 #[test]
 fn a_resend_sends_its_sponsor_once() {
-    let sponsor = Contract {
+    let sponsor = ContractDraft {
         tenant_name: Some("另一子公司".into()),
-        ..Contract::default()
+        ..ContractDraft::default()
     };
     // The acting tenant of the reference wins; the body's is not sent a second time.
     let sent = body(&ContractResendRequest::new(acting(), sponsor.clone()));
