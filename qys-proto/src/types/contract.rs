@@ -219,7 +219,9 @@ string_enum! {
     }
 }
 
-/// A signing position (签署位置): where a seal, signature or date goes.
+/// A signing position (签署位置): where a seal, signature or date goes, in requests and answers
+/// alike (it has no field only the platform fills). Fields are those of the vendor Go SDK
+/// 3.1.1 `model.Stamper`; anything else an answer carries stays in `extra`.
 ///
 /// Coordinates are relative to the page (width and height are 1), from its bottom-left corner
 /// to the bottom-left corner of the image: in `[0, 1)` for a page position, in `(-1, 1)` as
@@ -281,16 +283,9 @@ pub struct Stamper {
         deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_y: Option<f64>,
-    /// The date format of a `TIMESTAMP` position (signing endpoints).
+    /// The date format of a `TIMESTAMP` position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_pattern: Option<DatePattern>,
-    /// The date formats of a `TIMESTAMP` position (send and add-document endpoints; ⚠ from
-    /// the vendor's skill notes only, not in the Go model).
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::answer::vec"
-    )]
-    pub date_patterns: Vec<DatePattern>,
     /// The width of a personal signature or date, 10–120.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -370,10 +365,14 @@ impl Stamper {
 
     /// Checks the documented ranges; `field` names the stamper in the message.
     ///
+    /// The ranges are those of the Stamper table of the 契约锁 doc pages 发起合同 and
+    /// 用模板添加合同文档 (the vendor Go SDK checks none of them).
+    ///
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
         let bad = |what: String| Err(invalid(format!("{field}.{what}")));
+        // Coordinates in [0, 1) of the page, or offsets in (-1, 1) from a keyword.
         let by_keyword = self.keyword.as_deref().is_some_and(|k| !k.is_empty());
         for (name, v) in [("offsetX", self.offset_x), ("offsetY", self.offset_y)] {
             if let Some(v) = v {
@@ -388,12 +387,14 @@ impl Stamper {
                 }
             }
         }
+        // Width 10–120 and height 4–48 (personal signatures and dates).
         if let Some(w) = self.width.filter(|w| !(10..=120).contains(w)) {
             return bad(format!("width must be in 10..=120, got {w}"));
         }
         if let Some(h) = self.height.filter(|h| !(4..=48).contains(h)) {
             return bad(format!("height must be in 4..=48, got {h}"));
         }
+        // keywordIndex: 1 the first (default), 0 all, -1 the last; page: 0 all, -1 the last.
         if let Some(i) = self.keyword_index.filter(|i| *i < -1) {
             return bad(format!(
                 "keywordIndex must be -1 (last), 0 (all) or a position from 1, got {i}"
@@ -404,30 +405,16 @@ impl Stamper {
                 "page must be -1 (last), 0 (all) or a page from 1, got {p}"
             ));
         }
+        // Clockwise rotation, 0–360 degrees.
         if let Some(r) = self.rotation_degrees.filter(|r| !(0.0..=360.0).contains(r)) {
             return bad(format!("rotationDegrees must be in 0..=360, got {r}"));
-        }
-        if self.keyword.is_none()
-            && self.page.is_none()
-            && self.stamper_type.as_ref().is_some_and(|t| {
-                !matches!(
-                    t,
-                    StamperType::AcrossPage
-                        | StamperType::AcrossPageOdd
-                        | StamperType::AcrossPageEven
-                        | StamperType::AcrossPageScope
-                )
-            })
-            && (self.offset_x.is_some() || self.offset_y.is_some())
-        {
-            return bad("page is required with offsetX/offsetY when no keyword is given".into());
         }
         Ok(())
     }
 }
 
 /// A signing action (签署动作/节点) of a company signatory, as answers describe it (the
-/// request type is [`ActionDraft`]).
+/// request type is [`ActionDraft`](super::ActionDraft)).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Action {
@@ -497,7 +484,7 @@ pub struct Action {
 }
 
 /// An attachment a signer must upload while signing (`{id, title, required, needSign}`), as
-/// answers describe it (the request type is [`AttachmentDraft`]).
+/// answers describe it (the request type is [`AttachmentDraft`](super::AttachmentDraft)).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Attachment {
@@ -549,7 +536,7 @@ pub struct UserAuthInfo {
 }
 
 /// A signatory (签署方) of a contract, as answers describe it (draft, detail, category
-/// detail, `/v2/signatory/add`); the request type is [`SignatoryDraft`].
+/// detail, `/v2/signatory/add`); the request type is [`SignatoryDraft`](super::SignatoryDraft).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Signatory {
@@ -676,7 +663,7 @@ impl TemplateParam {
 }
 
 /// A copy receiver (抄送人), as answers describe it (the request type is
-/// [`CopySendReceiverDraft`]).
+/// [`CopySendReceiverDraft`](super::CopySendReceiverDraft)).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CopySendReceiver {
@@ -846,6 +833,11 @@ impl Watermark {
 
     /// Checks the documented ranges; `field` names it in messages.
     ///
+    /// The rules are those of the 契约锁 doc page 合同文档添加水印 (Watermark table: `type`
+    /// required; `content` required for TEXT, PIC and GRATING, ≤ 20 characters for TEXT, one
+    /// digit or letter for GRATING; fontSize 6–72, angle 0–180, diaphaneity 0–100, imgScale
+    /// 0.1–4), known through the vendor's doc digest: the vendor Go SDK checks none of them.
+    ///
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
@@ -908,8 +900,8 @@ pub type Tags = crate::api::org_types::TextList;
 
 /// A contract (合同) as the platform describes it: the `result` of draft, detail and list.
 ///
-/// This is the result model only: a draft is sent as [`ContractDraft`] (with
-/// [`SignatoryDraft`], [`ActionDraft`], ...), which has no field the platform fills
+/// This is the result model only: a draft is sent as [`ContractDraft`](super::ContractDraft) (with
+/// [`SignatoryDraft`](super::SignatoryDraft), [`ActionDraft`](super::ActionDraft), ...), which has no field the platform fills
 /// (`status`, `documents`, `publishTime`, ...).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
