@@ -71,7 +71,7 @@ fn send_and_sign(client: &Client, id: &ContractId) {
 /// A draft between the platform company (serialNo 1) and 李四 (serialNo 2).
 fn draft(sandbox: &Sandbox, client: &Client, subject: &str, biz_id: &str) -> Contract {
     let f = sandbox.fixtures();
-    let mut contract = ContractDraft::new(
+    let contract = ContractDraft::new(
         subject,
         [
             SignatoryDraft::company(
@@ -81,11 +81,11 @@ fn draft(sandbox: &Sandbox, client: &Client, subject: &str, biz_id: &str) -> Con
             .with_serial_no(1),
             SignatoryDraft::personal("李四", person()).with_serial_no(2),
         ],
-    );
-    contract.biz_id = Some(biz_id.to_owned());
-    contract.business_data = Some("order-42".to_owned());
-    contract.callback_url = Some("http://127.0.0.1:9/qys-callback".to_owned());
-    contract.send = Some(false);
+    )
+    .with_biz_id(biz_id)
+    .with_business_data("order-42")
+    .with_callback_url("http://127.0.0.1:9/qys-callback")
+    .with_send(false);
     client
         .execute(&ContractDraftRequest::new(contract))
         .expect("draft")
@@ -998,52 +998,49 @@ fn strict_tables_take_every_option_qys_sends() {
     let sandbox = strict();
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
-    let mut auto = ActionDraft::new(ActionType::Company).with_seals([f.company_seal_id.clone()]);
-    auto.auto_sign = Some(true);
-    auto.action_no = Some("A-1".to_owned());
-    let mut lp = ActionDraft::new(ActionType::Lp);
-    lp.serial_no = Some(1);
-    let mut personal = SignatoryDraft::personal("李四", person()).with_serial_no(2);
-    personal.signatory_no = Some("S-2".to_owned());
-    personal.attachments = vec![AttachmentDraft {
-        title: Some("身份证".to_owned()),
-        required: Some(true),
-        ..AttachmentDraft::default()
-    }];
-    personal.user_auth_info = Some(UserAuthInfo {
-        id_card_no: Some("110101199001011234".to_owned()),
-        ..UserAuthInfo::default()
-    });
-    let mut contract = ContractDraft::new(
+    let auto = ActionDraft::new(ActionType::Company)
+        .with_seals([f.company_seal_id.clone()])
+        .with_auto_sign(true)
+        .with_action_no("A-1");
+    let lp = ActionDraft::new(ActionType::Lp).with_serial_no(1);
+    let personal = SignatoryDraft::personal("李四", person())
+        .with_serial_no(2)
+        .with_signatory_no("S-2")
+        .with_attachments([AttachmentDraft::new("身份证").with_required(true)])
+        .with_user_auth_info(UserAuthInfo {
+            id_card_no: Some("110101199001011234".to_owned()),
+            ..UserAuthInfo::default()
+        });
+    let contract = ContractDraft::new(
         "全字段合同",
         [
             SignatoryDraft::company(f.authenticated_company.clone(), [auto, lp]).with_serial_no(1),
             personal,
         ],
-    );
-    contract.biz_id = Some("biz-options".to_owned());
-    contract.description = Some("描述".to_owned());
-    contract.sn = Some("SN-1".to_owned());
-    contract.ordinal = Some(true);
-    contract.send = Some(false);
-    contract.category = Some(Category::by_name("默认业务分类"));
-    contract.creator = Some(f.admin.clone());
-    contract.tags = Tags::from(vec!["人事".to_owned(), "2026".to_owned()]);
-    contract.template_params = vec![TemplateParam::new("金额", "1000")];
-    contract.sign_flow_strategy = Some(SignFlowStrategy::AllSignFinish);
-    contract.stamper_rule = Some(StamperRule::Optional);
-    contract.copy_send_time = Some(CopySendTime::Finish);
-    contract.copy_send_receivers = vec![CopySendReceiverDraft::new(
+    )
+    .with_biz_id("biz-options")
+    .with_description("描述")
+    .with_sn("SN-1")
+    .with_ordinal(true)
+    .with_send(false)
+    .with_category(Category::by_name("默认业务分类"))
+    .with_creator(f.admin.clone())
+    .with_tags(["人事", "2026"])
+    .with_template_params([TemplateParam::new("金额", "1000")])
+    .with_sign_flow_strategy(SignFlowStrategy::AllSignFinish)
+    .with_stamper_rule(StamperRule::Optional)
+    .with_copy_send_time(CopySendTime::Finish)
+    .with_copy_send_receivers([CopySendReceiverDraft::new(
         "赵六",
         User::email("zl@example.com"),
-    )];
-    contract.related_contract_ids = vec![f.contract_id];
-    contract.custom_fields = vec![CustomField {
+    )])
+    .with_related_contract_ids([f.contract_id])
+    .with_custom_fields([CustomField {
         key: Some("k".to_owned()),
         value: Some("v".to_owned()),
         ..CustomField::default()
-    }];
-    contract.notify_sponsor = Some(false);
+    }])
+    .with_notify_sponsor(false);
     let c = client
         .execute(&ContractDraftRequest::new(contract))
         .unwrap();

@@ -910,8 +910,9 @@ endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempoten
 ///
 /// ⚠ Not in the doc menu; fields follow the vendor Go SDK 3.1.1 (`ResendContract`): the old
 /// contract's reference, `newBizId`, and contract fields (subject, signatories, ...) given as
-/// a [`ContractDraft`] whose `id`, `bizId` and `tenantName` stay empty. The `result` is
-/// undocumented and kept as JSON.
+/// a [`ContractDraft`] whose `id`, `bizId` and `tenantName` stay empty. Draft fields the
+/// vendor's `ResendContract` lacks (`category`, `stamperRule`, `callbackUrl`) are sent when
+/// set, unchecked. The `result` is undocumented and kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractResendRequest {
