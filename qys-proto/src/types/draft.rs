@@ -21,7 +21,8 @@ use crate::id::{ContractId, SealId};
 /// model is [`super::Action`]).
 ///
 /// Fields follow the vendor Go SDK 3.1.1 `model.Action` without its returned-only `id` and
-/// `status`.
+/// `status`. Like [`SignatoryDraft`], it has no `stampers`: positions go with
+/// `/v2/contract/send` or the signing calls, by the action ID the draft returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionDraft {
