@@ -39,7 +39,8 @@ use qys_async::api::signing::{
     CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest, SignParam,
 };
 use qys_async::types::{
-    Action, ActionType, Contract, ContractStatus, Signatory, Stamper, StamperType, TenantType, User,
+    ActionDraft, ActionType, ContractDraft, ContractStatus, SignatoryDraft, Stamper, StamperType,
+    TenantType, User,
 };
 use qys_async::{Client, Credentials, Environment, SealId, open_file};
 use qys_sandbox::Sandbox;
@@ -175,11 +176,11 @@ async fn run() -> AnyResult<()> {
     // 1. The draft: the platform company seals, then the person signs.
     let subject = "qys 合同生命周期示例";
     let draft = client
-        .execute(&ContractDraftRequest::new(Contract::new(
+        .execute(&ContractDraftRequest::new(ContractDraft::new(
             subject,
             [
-                Signatory::company(s.company.clone(), [Action::new(ActionType::Company)]),
-                Signatory::personal(s.signer_name.clone(), s.signer.clone()),
+                SignatoryDraft::company(s.company.clone(), [ActionDraft::new(ActionType::Company)]),
+                SignatoryDraft::personal(s.signer_name.clone(), s.signer.clone()),
             ],
         )))
         .await?;

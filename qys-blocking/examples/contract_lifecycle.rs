@@ -38,7 +38,8 @@ use qys_blocking::api::signing::{
     CompanySignRequest, ContractPageUrlRequest, PersonalSignRequest, SignParam,
 };
 use qys_blocking::types::{
-    Action, ActionType, Contract, ContractStatus, Signatory, Stamper, StamperType, TenantType, User,
+    ActionDraft, ActionType, ContractDraft, ContractStatus, SignatoryDraft, Stamper, StamperType,
+    TenantType, User,
 };
 use qys_blocking::{Client, Credentials, Environment, SealId, open_file};
 use qys_sandbox::Sandbox;
@@ -172,11 +173,11 @@ fn run() -> AnyResult<()> {
 
     // 1. The draft: the platform company seals, then the person signs.
     let subject = "qys 合同生命周期示例";
-    let draft = client.execute(&ContractDraftRequest::new(Contract::new(
+    let draft = client.execute(&ContractDraftRequest::new(ContractDraft::new(
         subject,
         [
-            Signatory::company(s.company.clone(), [Action::new(ActionType::Company)]),
-            Signatory::personal(s.signer_name.clone(), s.signer.clone()),
+            SignatoryDraft::company(s.company.clone(), [ActionDraft::new(ActionType::Company)]),
+            SignatoryDraft::personal(s.signer_name.clone(), s.signer.clone()),
         ],
     )))?;
     let id = draft

@@ -407,9 +407,19 @@ pub(crate) fn same<T>(result: T, _: &Context) -> T {
 }
 
 /// Chained setters for optional fields: `name(value)` sets `Some(value.into())`; after
-/// `in inner;` they set the fields of the struct's field `inner` (a flattened part).
+/// `in inner;` they set the fields of the struct's field `inner` (a flattened part);
+/// `fn with_name(name: T);` names the setter `with_name` (the domain types' style).
 macro_rules! setters {
     (in $via:ident; $($rest:tt)*) => { $crate::endpoint::setters!(@[$via.] $($rest)*); };
+    (@[$($via:tt)*] $(#[$doc:meta])* fn $method:ident($name:ident : $ty:ty) ; $($rest:tt)*) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $method(mut self, value: impl Into<$ty>) -> Self {
+            self.$($via)* $name = Some(value.into());
+            self
+        }
+        $crate::endpoint::setters!(@[$($via)*] $($rest)*);
+    };
     (@[$($via:tt)*] $(#[$doc:meta])* $name:ident : $ty:ty ; $($rest:tt)*) => {
         $(#[$doc])*
         #[must_use]

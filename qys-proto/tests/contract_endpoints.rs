@@ -212,14 +212,14 @@ fn company_stamper() -> Stamper {
 
 #[test]
 fn draft() {
-    let mut contract = Contract::new(
+    let mut contract = ContractDraft::new(
         "劳动合同",
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 "上海契约锁电子合同签名有限公司",
-                [Action::new(ActionType::Company).with_seals(["2490828768980361630"])],
+                [ActionDraft::new(ActionType::Company).with_seals(["2490828768980361630"])],
             ),
-            Signatory::personal("张三", User::mobile("13800000000")).with_serial_no(2),
+            SignatoryDraft::personal("张三", User::mobile("13800000000")).with_serial_no(2),
         ],
     );
     contract.biz_id = Some("HT-2026-0001".into());
@@ -297,7 +297,10 @@ fn send() {
 fn copysend() {
     let ep = ContractCopySendRequest::new(
         by_biz(),
-        [CopySendReceiver::new("赵六", User::email("zl@example.com"))],
+        [CopySendReceiverDraft::new(
+            "赵六",
+            User::email("zl@example.com"),
+        )],
     );
     check_json(
         &ep,
@@ -614,11 +617,11 @@ fn shorturl_by_id_and_by_biz_id() {
 
 #[test]
 fn resend() {
-    let body = Contract {
+    let body = ContractDraft {
         subject: Some("劳动合同(续)".into()),
-        send: Some(true),
-        ..Contract::default()
-    };
+        ..ContractDraft::default()
+    }
+    .with_send(true);
     let ep = ContractResendRequest::new(by_id(), body).new_biz_id("HT-2026-0002");
     check_json(
         &ep,
@@ -752,8 +755,7 @@ fn document_addbyfiles() {
 
 #[test]
 fn document_addbytemplate() {
-    let mut param = TemplateParam::new("乙方", "张三");
-    param.signatory_id = Some(SIGNATORY.into());
+    let param = TemplateParam::new("乙方", "张三");
     let ep = DocumentAddByTemplateRequest::new(by_id(), "劳动合同正文", "2490828768980361699")
         .template_params([param])
         .document_sort(2);
@@ -764,7 +766,7 @@ fn document_addbytemplate() {
             "contractId": CID,
             "title": "劳动合同正文",
             "templateId": "2490828768980361699",
-            "templateParams": [{"name": "乙方", "value": "张三", "signatoryId": SIGNATORY}],
+            "templateParams": [{"name": "乙方", "value": "张三"}],
             "documentSort": 2
         }),
     );
@@ -796,8 +798,11 @@ fn attachment_download() {
 
 #[test]
 fn signatory_add() {
-    let s = Signatory::company("杭州某某科技有限公司", [Action::new(ActionType::Company)])
-        .with_receiver(User::mobile("13800000003").with_name("赵六"));
+    let s = SignatoryDraft::company(
+        "杭州某某科技有限公司",
+        [ActionDraft::new(ActionType::Company)],
+    )
+    .with_receiver(User::mobile("13800000003").with_name("赵六"));
     let ep = SignatoryAddRequest::new(by_id(), s).locate_all_stamper_keywords(true);
     check_json(
         &ep,
@@ -977,7 +982,10 @@ fn invalid() {
         .reason("信息有误")
         .delete_doc(false)
         .auto_sign(true)
-        .receivers([CopySendReceiver::new("赵六", User::mobile("13800000003"))]);
+        .receivers([CopySendReceiverDraft::new(
+            "赵六",
+            User::mobile("13800000003"),
+        )]);
     check_json(
         &ep,
         "/v2/contract/invalid",
@@ -999,7 +1007,10 @@ fn invalidbyfile() {
     info.title = Some("作废声明".into());
     info.invalid_reason = Some("信息有误".into());
     let ep = ContractInvalidByFileRequest::new(info, UploadFile::new("作废声明.docx", 2, ()))
-        .receivers([CopySendReceiver::new("赵六", User::mobile("13800000003"))]);
+        .receivers([CopySendReceiverDraft::new(
+            "赵六",
+            User::mobile("13800000003"),
+        )]);
     let parts = check_upload(&ep, "/v2/contract/invalidbyfile", &[b"PK"]);
     let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["invalidInfo", "receivers", "file"]);
@@ -1106,19 +1117,23 @@ fn invalid_arguments_are_build_errors() {
     assert!(build_error(&ContractListRequest::new().select_limit(0)).contains("selectLimit"));
     assert!(build_error(&ContractListRequest::new().select_limit(1001)).contains("selectLimit"));
     assert!(
-        build_error(&ContractDraftRequest::new(Contract::new("x", []))).contains("signatories")
+        build_error(&ContractDraftRequest::new(ContractDraft::new("x", [])))
+            .contains("signatories")
     );
-    let mut unnamed = Signatory::personal("张三", User::mobile("1"));
+    let mut unnamed = SignatoryDraft::personal("张三", User::mobile("1"));
     unnamed.tenant_name = None;
     assert!(
-        build_error(&ContractDraftRequest::new(Contract::new("x", [unnamed])))
-            .contains("tenantName")
-    );
-    let audit = Action::new(ActionType::Audit);
-    assert!(
-        build_error(&ContractDraftRequest::new(Contract::new(
+        build_error(&ContractDraftRequest::new(ContractDraft::new(
             "x",
-            [Signatory::company("c", [audit])]
+            [unnamed]
+        )))
+        .contains("tenantName")
+    );
+    let audit = ActionDraft::new(ActionType::Audit);
+    assert!(
+        build_error(&ContractDraftRequest::new(ContractDraft::new(
+            "x",
+            [SignatoryDraft::company("c", [audit])]
         )))
         .contains("corpOperators")
     );
@@ -1144,10 +1159,7 @@ fn invalid_arguments_are_build_errors() {
     assert!(
         build_error(&ContractResendRequest::new(
             by_id(),
-            Contract {
-                biz_id: Some("x".into()),
-                ..Contract::default()
-            }
+            ContractDraft::default().with_biz_id("x")
         ))
         .contains("newBizId")
     );

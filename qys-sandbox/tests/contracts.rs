@@ -71,21 +71,21 @@ fn send_and_sign(client: &Client, id: &ContractId) {
 /// A draft between the platform company (serialNo 1) and 李四 (serialNo 2).
 fn draft(sandbox: &Sandbox, client: &Client, subject: &str, biz_id: &str) -> Contract {
     let f = sandbox.fixtures();
-    let mut contract = Contract::new(
+    let contract = ContractDraft::new(
         subject,
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 f.authenticated_company.clone(),
-                [Action::new(ActionType::Company)],
+                [ActionDraft::new(ActionType::Company)],
             )
             .with_serial_no(1),
-            Signatory::personal("李四", person()).with_serial_no(2),
+            SignatoryDraft::personal("李四", person()).with_serial_no(2),
         ],
-    );
-    contract.biz_id = Some(biz_id.to_owned());
-    contract.business_data = Some("order-42".to_owned());
-    contract.callback_url = Some("http://127.0.0.1:9/qys-callback".to_owned());
-    contract.send = Some(false);
+    )
+    .with_biz_id(biz_id)
+    .with_business_data("order-42")
+    .with_callback_url("http://127.0.0.1:9/qys-callback")
+    .with_send(false);
     client
         .execute(&ContractDraftRequest::new(contract))
         .expect("draft")
@@ -108,7 +108,7 @@ fn add_pdf(
 
 /// Drafts `contract` unsent, adds one PDF (its bytes marked by `tag`) and sends it; answers
 /// the draft.
-fn draft_and_send(client: &Client, mut contract: Contract, tag: &str) -> Contract {
+fn draft_and_send(client: &Client, mut contract: ContractDraft, tag: &str) -> Contract {
     contract.send = Some(false);
     let draft = client
         .execute(&ContractDraftRequest::new(contract))
@@ -606,19 +606,22 @@ fn an_audit_then_a_seal_then_an_operator_page() {
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
     let approver = User::mobile("13900000000").with_name("沙箱发起人");
-    let contract = Contract::new(
+    let contract = ContractDraft::new(
         "审批合同",
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 f.authenticated_company.clone(),
-                [Action::new(ActionType::Audit).with_operators([approver]), {
-                    let mut a =
-                        Action::new(ActionType::Company).with_seals([f.company_seal_id.clone()]);
-                    a.serial_no = Some(1);
-                    a
-                }],
+                [
+                    ActionDraft::new(ActionType::Audit).with_operators([approver]),
+                    {
+                        let mut a = ActionDraft::new(ActionType::Company)
+                            .with_seals([f.company_seal_id.clone()]);
+                        a.serial_no = Some(1);
+                        a
+                    },
+                ],
             ),
-            Signatory::personal("李四", person()),
+            SignatoryDraft::personal("李四", person()),
         ],
     );
     let id = draft_and_send(&client, contract, "audit").id.unwrap();
@@ -672,11 +675,11 @@ fn a_rejected_audit_rejects_the_contract() {
     let sandbox = strict();
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
-    let contract = Contract::new(
+    let contract = ContractDraft::new(
         "驳回合同",
-        [Signatory::company(
+        [SignatoryDraft::company(
             f.authenticated_company.clone(),
-            [Action::new(ActionType::Audit).with_operators([f.admin])],
+            [ActionDraft::new(ActionType::Audit).with_operators([f.admin])],
         )],
     );
     let id = draft_and_send(&client, contract, "reject").id.unwrap();
@@ -791,16 +794,16 @@ fn signatories_are_added_edited_and_identified() {
     let sandbox = strict();
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
-    let mut later = Signatory::personal("待定", person());
+    let mut later = SignatoryDraft::personal("待定", person());
     later.receiver = None;
     later.tenant_name = None;
     later.delay_set = Some(true);
-    let contract = Contract::new(
+    let contract = ContractDraft::new(
         "签署方",
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 f.authenticated_company.clone(),
-                [Action::new(ActionType::Company)],
+                [ActionDraft::new(ActionType::Company)],
             ),
             later,
         ],
@@ -833,13 +836,13 @@ fn signatories_are_added_edited_and_identified() {
     let added = client
         .execute(&SignatoryAddRequest::new(
             id.clone(),
-            Signatory::personal("钱七", User::mobile("13700000007")).with_serial_no(9),
+            SignatoryDraft::personal("钱七", User::mobile("13700000007")).with_serial_no(9),
         ))
         .expect("add");
     assert_eq!(added.tenant_name.as_deref(), Some("钱七"));
     let (code, _) = code_of(client.execute(&SignatoryAddRequest::new(
         id.clone(),
-        Signatory::personal("钱七", User::mobile("13700000007")),
+        SignatoryDraft::personal("钱七", User::mobile("13700000007")),
     )));
     assert_eq!(code, ErrorCode::DuplicateSignatory);
     let d = detail(&client, &id);
@@ -892,7 +895,10 @@ fn delay_copysend_watermark_modify_resend_and_health() {
     client
         .execute(&ContractCopySendRequest::new(
             id.clone(),
-            [CopySendReceiver::new("赵六", User::email("zl@example.com"))],
+            [CopySendReceiverDraft::new(
+                "赵六",
+                User::email("zl@example.com"),
+            )],
         ))
         .expect("copysend");
     client
@@ -911,7 +917,9 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .execute(&ContractForceEndRequest::new(id.clone()).reason("重发"))
         .unwrap();
     let resent = client
-        .execute(&ContractResendRequest::new(id, Contract::default()).new_biz_id("biz-delay-2"))
+        .execute(
+            &ContractResendRequest::new(id, ContractDraft::default()).new_biz_id("biz-delay-2"),
+        )
         .expect("resend");
     let new_id = ContractId::new(resent.0["contractId"].as_str().unwrap());
     let d = detail(&client, &new_id);
@@ -931,12 +939,12 @@ fn at_new_year() -> (SandboxClock, Sandbox) {
 }
 
 /// A contract the platform company alone seals.
-fn sealed_by_the_platform(sandbox: &Sandbox, subject: &str) -> Contract {
-    Contract::new(
+fn sealed_by_the_platform(sandbox: &Sandbox, subject: &str) -> ContractDraft {
+    ContractDraft::new(
         subject,
-        [Signatory::company(
+        [SignatoryDraft::company(
             sandbox.fixtures().authenticated_company.clone(),
-            [Action::new(ActionType::Company)],
+            [ActionDraft::new(ActionType::Company)],
         )],
     )
 }
@@ -993,50 +1001,49 @@ fn strict_tables_take_every_option_qys_sends() {
     let sandbox = strict();
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
-    let mut auto = Action::new(ActionType::Company).with_seals([f.company_seal_id.clone()]);
-    auto.auto_sign = Some(true);
-    auto.action_no = Some("A-1".to_owned());
-    let mut lp = Action::new(ActionType::Lp);
-    lp.serial_no = Some(1);
-    let mut personal = Signatory::personal("李四", person()).with_serial_no(2);
-    personal.signatory_no = Some("S-2".to_owned());
-    personal.attachments = vec![Attachment {
-        title: Some("身份证".to_owned()),
-        required: Some(true),
-        ..Attachment::default()
-    }];
-    personal.user_auth_info = Some(UserAuthInfo {
-        id_card_no: Some("110101199001011234".to_owned()),
-        ..UserAuthInfo::default()
-    });
-    let mut contract = Contract::new(
+    let auto = ActionDraft::new(ActionType::Company)
+        .with_seals([f.company_seal_id.clone()])
+        .with_auto_sign(true)
+        .with_action_no("A-1");
+    let lp = ActionDraft::new(ActionType::Lp).with_serial_no(1);
+    let personal = SignatoryDraft::personal("李四", person())
+        .with_serial_no(2)
+        .with_signatory_no("S-2")
+        .with_attachments([AttachmentDraft::new("身份证").with_required(true)])
+        .with_user_auth_info(UserAuthInfo {
+            id_card_no: Some("110101199001011234".to_owned()),
+            ..UserAuthInfo::default()
+        });
+    let contract = ContractDraft::new(
         "全字段合同",
         [
-            Signatory::company(f.authenticated_company.clone(), [auto, lp]).with_serial_no(1),
+            SignatoryDraft::company(f.authenticated_company.clone(), [auto, lp]).with_serial_no(1),
             personal,
         ],
-    );
-    contract.biz_id = Some("biz-options".to_owned());
-    contract.description = Some("描述".to_owned());
-    contract.sn = Some("SN-1".to_owned());
-    contract.ordinal = Some(true);
-    contract.send = Some(false);
-    contract.category = Some(Category::by_name("默认业务分类"));
-    contract.creator = Some(f.admin.clone());
-    contract.tags = Tags::from(vec!["人事".to_owned(), "2026".to_owned()]);
-    contract.template_params = vec![TemplateParam::new("金额", "1000")];
-    contract.sign_flow_strategy = Some(SignFlowStrategy::AllSignFinish);
-    contract.stamper_rule = Some(StamperRule::Optional);
-    contract.copy_send_time = Some(CopySendTime::Finish);
-    contract.copy_send_receivers =
-        vec![CopySendReceiver::new("赵六", User::email("zl@example.com"))];
-    contract.related_contract_ids = vec![f.contract_id];
-    contract.custom_fields = vec![CustomField {
+    )
+    .with_biz_id("biz-options")
+    .with_description("描述")
+    .with_sn("SN-1")
+    .with_ordinal(true)
+    .with_send(false)
+    .with_category(Category::by_name("默认业务分类"))
+    .with_creator(f.admin.clone())
+    .with_tags(["人事", "2026"])
+    .with_template_params([TemplateParam::new("金额", "1000")])
+    .with_sign_flow_strategy(SignFlowStrategy::AllSignFinish)
+    .with_stamper_rule(StamperRule::Optional)
+    .with_copy_send_time(CopySendTime::Finish)
+    .with_copy_send_receivers([CopySendReceiverDraft::new(
+        "赵六",
+        User::email("zl@example.com"),
+    )])
+    .with_related_contract_ids([f.contract_id])
+    .with_custom_fields([CustomField {
         key: Some("k".to_owned()),
         value: Some("v".to_owned()),
         ..CustomField::default()
-    }];
-    contract.notify_sponsor = Some(false);
+    }])
+    .with_notify_sponsor(false);
     let c = client
         .execute(&ContractDraftRequest::new(contract))
         .unwrap();
@@ -1195,9 +1202,9 @@ fn a_category_presets_signatories_and_documents() {
     let client = client(&sandbox);
     let f = sandbox.fixtures().clone();
     // The fixture category 采购合同 presets one COMPANY signatory and the fixture template.
-    let mut contract = Contract::new(
+    let mut contract = ContractDraft::new(
         "按分类发起",
-        [Signatory::company(f.authenticated_company.clone(), [])],
+        [SignatoryDraft::company(f.authenticated_company.clone(), [])],
     );
     contract.category = Some(Category::by_name("采购合同"));
     contract.template_params = vec![TemplateParam::new("金额", "1000")];
@@ -1221,22 +1228,22 @@ fn a_category_presets_signatories_and_documents() {
     );
 
     // Other signatories than the preset ones: 1301.
-    let mut contract = Contract::new(
+    let mut contract = ContractDraft::new(
         "不匹配",
         [
-            Signatory::company(f.authenticated_company.clone(), []),
-            Signatory::personal("李四", person()),
+            SignatoryDraft::company(f.authenticated_company.clone(), []),
+            SignatoryDraft::personal("李四", person()),
         ],
     );
     contract.category = Some(Category::by_name("采购合同"));
     let (code, _) = code_of(client.execute(&ContractDraftRequest::new(contract)));
     assert_eq!(code, ErrorCode::CategoryConfigMismatch);
     // An unknown category, an unknown sponsor, an external company signing by API.
-    let mut contract = Contract::new("x", [Signatory::personal("李四", person())]);
+    let mut contract = ContractDraft::new("x", [SignatoryDraft::personal("李四", person())]);
     contract.category = Some(Category::by_name("没有这个分类"));
     let (code, _) = code_of(client.execute(&ContractDraftRequest::new(contract)));
     assert_eq!(code, ErrorCode::Unknown(1151));
-    let mut contract = Contract::new("x", [Signatory::personal("李四", person())]);
+    let mut contract = ContractDraft::new("x", [SignatoryDraft::personal("李四", person())]);
     contract.tenant_name = Some("不存在的公司".to_owned());
     let (code, _) = code_of(client.execute(&ContractDraftRequest::new(contract)));
     assert_eq!(code, ErrorCode::CompanyNotFound);
@@ -1387,7 +1394,10 @@ fn strict_tables_take_the_remaining_options() {
                 .delete_doc(false)
                 .auto_sign(true)
                 .expire_time("2099-01-01")
-                .receivers([CopySendReceiver::new("赵六", User::email("zl@example.com"))]),
+                .receivers([CopySendReceiverDraft::new(
+                    "赵六",
+                    User::email("zl@example.com"),
+                )]),
         )
         .expect("recall with every option");
     let (_, zip) = download_bytes(&client, &AttachmentDownloadRequest::new(id).origin(true));
@@ -1410,7 +1420,10 @@ fn strict_tables_take_the_remaining_options() {
     info.stampers = vec![Stamper::at(StamperType::Company, doc_a, 1, 0.5, 0.5)];
     let mut request =
         ContractInvalidByFileRequest::new(info, upload_file("作废.pdf", &pdf_bytes("x")))
-            .receivers([CopySendReceiver::new("赵六", User::email("zl@example.com"))]);
+            .receivers([CopySendReceiverDraft::new(
+                "赵六",
+                User::email("zl@example.com"),
+            )]);
     client.upload(&mut request).expect("invalid by file");
     client
         .execute(&ContractInvalidSignRequest::from(

@@ -9,7 +9,9 @@ use std::path::Path;
 
 use qys_proto::api::contract::{ContractDownloadRequest, ContractDraftRequest, DownloadItem};
 use qys_proto::download::DownloadMeta;
-use qys_proto::types::{Action, ActionType, Contract, ContractStatus, Signatory, User};
+use qys_proto::types::{
+    ActionDraft, ActionType, Contract, ContractDraft, ContractStatus, SignatoryDraft, User,
+};
 use qys_proto::{ContractId, DocumentId, Error, Result};
 use qys_sandbox::{Fault, Sandbox};
 
@@ -50,14 +52,14 @@ pub fn signer() -> User {
 
 /// A draft between the platform company (one company seal action) and a person.
 pub fn draft_request(sandbox: &Sandbox, subject: &str) -> ContractDraftRequest {
-    ContractDraftRequest::new(Contract::new(
+    ContractDraftRequest::new(ContractDraft::new(
         subject,
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 sandbox.fixtures().authenticated_company.clone(),
-                [Action::new(ActionType::Company)],
+                [ActionDraft::new(ActionType::Company)],
             ),
-            Signatory::personal("李四", signer()),
+            SignatoryDraft::personal("李四", signer()),
         ],
     ))
 }

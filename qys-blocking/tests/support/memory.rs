@@ -14,7 +14,7 @@ use qys_proto::api::contract::{
 };
 use qys_proto::download::DownloadMeta;
 use qys_proto::multipart::UploadFile;
-use qys_proto::types::{Action, ActionType, Contract, Signatory, User};
+use qys_proto::types::{ActionDraft, ActionType, ContractDraft, SignatoryDraft, User};
 use qys_sandbox::Sandbox;
 use tracking_allocator::{
     AllocationGroupId, AllocationGroupToken, AllocationRegistry, AllocationTracker, Allocator,
@@ -236,14 +236,14 @@ impl Verifier {
 
 /// The draft of the contract the file is attached to.
 pub fn draft(sandbox: &Sandbox) -> ContractDraftRequest {
-    ContractDraftRequest::new(Contract::new(
+    ContractDraftRequest::new(ContractDraft::new(
         "百兆文件合同",
         [
-            Signatory::company(
+            SignatoryDraft::company(
                 sandbox.fixtures().authenticated_company.clone(),
-                [Action::new(ActionType::Company)],
+                [ActionDraft::new(ActionType::Company)],
             ),
-            Signatory::personal("王五", User::mobile("13800000099")),
+            SignatoryDraft::personal("王五", User::mobile("13800000099")),
         ],
     ))
 }

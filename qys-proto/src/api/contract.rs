@@ -15,8 +15,8 @@ use crate::error::BuildError;
 use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
-    Ack, Contract, ContractKey, ContractRef, ContractStatus, CopySendReceiver, Language, Stamper,
-    StamperRule, TemplateParam, TenantType, Watermark, string_enum,
+    Ack, Contract, ContractDraft, ContractKey, ContractRef, ContractStatus, CopySendReceiverDraft,
+    Language, Stamper, StamperRule, TemplateParam, TenantType, Watermark, string_enum,
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
@@ -41,7 +41,7 @@ pub(crate) fn check_stampers(stampers: &[Stamper], field: &str) -> Result<(), Bu
 }
 
 pub(crate) fn check_receivers(
-    receivers: &[CopySendReceiver],
+    receivers: &[CopySendReceiverDraft],
     field: &str,
 ) -> Result<(), BuildError> {
     for (i, r) in receivers.iter().enumerate() {
@@ -236,12 +236,13 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct ContractDraftRequest {
-    contract: Contract,
+    contract: ContractDraft,
 }
 
 impl ContractDraftRequest {
-    /// A draft of `contract` (see [`Contract::new`]).
-    pub fn new(contract: Contract) -> Self {
+    /// A draft of `contract` (see [`ContractDraft::new`]); the answer is the stored
+    /// [`Contract`].
+    pub fn new(contract: ContractDraft) -> Self {
         Self { contract }
     }
 }
@@ -308,14 +309,14 @@ endpoint!(ContractSendRequest: POST "/v2/contract/send", json, idempotent = fals
 pub struct ContractCopySendRequest {
     #[serde(flatten)]
     contract: ContractRef,
-    receivers: Vec<CopySendReceiver>,
+    receivers: Vec<CopySendReceiverDraft>,
 }
 
 impl ContractCopySendRequest {
     /// Copies `contract` to `receivers` (each with a name and a contact).
     pub fn new(
         contract: impl Into<ContractRef>,
-        receivers: impl IntoIterator<Item = CopySendReceiver>,
+        receivers: impl IntoIterator<Item = CopySendReceiverDraft>,
     ) -> Self {
         Self {
             contract: contract.into(),
@@ -910,8 +911,9 @@ endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempoten
 ///
 /// ⚠ Not in the doc menu; fields follow the vendor Go SDK 3.1.1 (`ResendContract`): the old
 /// contract's reference, `newBizId`, and contract fields (subject, signatories, ...) given as
-/// a [`Contract`] whose `id`, `bizId` and `tenantName` stay empty. The `result` is
-/// undocumented and kept as JSON.
+/// a [`ContractDraft`] whose `id`, `bizId` and `tenantName` stay empty. Draft fields the
+/// vendor's `ResendContract` lacks (`category`, `stamperRule`, `callbackUrl`) are sent when
+/// set, unchecked. The `result` is undocumented and kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractResendRequest {
@@ -920,15 +922,15 @@ pub struct ContractResendRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     new_biz_id: Option<String>,
     #[serde(flatten)]
-    body: Contract,
+    body: ContractDraft,
 }
 
 impl ContractResendRequest {
-    /// Resends `contract` with the changes in `body` (`Contract::default()` for none).
+    /// Resends `contract` with the changes in `body` (`ContractDraft::default()` for none).
     ///
     /// `tenantName` (the sponsor of the new contract) is sent once: the sub-company `contract`
     /// acts as ([`ContractRef::acting_as`]), else `body.tenant_name`.
-    pub fn new(contract: impl Into<ContractRef>, mut body: Contract) -> Self {
+    pub fn new(contract: impl Into<ContractRef>, mut body: ContractDraft) -> Self {
         let mut contract = contract.into();
         if let Some(sponsor) = body.tenant_name.take()
             && contract.tenant_name().is_none()

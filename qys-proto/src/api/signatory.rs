@@ -8,7 +8,9 @@ use crate::api::org_types::{invalid, require_non_empty};
 use crate::endpoint::{Check, endpoint, list_setters, setters};
 use crate::error::BuildError;
 use crate::id::{ActionId, SignatoryId};
-use crate::types::{Ack, ContactType, ContractRef, SignValidateWay, Signatory, User};
+use crate::types::{
+    Ack, ContactType, ContractRef, SignValidateWay, Signatory, SignatoryDraft, User,
+};
 
 /// 合同管理-添加签署方 — `POST /v2/signatory/add`: adds a signatory to a `SIGNING` or
 /// `COMPLETE` contract (when its category allows it); the `result` is the new signatory.
@@ -19,14 +21,14 @@ use crate::types::{Ack, ContactType, ContractRef, SignValidateWay, Signatory, Us
 pub struct SignatoryAddRequest {
     #[serde(flatten)]
     contract: ContractRef,
-    signatory: Signatory,
+    signatory: SignatoryDraft,
     #[serde(skip_serializing_if = "Option::is_none")]
     locate_all_stamper_keywords: Option<bool>,
 }
 
 impl SignatoryAddRequest {
-    /// Adds `signatory` to `contract`.
-    pub fn new(contract: impl Into<ContractRef>, signatory: Signatory) -> Self {
+    /// Adds `signatory` to `contract`; the answer is the stored [`Signatory`].
+    pub fn new(contract: impl Into<ContractRef>, signatory: SignatoryDraft) -> Self {
         Self {
             contract: contract.into(),
             signatory,

@@ -16,7 +16,7 @@ use crate::error::BuildError;
 use crate::id::{SealId, SignatoryId, TemplateId};
 use crate::multipart::UploadFile;
 use crate::types::{
-    Ack, Company, ContractRef, CopySendReceiver, InvalidInfo, Language, PageStyle, Stamper,
+    Ack, Company, ContractRef, CopySendReceiverDraft, InvalidInfo, Language, PageStyle, Stamper,
     StamperType, TemplateParam, User, string_enum,
 };
 
@@ -514,7 +514,7 @@ pub struct ContractInvalidRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     auto_sign: Option<bool>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    receivers: Vec<CopySendReceiver>,
+    receivers: Vec<CopySendReceiverDraft>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expire_time: Option<String>,
 }
@@ -548,7 +548,7 @@ impl ContractInvalidRequest {
 
     list_setters! {
         /// Who is notified (single-party invalidation only).
-        receivers: CopySendReceiver;
+        receivers: CopySendReceiverDraft;
     }
 }
 
@@ -576,7 +576,7 @@ endpoint!(ContractInvalidRequest: POST "/v2/contract/invalid", json, idempotent 
 pub struct ContractInvalidByFileRequest<S> {
     invalid_info: InvalidInfo,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    receivers: Vec<CopySendReceiver>,
+    receivers: Vec<CopySendReceiverDraft>,
     #[serde(skip)]
     file: UploadFile<S>,
 }
@@ -596,7 +596,7 @@ impl<S> ContractInvalidByFileRequest<S> {
 
     list_setters! {
         /// Who is notified (single-party invalidation only).
-        receivers: CopySendReceiver;
+        receivers: CopySendReceiverDraft;
     }
 }
 

@@ -23,8 +23,8 @@ use crate::endpoint::{Download, Endpoint, Upload};
 use crate::id::{ActionId, CategoryId, CompanyId, ContractId, DocumentId, SealId, SignatoryId};
 use crate::multipart::UploadFile;
 use crate::types::{
-    Action, ActionType, Company, Contract, ContractRef, CopySendReceiver, InvalidInfo, Signatory,
-    TenantType, User, Watermark,
+    ActionDraft, ActionType, Company, ContractDraft, ContractRef, CopySendReceiverDraft,
+    InvalidInfo, SignatoryDraft, TenantType, User, Watermark,
 };
 
 use super::UnsignedRequest;
@@ -85,17 +85,17 @@ pub fn upload_file_named(file_name: &str) -> impl Strategy<Value = UploadFile<Fi
 }
 
 /// A signatory: a person reached by a contact, or a company that seals.
-pub fn signatory_of() -> impl Strategy<Value = Signatory> {
+pub fn signatory_of() -> impl Strategy<Value = SignatoryDraft> {
     prop_oneof![
-        (name(), user()).prop_map(|(n, u)| Signatory::personal(n, u)),
-        name().prop_map(|n| Signatory::company(n, [Action::new(ActionType::Company)])),
+        (name(), user()).prop_map(|(n, u)| SignatoryDraft::personal(n, u)),
+        name().prop_map(|n| SignatoryDraft::company(n, [ActionDraft::new(ActionType::Company)])),
     ]
 }
 
 /// A contract to draft: a subject and one to three signatories.
-pub fn contract_body() -> impl Strategy<Value = Contract> {
+pub fn contract_body() -> impl Strategy<Value = ContractDraft> {
     (name(), prop::collection::vec(signatory_of(), 1..4))
-        .prop_map(|(subject, signatories)| Contract::new(subject, signatories))
+        .prop_map(|(subject, signatories)| ContractDraft::new(subject, signatories))
 }
 
 /// A strategy of one endpoint type.
@@ -198,7 +198,7 @@ strategies! {
     /// `POST /v2/contract/copysend`.
     contract_copy_send -> contract::ContractCopySendRequest =
         (contract_ref(), prop::collection::vec((name(), user()), 1..3)).prop_map(|(c, rs)| {
-            contract::ContractCopySendRequest::new(c, rs.into_iter().map(|(n, u)| CopySendReceiver::new(n, u)))
+            contract::ContractCopySendRequest::new(c, rs.into_iter().map(|(n, u)| CopySendReceiverDraft::new(n, u)))
         });
     /// `GET /v2/contract/viewurl`.
     contract_view_url -> contract::ContractViewUrlRequest = contract_ref().prop_map(contract::ContractViewUrlRequest::new);

@@ -219,7 +219,9 @@ string_enum! {
     }
 }
 
-/// A signing position (签署位置): where a seal, signature or date goes.
+/// A signing position (签署位置): where a seal, signature or date goes, in requests and answers
+/// alike (it has no field only the platform fills). Fields are those of the vendor Go SDK
+/// 3.1.1 `model.Stamper`; anything else an answer carries stays in `extra`.
 ///
 /// Coordinates are relative to the page (width and height are 1), from its bottom-left corner
 /// to the bottom-left corner of the image: in `[0, 1)` for a page position, in `(-1, 1)` as
@@ -281,16 +283,9 @@ pub struct Stamper {
         deserialize_with = "crate::answer::opt_f64"
     )]
     pub offset_y: Option<f64>,
-    /// The date format of a `TIMESTAMP` position (signing endpoints).
+    /// The date format of a `TIMESTAMP` position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_pattern: Option<DatePattern>,
-    /// The date formats of a `TIMESTAMP` position (send and add-document endpoints; ⚠ from
-    /// the vendor's skill notes only, not in the Go model).
-    #[serde(
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::answer::vec"
-    )]
-    pub date_patterns: Vec<DatePattern>,
     /// The width of a personal signature or date, 10–120.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -370,10 +365,14 @@ impl Stamper {
 
     /// Checks the documented ranges; `field` names the stamper in the message.
     ///
+    /// The ranges are those of the Stamper table of the 契约锁 doc pages 发起合同 and
+    /// 用模板添加合同文档 (the vendor Go SDK checks none of them).
+    ///
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
         let bad = |what: String| Err(invalid(format!("{field}.{what}")));
+        // Coordinates in [0, 1) of the page, or offsets in (-1, 1) from a keyword.
         let by_keyword = self.keyword.as_deref().is_some_and(|k| !k.is_empty());
         for (name, v) in [("offsetX", self.offset_x), ("offsetY", self.offset_y)] {
             if let Some(v) = v {
@@ -388,12 +387,14 @@ impl Stamper {
                 }
             }
         }
+        // Width 10–120 and height 4–48 (personal signatures and dates).
         if let Some(w) = self.width.filter(|w| !(10..=120).contains(w)) {
             return bad(format!("width must be in 10..=120, got {w}"));
         }
         if let Some(h) = self.height.filter(|h| !(4..=48).contains(h)) {
             return bad(format!("height must be in 4..=48, got {h}"));
         }
+        // keywordIndex: 1 the first (default), 0 all, -1 the last; page: 0 all, -1 the last.
         if let Some(i) = self.keyword_index.filter(|i| *i < -1) {
             return bad(format!(
                 "keywordIndex must be -1 (last), 0 (all) or a position from 1, got {i}"
@@ -404,29 +405,16 @@ impl Stamper {
                 "page must be -1 (last), 0 (all) or a page from 1, got {p}"
             ));
         }
+        // Clockwise rotation, 0–360 degrees.
         if let Some(r) = self.rotation_degrees.filter(|r| !(0.0..=360.0).contains(r)) {
             return bad(format!("rotationDegrees must be in 0..=360, got {r}"));
-        }
-        if self.keyword.is_none()
-            && self.page.is_none()
-            && self.stamper_type.as_ref().is_some_and(|t| {
-                !matches!(
-                    t,
-                    StamperType::AcrossPage
-                        | StamperType::AcrossPageOdd
-                        | StamperType::AcrossPageEven
-                        | StamperType::AcrossPageScope
-                )
-            })
-            && (self.offset_x.is_some() || self.offset_y.is_some())
-        {
-            return bad("page is required with offsetX/offsetY when no keyword is given".into());
         }
         Ok(())
     }
 }
 
-/// A signing action (签署动作/节点) of a company signatory.
+/// A signing action (签署动作/节点) of a company signatory, as answers describe it (the
+/// request type is [`ActionDraft`](super::ActionDraft)).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Action {
@@ -478,7 +466,7 @@ pub struct Action {
         deserialize_with = "crate::answer::opt_bool"
     )]
     pub auto_sign: Option<bool>,
-    /// Positions for this action.
+    /// Positions for this action, when an answer lists them.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::answer::vec"
@@ -495,34 +483,8 @@ pub struct Action {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl Action {
-    /// An action of `action_type`.
-    pub fn new(action_type: ActionType) -> Self {
-        Self {
-            action_type: Some(action_type),
-            ..Self::default()
-        }
-    }
-
-    /// Sets the operators.
-    #[must_use]
-    pub fn with_operators(mut self, operators: impl IntoIterator<Item = User>) -> Self {
-        self.corp_operators = operators.into_iter().collect();
-        self
-    }
-
-    /// Sets the seals the operators may use.
-    #[must_use]
-    pub fn with_seals(
-        mut self,
-        seal_ids: impl IntoIterator<Item = impl Into<crate::id::SealId>>,
-    ) -> Self {
-        self.corp_seal_ids = seal_ids.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
-/// An attachment a signer must upload while signing (`{id, title, required, needSign}`).
+/// An attachment a signer must upload while signing (`{id, title, required, needSign}`), as
+/// answers describe it (the request type is [`AttachmentDraft`](super::AttachmentDraft)).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Attachment {
@@ -573,7 +535,8 @@ pub struct UserAuthInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A signatory (签署方) of a contract.
+/// A signatory (签署方) of a contract, as answers describe it (draft, detail, category
+/// detail, `/v2/signatory/add`); the request type is [`SignatoryDraft`](super::SignatoryDraft).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Signatory {
@@ -601,7 +564,7 @@ pub struct Signatory {
         deserialize_with = "crate::answer::vec"
     )]
     pub actions: Vec<Action>,
-    /// Positions of a personal signatory.
+    /// Positions of a personal signatory, when an answer lists them.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::answer::vec"
@@ -651,86 +614,9 @@ pub struct Signatory {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl Signatory {
-    /// A company signatory `name` with `actions`.
-    pub fn company(name: impl Into<String>, actions: impl IntoIterator<Item = Action>) -> Self {
-        Self {
-            tenant_type: Some(TenantType::Company),
-            tenant_name: Some(name.into()),
-            actions: actions.into_iter().collect(),
-            ..Self::default()
-        }
-    }
-
-    /// A personal signatory `name` reached at `receiver`.
-    pub fn personal(name: impl Into<String>, receiver: User) -> Self {
-        Self {
-            tenant_type: Some(TenantType::Personal),
-            tenant_name: Some(name.into()),
-            receiver: Some(receiver),
-            ..Self::default()
-        }
-    }
-
-    /// Sets the receiver.
-    #[must_use]
-    pub fn with_receiver(mut self, receiver: User) -> Self {
-        self.receiver = Some(receiver);
-        self
-    }
-
-    /// Sets the signing order.
-    #[must_use]
-    pub fn with_serial_no(mut self, serial_no: i64) -> Self {
-        self.serial_no = Some(serial_no);
-        self
-    }
-
-    /// Checks the documented rules; `field` names the signatory in messages.
-    ///
-    /// # Errors
-    /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
-    pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
-        let bad = |what: &str| Err(invalid(format!("{field}.{what}")));
-        if self.tenant_type.is_none() {
-            return bad("tenantType is required");
-        }
-        if self.delay_set != Some(true)
-            && self
-                .tenant_name
-                .as_deref()
-                .is_none_or(|n| n.trim().is_empty())
-        {
-            return bad("tenantName is required unless delaySet is true");
-        }
-        if self.tenant_type == Some(TenantType::Personal)
-            && self.delay_set != Some(true)
-            && self.receiver.is_none()
-        {
-            return bad("receiver is required for a PERSONAL signatory");
-        }
-        for (i, a) in self.actions.iter().enumerate() {
-            if a.corp_seal_ids.len() > 9 {
-                return bad(&format!("actions[{i}].corpSealIds holds at most 9 seals"));
-            }
-            if a.action_type == Some(ActionType::Audit)
-                && a.corp_operators.is_empty()
-                && a.operators.is_empty()
-            {
-                return bad(&format!("actions[{i}].corpOperators is required for AUDIT"));
-            }
-            for (j, s) in a.stampers.iter().enumerate() {
-                s.validate(&format!("{field}.actions[{i}].stampers[{j}]"))?;
-            }
-        }
-        for (j, s) in self.stampers.iter().enumerate() {
-            s.validate(&format!("{field}.stampers[{j}]"))?;
-        }
-        Ok(())
-    }
-}
-
-/// A template parameter value (`{name, value, ...}`).
+/// A template parameter value (`{name, value, ...}`): the fields of the vendor Go SDK 3.1.1
+/// `TemplateParam` (name, value, readOnly, required, defaultValue, description). Sent by
+/// requests and read from answers alike; anything else an answer carries stays in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TemplateParam {
@@ -740,9 +626,6 @@ pub struct TemplateParam {
     /// `data:image/png;base64,...`, or a table as JSON text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// The signatory who fills it (add-by-template).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signatory_id: Option<crate::id::SignatoryId>,
     /// Whether it is read-only on the page; sent as the text `"true"` or `"false"`, as the
     /// vendor Go SDK's `TemplateParam.ReadOnly` (a string) sends it.
     #[serde(
@@ -779,7 +662,8 @@ impl TemplateParam {
     }
 }
 
-/// A copy receiver (抄送人) or a notification receiver.
+/// A copy receiver (抄送人), as answers describe it (the request type is
+/// [`CopySendReceiverDraft`](super::CopySendReceiverDraft)).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CopySendReceiver {
@@ -803,17 +687,6 @@ pub struct CopySendReceiver {
     /// Fields qys does not know, kept as sent (and sent back as they are).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl CopySendReceiver {
-    /// `name` reached at `receiver`.
-    pub fn new(name: impl Into<String>, receiver: User) -> Self {
-        Self {
-            name: name.into(),
-            receiver: Some(receiver),
-            ..Self::default()
-        }
-    }
 }
 
 /// A contract document (合同文档) as responses describe it.
@@ -960,6 +833,11 @@ impl Watermark {
 
     /// Checks the documented ranges; `field` names it in messages.
     ///
+    /// The rules are those of the 契约锁 doc page 合同文档添加水印 (Watermark table: `type`
+    /// required; `content` required for TEXT, PIC and GRATING, ≤ 20 characters for TEXT, one
+    /// digit or letter for GRATING; fontSize 6–72, angle 0–180, diaphaneity 0–100, imgScale
+    /// 0.1–4), known through the vendor's doc digest: the vendor Go SDK checks none of them.
+    ///
     /// # Errors
     /// [`crate::BuildErrorKind::InvalidArgument`] for a value out of its range.
     pub fn validate(&self, field: &str) -> Result<(), crate::BuildError> {
@@ -1020,8 +898,11 @@ pub struct CustomField {
 /// from a text or a list (detail returns a list), and written back in the form they came in.
 pub type Tags = crate::api::org_types::TextList;
 
-/// A contract (合同): the body of `/v2/contract/draft` and the `result` of draft, detail and
-/// list. Fields the platform fills are `None` in a request.
+/// A contract (合同) as the platform describes it: the `result` of draft, detail and list.
+///
+/// This is the result model only: a draft is sent as [`ContractDraft`](super::ContractDraft) (with
+/// [`SignatoryDraft`](super::SignatoryDraft), [`ActionDraft`](super::ActionDraft), ...), which has no field the platform fills
+/// (`status`, `documents`, `publishTime`, ...).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Contract {
@@ -1151,60 +1032,6 @@ pub struct Contract {
     /// Fields qys does not know, kept as sent (and sent back as they are).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Contract {
-    /// A contract titled `subject` between `signatories`.
-    pub fn new(
-        subject: impl Into<String>,
-        signatories: impl IntoIterator<Item = Signatory>,
-    ) -> Self {
-        Self {
-            subject: Some(subject.into()),
-            signatories: signatories.into_iter().collect(),
-            ..Self::default()
-        }
-    }
-
-    /// Checks the documented rules of a draft.
-    ///
-    /// # Errors
-    /// [`crate::BuildErrorKind::InvalidArgument`] when a rule is broken.
-    pub fn validate(&self) -> Result<(), crate::BuildError> {
-        let bad = |what: String| Err(invalid(what));
-        if self.signatories.is_empty() {
-            return bad("signatories must not be empty".into());
-        }
-        for (name, value, max) in [
-            ("bizId", &self.biz_id, 50),
-            ("tenantName", &self.tenant_name, 100),
-            ("subject", &self.subject, 100),
-            ("description", &self.description, 300),
-            ("sn", &self.sn, 50),
-            ("businessData", &self.business_data, 100),
-            ("callbackUrl", &self.callback_url, 300),
-        ] {
-            if let Some(n) = value
-                .as_deref()
-                .map(|v| v.chars().count())
-                .filter(|n| *n > max)
-            {
-                return bad(format!("{name} holds at most {max} characters, got {n}"));
-            }
-        }
-        if self.related_contract_ids.len() > 50 {
-            return bad("relatedContractIds holds at most 50 contracts".into());
-        }
-        for (i, s) in self.signatories.iter().enumerate() {
-            s.validate(&format!("signatories[{i}]"))?;
-        }
-        for (i, r) in self.copy_send_receivers.iter().enumerate() {
-            if r.name.trim().is_empty() {
-                return bad(format!("copySendReceivers[{i}].name is required"));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// What a custom-file invalidation says (`invalidInfo`, one JSON text part of
