@@ -35,33 +35,43 @@ struct Inner {
 /// A counting semaphore: at most `max` requests of a client in flight at once.
 #[derive(Debug)]
 pub(crate) struct Slots {
-    in_use: Mutex<usize>,
+    count: Mutex<Count>,
     freed: Condvar,
     max: usize,
 }
 
+/// Slots in use, and threads waiting for one: a freed slot wakes a thread only when one
+/// waits (a condvar's notify is a system call even with nobody to wake).
+#[derive(Debug, Default)]
+struct Count {
+    in_use: usize,
+    waiting: usize,
+}
+
 impl Slots {
-    fn lock(&self) -> MutexGuard<'_, usize> {
+    fn lock(&self) -> MutexGuard<'_, Count> {
         // The count stays consistent whatever panicked while holding the lock.
-        self.in_use.lock().unwrap_or_else(PoisonError::into_inner)
+        self.count.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Takes a slot, waiting at most `timeout` for one to be freed.
     fn acquire(self: &Arc<Self>, timeout: Duration) -> Result<Slot> {
         let deadline = Instant::now().checked_add(timeout);
-        let mut in_use = self.lock();
-        while *in_use >= self.max {
+        let mut count = self.lock();
+        while count.in_use >= self.max {
             let left = deadline.map_or(timeout, |d| d.saturating_duration_since(Instant::now()));
             if left.is_zero() {
                 return Err(Wait::Slot.timed_out(timeout));
             }
-            in_use = self
+            count.waiting += 1;
+            count = self
                 .freed
-                .wait_timeout(in_use, left)
+                .wait_timeout(count, left)
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
+            count.waiting -= 1;
         }
-        *in_use += 1;
+        count.in_use += 1;
         Ok(Slot(Arc::clone(self)))
     }
 }
@@ -72,10 +82,13 @@ pub(crate) struct Slot(Arc<Slots>);
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut in_use = self.0.lock();
-        *in_use = in_use.saturating_sub(1);
-        drop(in_use);
-        self.0.freed.notify_one();
+        let mut count = self.0.lock();
+        count.in_use = count.in_use.saturating_sub(1);
+        let wake = count.waiting > 0;
+        drop(count);
+        if wake {
+            self.0.freed.notify_one();
+        }
     }
 }
 
@@ -351,7 +364,7 @@ impl ClientBuilder {
             self.proxy.as_deref(),
         )?;
         let slots = Arc::new(Slots {
-            in_use: Mutex::new(0),
+            count: Mutex::default(),
             freed: Condvar::new(),
             max: self.transport.max_connections,
         });
