@@ -84,9 +84,7 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let mut count = self.0.lock();
         count.in_use = count.in_use.saturating_sub(1);
-        let wake = count.waiting > 0;
-        drop(count);
-        if wake {
+        if count.waiting > 0 {
             self.0.freed.notify_one();
         }
     }
@@ -189,19 +187,18 @@ impl Client {
     }
 
     fn open_download(&self, call: &mut Call<'_>, (response, slot): Answer) -> Result<Download> {
-        let timeouts = self.inner.timeouts;
         let (parts, mut body) = response.into_parts();
         match call.download_head(parts.status, &parts.headers)? {
             DownloadStep::File(meta, sniffer) => Download::new(
                 meta,
                 body.into_reader(),
                 slot,
-                timeouts,
+                self.inner.timeouts,
                 call.span().file_tally(),
             )
             .sniffed(sniffer),
             DownloadStep::Envelope(mut envelope) => {
-                read_envelope(&mut body, &mut envelope, &timeouts)?;
+                read_envelope(&mut body, &mut envelope, &self.inner.timeouts)?;
                 Err(call.download_error(parts.status, &parts.headers, envelope))
             }
         }
