@@ -7,11 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::Args;
 use http::HeaderMap;
 use qys_blocking::Secret;
-use qys_proto::callback::{
-    Callback, CallbackRequest, CallbackVerifier, Cipher, CompanyAuthInfo, SealReviewResult,
-    SignAuthUserType,
-};
-use serde_json::{Map, Value, json};
+use qys_proto::callback::{CallbackRequest, CallbackVerifier, Cipher};
+use serde_json::json;
 
 use crate::fail::Failure;
 use crate::output::{print_json, read_input};
@@ -109,10 +106,9 @@ impl VerifyCommand {
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         let callback = verifier.verify(&request, now_ms)?;
         let reply = callback.reply();
-        let (kind, event) = event_json(&callback);
         print_json(&json!({
-            "kind": kind,
-            "event": event,
+            "kind": callback.kind(),
+            "event": callback,
             "reply": {"contentType": reply.content_type(), "body": reply.body()},
         }))
     }
@@ -186,118 +182,6 @@ impl<'a> RawRequest<'a> {
             body: input,
         }
     }
-}
-
-/// The event's kind and fields as JSON (camelCase, as the platform names them; unknown
-/// fields kept).
-fn event_json(callback: &Callback) -> (&'static str, Value) {
-    match callback {
-        Callback::ContractStatus(e) => (
-            "contractStatus",
-            with_extra(
-                json!({
-                    "contractId": e.contract_id,
-                    "contractStatus": e.status,
-                    "callbackType": e.callback_type,
-                    "tenantType": e.tenant_type,
-                    "tenantName": e.tenant_name,
-                    "contact": e.contact,
-                    "tenantId": e.tenant_id,
-                    "businessData": e.business_data,
-                    "bizId": e.biz_id,
-                }),
-                &e.extra,
-            ),
-        ),
-        Callback::CompanyAuth(e) => (
-            "companyAuth",
-            with_extra(
-                json!({
-                    "status": e.status.code(),
-                    "actionEvent": e.action_event.map(|a| a.code()),
-                    "requestId": e.request_id,
-                    "authInfo": e.auth_info.as_ref().map(company_auth_info),
-                }),
-                &e.extra,
-            ),
-        ),
-        Callback::PersonalAuth(e) => (
-            "personalAuth",
-            with_extra(
-                json!({"mode": e.mode, "status": e.status, "authId": e.auth_id}),
-                &e.extra,
-            ),
-        ),
-        Callback::SealReview(e) => {
-            let (result, reason) = match &e.result {
-                SealReviewResult::Pass => ("PASS", None),
-                SealReviewResult::Reject { reason } => ("REJECT", reason.clone()),
-                SealReviewResult::Other(s) => (s.as_str(), None),
-            };
-            (
-                "sealReview",
-                with_extra(
-                    json!({
-                        "applyId": e.apply_id,
-                        "result": result,
-                        "rejectReason": reason,
-                        "sealType": e.seal_type,
-                        "sealName": e.seal_name,
-                        "sealId": e.seal_id,
-                    }),
-                    &e.extra,
-                ),
-            )
-        }
-        Callback::PersonalSignAuth(e) => (
-            "personalSignAuth",
-            with_extra(
-                json!({
-                    "companyId": e.company_id,
-                    "companyName": e.company_name,
-                    "assignee": e.assignee,
-                    "user": e.user,
-                    "userType": e.user_type.as_ref().map(|t| match t {
-                        SignAuthUserType::Mobile => "MOBILE",
-                        SignAuthUserType::Email => "EMAIL",
-                        SignAuthUserType::Other(s) => s.as_str(),
-                    }),
-                    "authDeadline": e.auth_deadline,
-                    "remark": e.remark,
-                    "item": e.item,
-                    "deauthorizeDate": e.deauthorize_date,
-                }),
-                &e.extra,
-            ),
-        ),
-        Callback::Unknown(fields) => ("unknown", Value::Object(fields.clone())),
-        // The enum is non-exhaustive: a kind added later prints at least its name.
-        other => ("unknown", json!({"debug": format!("{other:?}")})),
-    }
-}
-
-/// The known fields without the absent ones, then every other field as sent.
-fn with_extra(mut fields: Value, extra: &Map<String, Value>) -> Value {
-    if let Value::Object(map) = &mut fields {
-        map.retain(|_, v| !v.is_null());
-        for (k, v) in extra {
-            map.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-    }
-    fields
-}
-
-fn company_auth_info(info: &CompanyAuthInfo) -> Value {
-    with_extra(
-        json!({
-            "name": info.name,
-            "registerNo": info.register_no,
-            "legalPerson": info.legal_person,
-            "applicantName": info.applicant_name,
-            "applicantPhone": info.applicant_phone,
-        }),
-        &info.extra,
-    )
 }
 
 #[cfg(test)]

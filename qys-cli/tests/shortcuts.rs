@@ -459,7 +459,10 @@ fn callback_verify_reads_a_body_from_stdin_or_a_file() {
     .ok();
     let v = out.json();
     assert_eq!(v["kind"], "personalSignAuth");
-    assert_eq!(v["event"]["userType"], "MOBILE");
+    assert_eq!(
+        v["event"]["userType"], "MOBLIE",
+        "as the platform spells it"
+    );
     assert_eq!(v["event"]["item"], "AUTHORIZE");
 
     // Unsigned forms only with --allow-unsigned.

@@ -535,3 +535,149 @@ fn personal_sign_auth(mut p: Payload) -> PersonalSignAuthEvent {
         extra: p.rest(),
     }
 }
+
+// --- encoding: an event back into the payload it came from ------------------------------------
+
+/// Writes a payload: the known fields under the platform's names (absent ones left out), then
+/// every other field as sent. What went in comes out, though a value may change form (a
+/// number the platform sent as text).
+fn payload<S: serde::Serializer>(
+    serializer: S,
+    known: &[(&str, Value)],
+    extra: &Map<String, Value>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    for (name, value) in known.iter().filter(|(_, v)| !v.is_null()) {
+        map.serialize_entry(name, value)?;
+    }
+    for (name, value) in extra {
+        if !known.iter().any(|(n, v)| n == name && !v.is_null()) {
+            map.serialize_entry(name, value)?;
+        }
+    }
+    map.end()
+}
+
+/// A typed value as JSON (`null` for `None`).
+fn json<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+impl serde::Serialize for ContractStatusEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = [
+            ("contractId", json(&self.contract_id)),
+            ("contractStatus", json(&self.status)),
+            ("callbackType", json(&self.callback_type)),
+            ("tenantType", json(&self.tenant_type)),
+            ("tenantName", json(&self.tenant_name)),
+            ("contact", json(&self.contact)),
+            ("tenantId", json(&self.tenant_id)),
+            ("businessData", json(&self.business_data)),
+            ("bizId", json(&self.biz_id)),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}
+
+impl serde::Serialize for CompanyAuthInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = [
+            ("name", json(&self.name)),
+            ("registerNo", json(&self.register_no)),
+            ("legalPerson", json(&self.legal_person)),
+            ("applicantName", json(&self.applicant_name)),
+            ("applicantPhone", json(&self.applicant_phone)),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}
+
+impl serde::Serialize for CompanyAuthEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = [
+            ("status", json(self.status.code())),
+            ("actionEvent", json(self.action_event.map(|a| a.code()))),
+            ("requestId", json(&self.request_id)),
+            ("authInfo", json(&self.auth_info)),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}
+
+impl serde::Serialize for PersonalAuthEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = [
+            ("mode", json(&self.mode)),
+            ("status", json(&self.status)),
+            ("authId", json(&self.auth_id)),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}
+
+impl serde::Serialize for SealReviewEvent {
+    /// `sealType`, `sealName`, `sealId` and a rejection's `rejectReason` are written under
+    /// `detail`, where the platform documents them (they are read from the top level too).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (result, reason) = match &self.result {
+            SealReviewResult::Pass => ("PASS", None),
+            SealReviewResult::Reject { reason } => ("REJECT", reason.as_ref()),
+            SealReviewResult::Other(result) => (result.as_str(), None),
+        };
+        let mut detail = match self.extra.get("detail") {
+            Some(Value::Object(rest)) => rest.clone(),
+            _ => Map::new(),
+        };
+        for (name, value) in [
+            ("sealType", json(&self.seal_type)),
+            ("sealName", json(&self.seal_name)),
+            ("sealId", json(&self.seal_id)),
+            ("rejectReason", json(reason)),
+        ] {
+            if !value.is_null() {
+                detail.insert(name.to_owned(), value);
+            }
+        }
+        let detail = if detail.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(detail)
+        };
+        let known = [
+            ("applyId", json(&self.apply_id)),
+            ("result", json(result)),
+            ("detail", detail),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}
+
+impl serde::Serialize for SignAuthUserType {
+    /// Mobile as the platform spells it, `MOBLIE`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Self::Mobile => "MOBLIE",
+            Self::Email => "EMAIL",
+            Self::Other(other) => other,
+        })
+    }
+}
+
+impl serde::Serialize for PersonalSignAuthEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let known = [
+            ("companyId", json(&self.company_id)),
+            ("companyName", json(&self.company_name)),
+            ("assignee", json(&self.assignee)),
+            ("user", json(&self.user)),
+            ("userType", json(&self.user_type)),
+            ("authDeadline", json(&self.auth_deadline)),
+            ("remark", json(&self.remark)),
+            ("item", json(&self.item)),
+            ("deauthorizeDate", json(&self.deauthorize_date)),
+        ];
+        payload(serializer, &known, &self.extra)
+    }
+}

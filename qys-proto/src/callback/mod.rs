@@ -537,7 +537,12 @@ pub fn signed_callback_form(
 ///
 /// Fields qys does not know are kept in each event's `extra`; values it does not know are
 /// kept in the enums' `Other` variants. Nothing is rejected for being new.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Serialize` writes the payload back as a JSON object of the platform's field names, every
+/// field that came in included (a value may change form: `"1"` becomes `1` where qys reads a
+/// number); [`kind`](Self::kind) names the event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum Callback {
     /// A contract changed state.
@@ -555,6 +560,19 @@ pub enum Callback {
 }
 
 impl Callback {
+    /// The event's kind: `contractStatus`, `companyAuth`, `personalAuth`, `sealReview`,
+    /// `personalSignAuth` or `unknown`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ContractStatus(_) => "contractStatus",
+            Self::CompanyAuth(_) => "companyAuth",
+            Self::PersonalAuth(_) => "personalAuth",
+            Self::SealReview(_) => "sealReview",
+            Self::PersonalSignAuth(_) => "personalSignAuth",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+
     /// The answer the platform expects for this kind (see [`Reply`] for each).
     pub fn reply(&self) -> Reply {
         match self {
@@ -665,6 +683,59 @@ mod tests {
         assert_eq!(response.body(), &format!("{error}\n"));
         assert_eq!(response.headers()[CONTENT_TYPE], "text/plain;charset=UTF-8");
         assert!(!response.body().contains("5f6db7ec8325aAGF"));
+    }
+
+    /// `actual` holds every field of `sent` and no other: values compared as text, JSON text
+    /// holding an object compared as that object.
+    fn same_fields(sent: &serde_json::Value, actual: &serde_json::Value) {
+        use serde_json::Value;
+        fn object(v: &Value) -> Option<serde_json::Map<String, Value>> {
+            match v {
+                Value::Object(m) => Some(m.clone()),
+                Value::String(s) => serde_json::from_str(s).ok(),
+                _ => None,
+            }
+        }
+        fn text(v: &Value) -> String {
+            match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }
+        }
+        let (sent, actual) = (object(sent).unwrap(), object(actual).unwrap());
+        let names = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(names(&sent), names(&actual), "{actual:?}");
+        for (name, value) in &sent {
+            match object(value) {
+                Some(_) => same_fields(value, &actual[name]),
+                None => assert_eq!(text(value), text(&actual[name]), "{name}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_event_encodes_back_to_every_field_it_came_with() {
+        use serde_json::json;
+        let samples = [
+            json!({"contractId": "1", "contractStatus": "COMPLETE", "callbackType": "SEAL",
+                "tenantType": "COMPANY", "tenantName": "某公司", "contact": "13800000000",
+                "tenantId": 9, "businessData": "b", "bizId": "z", "newField": {"a": [1]}}),
+            json!({"status": "1", "actionEvent": 7, "requestId": "r",
+                "authInfo": r#"{"name":"某公司","registerNo":"91","later":"x"}"#, "top": "y"}),
+            json!({"mode": "BANK", "status": "1", "authId": "a", "more": 2}),
+            json!({"applyId": "9", "result": "REJECT", "ext": "e",
+                "detail": r#"{"sealType":"LP","sealName":"n","rejectReason":"blurred","new":1}"#}),
+            json!({"applyId": "9", "result": "PASS", "detail": {"sealId": 55, "sealType": "X"}}),
+            json!({"applyId": "9", "result": "LATER", "rejectReason": "r"}),
+            json!({"item": "AUTHORIZE", "user": "138", "userType": "MOBLIE", "companyId": "3",
+                "companyName": "c", "assignee": "a", "authDeadline": "2026-12-31",
+                "remark": "r", "deauthorizeDate": "d", "x": true}),
+            json!({"whatever": "1", "n": 2}),
+        ];
+        for sample in samples {
+            let event = events::classify(sample.as_object().unwrap().clone()).unwrap();
+            same_fields(&sample, &serde_json::to_value(&event).unwrap());
+        }
     }
 
     #[test]
