@@ -287,8 +287,8 @@ macro_rules! client_builder_settings {
 
         /// The deadline of **each attempt** of a JSON call: waiting for a connection slot,
         /// connecting, sending and reading the answer (default 30 s). For uploads and
-        /// downloads it bounds each attempt's wait for the answer's head (and reading an error
-        /// envelope), while the body itself is bounded by the
+        /// downloads it bounds each attempt's wait for a slot and then for the answer's head
+        /// (and reading an error envelope), while the body itself is bounded by the
         /// [`idle_timeout`](Self::idle_timeout). A whole call (all attempts and the waits
         /// between them) is bounded by the retry policy's deadline
         /// ([`RetryPolicy::with_deadline`](qys_proto::retry::RetryPolicy::with_deadline),
