@@ -68,7 +68,9 @@ pub fn bare_auth_headers() -> [(&'static str, HeaderValue); 4] {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     let nonce_text = uuid::Uuid::new_v4().hyphenated().to_string();
     let nonce = Nonce::new(nonce_text.clone()).expect("a UUID is a valid nonce");
-    let sig = signature(&credentials(), ts, Some(&nonce)).to_hex();
+    // Made once, as an integrator keeps its credentials (not rebuilt per request).
+    static CREDENTIALS: std::sync::OnceLock<Credentials> = std::sync::OnceLock::new();
+    let sig = signature(CREDENTIALS.get_or_init(credentials), ts, Some(&nonce)).to_hex();
     [
         (headers::ACCESS_TOKEN, HeaderValue::from_static(TOKEN)),
         (

@@ -51,15 +51,32 @@ impl From<&str> for Secret {
 pub struct Credentials {
     token: String,
     secret: Secret,
+    /// The token as a sensitive header value, made once rather than at every signature;
+    /// `None` when the token is empty or not a valid header value (refused when signing).
+    header: Option<http::HeaderValue>,
 }
 
 impl Credentials {
     /// Credentials from a token and its secret.
     pub fn new(token: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        let token = token.into();
+        let header = http::HeaderValue::from_str(&token)
+            .ok()
+            .filter(|_| !token.is_empty())
+            .map(|mut value| {
+                value.set_sensitive(true);
+                value
+            });
         Self {
-            token: token.into(),
+            token,
             secret: secret.into(),
+            header,
         }
+    }
+
+    /// The token as a header value, if it is a non-empty valid one.
+    pub(crate) fn token_header(&self) -> Option<&http::HeaderValue> {
+        self.header.as_ref()
     }
 
     /// The token (sent in the clear as a header).

@@ -300,23 +300,18 @@ fn push_pair(
     timestamp_ms: u64,
     nonce: Option<&Nonce>,
 ) -> Result<(), BuildError> {
-    let mut token = HeaderValue::from_str(credentials.token()).map_err(|_| {
-        BuildError::new(
-            BuildErrorKind::InvalidArgument,
-            "the token is not a valid header value",
-        )
-    })?;
-    if credentials.token().is_empty() {
-        return Err(BuildError::new(
-            BuildErrorKind::InvalidArgument,
-            "the token is empty",
-        ));
-    }
-    token.set_sensitive(true);
+    let Some(token) = credentials.token_header() else {
+        let problem = if credentials.token().is_empty() {
+            "the token is empty"
+        } else {
+            "the token is not a valid header value"
+        };
+        return Err(BuildError::new(BuildErrorKind::InvalidArgument, problem));
+    };
     let hex = signature(credentials, timestamp_ms, nonce).to_hex();
     let mut sig = HeaderValue::from_str(&hex).expect("hex digits are a valid header value");
     sig.set_sensitive(true);
-    out.push((token_header, token));
+    out.push((token_header, token.clone()));
     out.push((signature_header, sig));
     Ok(())
 }
@@ -351,6 +346,27 @@ mod tests {
         );
         assert!(p.headers.get(headers::NONCE).is_none());
         assert_eq!(p.headers.len(), 4);
+    }
+
+    #[test]
+    fn a_token_that_is_empty_or_no_header_value_is_refused_and_a_good_one_is_sensitive() {
+        let params = SigningParams::new(1, Nonce::new("n").unwrap());
+        for (token, problem) in [
+            ("", "the token is empty"),
+            ("bad\ntoken", "the token is not a valid header value"),
+        ] {
+            let s = Signer::new(Credentials::new(token, "s"));
+            let err = s.sign(&mut parts(), "/v2/a", &params).unwrap_err();
+            assert_eq!(err.kind(), BuildErrorKind::InvalidArgument);
+            assert!(err.to_string().contains(problem), "{err}");
+        }
+        let mut p = parts();
+        Signer::new(Credentials::new("AppToken123", "s"))
+            .sign(&mut p, "/v2/a", &params)
+            .unwrap();
+        assert_eq!(p.headers[headers::ACCESS_TOKEN], "AppToken123");
+        assert!(p.headers[headers::ACCESS_TOKEN].is_sensitive());
+        assert!(p.headers[headers::SIGNATURE].is_sensitive());
     }
 
     #[test]
