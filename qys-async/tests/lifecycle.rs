@@ -262,7 +262,10 @@ async fn an_error_ends_the_walk_after_being_yielded_once() {
         sent_contract(&client, &sandbox, &dir, 200 + seed).await;
     }
 
-    let mut bad = client.pages(&ContractListRequest::new().select_limit(0));
+    // (A blank tenant: the platform states no range for `selectLimit`, so a limit no longer
+    // serves as the bad input.)
+    let mut bad =
+        client.pages(&qys_async::api::employee::EmployeeListRequest::new().tenant_name(" "));
     assert!(matches!(bad.next().await, Some(Err(Error::Build(_)))));
     assert!(bad.next().await.is_none());
 

@@ -251,7 +251,10 @@ fn an_error_ends_the_walk_after_being_yielded_once() {
     }
 
     // Nothing is sent for a request that does not build.
-    let mut bad = client.pages(&ContractListRequest::new().select_limit(0));
+    // (A blank tenant: the platform states no range for `selectLimit`, so a limit no longer
+    // serves as the bad input.)
+    let mut bad =
+        client.pages(&qys_blocking::api::employee::EmployeeListRequest::new().tenant_name(" "));
     assert!(matches!(bad.next(), Some(Err(Error::Build(_)))));
     assert!(bad.next().is_none());
 
