@@ -109,19 +109,14 @@ fn a_biz_id_without_a_tenant_sends_no_tenant() {
 
 #[test]
 fn a_resend_sends_its_sponsor_once() {
-    let sponsor = ContractDraft {
-        tenant_name: Some("另一子公司".into()),
-        ..ContractDraft::default()
-    };
-    // The acting tenant of the reference wins; the body's is not sent a second time.
-    let sent = body(&ContractResendRequest::new(acting(), sponsor.clone()));
-    assert_eq!(sent, json!({ "contractId": CID, "tenantName": TENANT }));
-    // Without one, the body's sponsor is the tenant.
-    let sent = body(&ContractResendRequest::new(ContractId::new(CID), sponsor));
+    // The sponsor of the new contract is the acting tenant of the reference, sent once.
+    let sent = body(&ContractResendRequest::new(acting()).subject("续签"));
     assert_eq!(
         sent,
-        json!({ "contractId": CID, "tenantName": "另一子公司" })
+        json!({ "contractId": CID, "tenantName": TENANT, "subject": "续签" })
     );
+    let sent = body(&ContractResendRequest::new(ContractId::new(CID)));
+    assert_eq!(sent, json!({ "contractId": CID }));
 }
 
 #[test]

@@ -400,8 +400,17 @@ fn employee_list_and_paging() {
     assert_eq!(ep.next_offset(items.len(), total), None);
     assert_eq!(ep.next_offset(2, Some(5)), Some(2));
     assert_eq!(ep.with_offset(2).offset(), 2);
-    invalid(&EmployeeListRequest::new().select_limit(0));
-    invalid(&EmployeeListRequest::new().select_limit(1001));
+    // 员工列表 gives `selectLimit` a default (1000) but no range: any limit is sent.
+    get(
+        &EmployeeListRequest::new().select_limit(1001),
+        "/v2/employee/list",
+        &[("selectOffset", "0"), ("selectLimit", "1001")],
+    );
+    get(
+        &EmployeeListRequest::new().select_limit(0),
+        "/v2/employee/list",
+        &[("selectOffset", "0"), ("selectLimit", "0")],
+    );
 }
 
 #[test]
@@ -457,7 +466,12 @@ fn role_manage() {
         json!({"role": "TEMPLATE_ADMIN", "users": [zhang_json()], "operate": "REMOVE"}),
     );
     invalid(&RoleManageRequest::new(Role::SystemAdmin, [zhang()]));
-    invalid(&RoleManageRequest::new(Role::SealAdmin, []));
+    // No doc marks `users` required: an empty list is left out and the call is sent.
+    post_json(
+        &RoleManageRequest::new(Role::SealAdmin, []),
+        "/v2/role/manage",
+        json!({"role": "SEAL_ADMIN"}),
+    );
     parse::<RoleManageRequest>("ack_null");
 }
 
@@ -1191,6 +1205,12 @@ fn saas_apply_app_and_reset_token() {
         "/saas/v2/company/resettoken",
         json!({"companyId": ID, "accessToken": "tok"}),
     );
+    // No doc marks `accessToken` required; the vendor SDK leaves an empty one out.
+    post_json(
+        &SaasResetTokenRequest::new(qys_proto::CompanyId::new(ID), ""),
+        "/saas/v2/company/resettoken",
+        json!({"companyId": ID}),
+    );
     parse::<SaasResetTokenRequest>("opaque");
 }
 
@@ -1336,11 +1356,17 @@ fn saas_privilege() {
         "/saas/v2/privilege/url",
         json!({"appId": "app-1", "companyId": ID, "user": zhang_json(), "privilegeModules": ["CONTRACT", "SEAL"], "pageStyleInfo": "{\"themeColor\":\"#1F7FFF\"}"}),
     );
-    invalid(&SaasPrivilegeUrlRequest::new(
-        "",
-        qys_proto::CompanyId::new(ID),
-        zhang(),
-    ));
+    // No doc marks `appId` required; the vendor SDK leaves an empty one out.
+    post_json(
+        &SaasPrivilegeUrlRequest::new("", qys_proto::CompanyId::new(ID), zhang()),
+        "/saas/v2/privilege/url",
+        json!({"companyId": ID, "user": zhang_json()}),
+    );
+    get(
+        &SaasPrivilegeQueryRequest::new("", qys_proto::CompanyId::new(ID)),
+        "/saas/v2/privilege/query",
+        &[("companyId", ID)],
+    );
     parse::<SaasPrivilegeUrlRequest>("link_page_url");
     get(
         &SaasPrivilegeQueryRequest::new("app-1", qys_proto::CompanyId::new(ID)),

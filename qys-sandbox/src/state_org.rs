@@ -24,8 +24,9 @@ use crate::state::State;
 /// platform's IDs); each new thing takes the next one.
 const FIRST_ID: u64 = 3_076_583_400_000_000_000;
 
-/// The largest page (`selectLimit`) and the default one.
-pub(crate) const MAX_LIMIT: i64 = 1000;
+/// The default page (`selectLimit`): the platform's documented default, with no stated
+/// range (契约锁 doc pages 员工列表, 印章列表, 模板列表, 业务分类列表).
+pub(crate) const DEFAULT_LIMIT: i64 = 1000;
 
 /// The most employees, seals, templates or seal applications the sandbox keeps (each).
 pub(crate) const MAX_ITEMS: usize = 100_000;
@@ -602,18 +603,20 @@ pub(crate) fn known_company(state: &State, name: &str) -> bool {
 /// they select as `{totalCount, list}`.
 ///
 /// # Errors
-/// 1005 naming the field when the offset is negative or the limit outside 1..=1000.
+/// 1005 naming the field when the offset or the limit is negative.
 pub(crate) fn page(input: &Input, items: Vec<Value>) -> Result<Value, Failure> {
     let offset = int_field(input, "selectOffset")?.unwrap_or(0);
-    let limit = int_field(input, "selectLimit")?.unwrap_or(MAX_LIMIT);
+    let limit = int_field(input, "selectLimit")?.unwrap_or(DEFAULT_LIMIT);
     if offset < 0 {
         return Err(Failure::invalid_param(format!(
             "selectOffset must be 0 or more, not {offset}"
         )));
     }
-    if !(1..=MAX_LIMIT).contains(&limit) {
+    // No doc page gives `selectLimit` a range: any count of items is a page (0 an empty
+    // one); only a negative count, which qys never sends, has no meaning.
+    if limit < 0 {
         return Err(Failure::invalid_param(format!(
-            "selectLimit must be in 1..={MAX_LIMIT}, not {limit}"
+            "selectLimit must be 0 or more, not {limit}"
         )));
     }
     let total = items.len();

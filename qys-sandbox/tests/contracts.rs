@@ -305,6 +305,17 @@ fn a_contract_goes_from_draft_to_complete() {
     assert_eq!(page.total_count, Some(1));
     assert_eq!(page.list[0].id.as_ref(), Some(&id));
     assert_eq!(page.list[0].status, Some(ContractStatus::Complete));
+    // 获取合同列表 gives `selectLimit` no range: 1001 is a page, 0 an empty one.
+    for (limit, shown) in [(1001, 1), (0, 0)] {
+        let page = client
+            .execute(
+                &ContractListRequest::new()
+                    .status(ContractStatus::Complete)
+                    .select_limit(limit),
+            )
+            .expect("any selectLimit");
+        assert_eq!((page.total_count, page.list.len()), (Some(1), shown));
+    }
 
     // The document downloads as uploaded, with its name.
     let (name, bytes) = download_bytes(&client, &DocumentDownloadRequest::new(doc1));
@@ -890,6 +901,11 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .expect("delay");
     let after = detail(&client, &id).expire_time.unwrap();
     assert!(after > before, "{before} -> {after}");
+    // 合同延期 states no minimum for `days`: 0 is taken and keeps the deadline.
+    client
+        .execute(&ContractDelayRequest::by_days(id.clone(), 0))
+        .expect("delay by 0 days");
+    assert_eq!(detail(&client, &id).expire_time.unwrap(), after);
     let (code, _) = code_of(client.execute(&ContractDelayRequest::until(id.clone(), "2020-01-01")));
     assert_eq!(code, ErrorCode::InvalidParam);
     client
@@ -901,6 +917,12 @@ fn delay_copysend_watermark_modify_resend_and_health() {
             )],
         ))
         .expect("copysend");
+    // A copy receiver needs a name; nothing marks its `receiver` required.
+    let mut named = CopySendReceiverDraft::new("孙七", User::email("sq@example.com"));
+    named.receiver = None;
+    client
+        .execute(&ContractCopySendRequest::new(id.clone(), [named]))
+        .expect("copysend to a receiver without contact");
     client
         .execute(&ContractWatermarkRequest::new(
             id.clone(),
@@ -909,7 +931,7 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .expect("watermark");
     let d = detail(&client, &id);
     assert_eq!(d.subject.as_deref(), Some("延期合同(改)"));
-    assert_eq!(d.copy_send_receivers.len(), 1);
+    assert_eq!(d.copy_send_receivers.len(), 2);
     client
         .execute(&ContractRequiredDetailRequest::new(id.clone()))
         .expect("required detail");
@@ -917,9 +939,7 @@ fn delay_copysend_watermark_modify_resend_and_health() {
         .execute(&ContractForceEndRequest::new(id.clone()).reason("重发"))
         .unwrap();
     let resent = client
-        .execute(
-            &ContractResendRequest::new(id, ContractDraft::default()).new_biz_id("biz-delay-2"),
-        )
+        .execute(&ContractResendRequest::new(id).new_biz_id("biz-delay-2"))
         .expect("resend");
     let new_id = ContractId::new(resent.0["contractId"].as_str().unwrap());
     let d = detail(&client, &new_id);
@@ -1357,11 +1377,15 @@ fn strict_tables_take_the_remaining_options() {
         .expect("edit v3");
     client
         .execute(
-            &SignatoryOperatorsEditRequest::new(id.clone(), action_id, [f.admin.clone()])
+            &SignatoryOperatorsEditRequest::new(id.clone(), action_id.clone(), [f.admin.clone()])
                 .edit_type("ADD")
                 .operator(f.admin.clone()),
         )
         .expect("operators");
+    // No operators to add: the vendor SDK leaves the list out, and nothing refuses it.
+    client
+        .execute(&SignatoryOperatorsEditRequest::new(id.clone(), action_id, []).edit_type("ADD"))
+        .expect("operators, none added");
     client
         .execute(&ContractSendRequest::new(id.clone()))
         .unwrap();

@@ -74,11 +74,7 @@ impl AppInfoRequest {
     }
 }
 
-impl Check for AppInfoRequest {
-    fn check(&self) -> Result<(), BuildError> {
-        Ok(())
-    }
-}
+impl Check for AppInfoRequest {}
 endpoint!(AppInfoRequest: GET "/company/token/get", empty, idempotent = true => AppInfo);
 
 /// 应用设置-修改回调 — `POST /company/token/update/callback`: changes the callback URL and

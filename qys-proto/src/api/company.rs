@@ -51,11 +51,7 @@ impl SubCompanyListRequest {
     }
 }
 
-impl Check for SubCompanyListRequest {
-    fn check(&self) -> Result<(), BuildError> {
-        Ok(())
-    }
-}
+impl Check for SubCompanyListRequest {}
 endpoint!(SubCompanyListRequest: GET "/v2/company/list", empty, idempotent = true => Page<CompanyInfo>);
 
 /// 组织架构-发送子公司邀请 — `POST /v2/subcompany/invite`: invites an authenticated company to
@@ -137,11 +133,7 @@ impl PlatformInfoRequest {
     }
 }
 
-impl Check for PlatformInfoRequest {
-    fn check(&self) -> Result<(), BuildError> {
-        Ok(())
-    }
-}
+impl Check for PlatformInfoRequest {}
 endpoint!(PlatformInfoRequest: GET "/company/platforminfo", empty, idempotent = true => CompanyInfo);
 
 /// 组织架构-公司详情 — `GET /v2/company/detail`: a company's registration state by name or

@@ -16,7 +16,8 @@ use crate::id::{CategoryId, ContractId, DocumentId};
 use crate::multipart::UploadFile;
 use crate::types::{
     Ack, Contract, ContractDraft, ContractKey, ContractRef, ContractStatus, CopySendReceiverDraft,
-    Language, Stamper, StamperRule, TemplateParam, TenantType, Watermark, string_enum,
+    CopySendTime, CustomField, Language, SignFlowStrategy, SignatoryDraft, Stamper, StamperRule,
+    Tags, TemplateParam, TenantType, User, Watermark, string_enum,
 };
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
@@ -40,15 +41,18 @@ pub(crate) fn check_stampers(stampers: &[Stamper], field: &str) -> Result<(), Bu
     Ok(())
 }
 
+/// Each copy receiver needs a name (契约锁 doc page 抄送合同: `receivers[].name` 必填, as
+/// summarised in the vendor's skill notes; page not retrieved) and, when a `receiver` is
+/// given, its contact (契约锁 doc page 创建合同草稿, 用户: `contact` 必填). Nothing marks
+/// `receiver` itself required, so a receiver without one is the platform's to judge.
 pub(crate) fn check_receivers(
     receivers: &[CopySendReceiverDraft],
     field: &str,
 ) -> Result<(), BuildError> {
     for (i, r) in receivers.iter().enumerate() {
         require_non_empty(&r.name, &format!("{field}[{i}].name"))?;
-        match &r.receiver {
-            Some(u) => require_non_empty(&u.contact, &format!("{field}[{i}].receiver.contact"))?,
-            None => return Err(invalid(format!("{field}[{i}].receiver is required"))),
+        if let Some(u) = &r.receiver {
+            require_non_empty(&u.contact, &format!("{field}[{i}].receiver.contact"))?;
         }
     }
     Ok(())
@@ -62,7 +66,8 @@ pub(crate) fn suffix_of(file_name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The file types the platform converts into contract documents (`fileSuffix`).
+/// The file types the platform converts into contract documents (`fileSuffix`): 契约锁 doc
+/// page 用文件添加合同文档 lists exactly these.
 pub(crate) const DOCUMENT_SUFFIXES: &[&str] = &[
     "doc", "docx", "pdf", "jpeg", "png", "jpg", "gif", "tiff", "html", "htm", "xls", "xlsx",
 ];
@@ -325,6 +330,8 @@ impl ContractCopySendRequest {
     }
 }
 
+/// `receivers` 必填 (契约锁 doc page 抄送合同, as summarised in the vendor's skill notes; page not
+/// retrieved): a copy to nobody is refused here.
 impl Check for ContractCopySendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -474,8 +481,9 @@ impl Check for ContractDetailRequest {
 }
 endpoint!(ContractDetailRequest: GET "/v2/contract/detail", query, idempotent = true => Contract);
 
-/// The largest page [`ContractListRequest`] asks for (the platform's default page size).
-pub const MAX_SELECT_LIMIT: u64 = 1000;
+/// The page size [`ContractListRequest`] asks for unless told otherwise: the platform's default
+/// `selectLimit` (契约锁 doc page 获取合同列表), which states no range.
+pub const DEFAULT_SELECT_LIMIT: u64 = 1000;
 
 /// 合同管理-获取合同列表 — `GET /v2/contract/list`: one page of contracts, by default those
 /// the company sent in the last six months. See [`crate::endpoint::Paged`] to walk every page.
@@ -516,7 +524,7 @@ impl ContractListRequest {
     pub fn new() -> Self {
         Self {
             select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
+            select_limit: DEFAULT_SELECT_LIMIT,
             status: None,
             tenant_name: None,
             create_time_order: None,
@@ -535,7 +543,7 @@ impl ContractListRequest {
         self
     }
 
-    /// Asks for `limit` contracts per page (1–1000).
+    /// Asks for `limit` contracts per page (default 1000; the platform states no range).
     #[must_use]
     pub fn select_limit(mut self, limit: u64) -> Self {
         self.select_limit = limit;
@@ -562,17 +570,9 @@ impl ContractListRequest {
     }
 }
 
-impl Check for ContractListRequest {
-    fn check(&self) -> Result<(), BuildError> {
-        if !(1..=MAX_SELECT_LIMIT).contains(&self.select_limit) {
-            return Err(invalid(format!(
-                "selectLimit must be in 1..={MAX_SELECT_LIMIT}, got {}",
-                self.select_limit
-            )));
-        }
-        Ok(())
-    }
-}
+/// Nothing is checked: 契约锁 doc page 获取合同列表 marks every parameter optional and gives
+/// `selectLimit` a default (1000) but no range.
+impl Check for ContractListRequest {}
 endpoint!(ContractListRequest: GET "/v2/contract/list", query, idempotent = true => ContractPage);
 
 impl crate::endpoint::Paged for ContractListRequest {
@@ -670,6 +670,8 @@ impl<S> ContractForceEndAttachmentRequest<S> {
     }
 }
 
+/// `title` and the `fileSuffix` list: 契约锁 doc page 上传强制结束附件 (as summarised in the
+/// vendor's skill notes; page not retrieved), the suffixes being those of 用文件添加合同文档.
 impl<S> Check for ContractForceEndAttachmentRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -713,6 +715,8 @@ impl ContractWatermarkRequest {
     }
 }
 
+/// `watermarks` 必填 (契约锁 doc page 合同文档添加水印, as summarised in the vendor's skill notes;
+/// page not retrieved); each watermark is checked by [`Watermark::validate`].
 impl Check for ContractWatermarkRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -744,7 +748,7 @@ pub struct ContractDelayRequest {
 }
 
 impl ContractDelayRequest {
-    /// Adds `days` (at least 1) to the current deadline of `contract`.
+    /// Adds `days` to the current deadline of `contract`.
     pub fn by_days(contract: impl Into<ContractRef>, days: u32) -> Self {
         Self {
             contract: contract.into(),
@@ -764,12 +768,11 @@ impl ContractDelayRequest {
     }
 }
 
+/// `expireDate` is `yyyy-MM-dd` (契约锁 doc page 合同延期, as summarised in the vendor's skill
+/// notes; page not retrieved). `days` has no stated minimum, so any count is sent.
 impl Check for ContractDelayRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
-        if self.days == Some(0) {
-            return Err(invalid("days must be at least 1"));
-        }
         if let Some(d) = &self.expire_date {
             check_date(d, "expireDate")?;
         }
@@ -909,11 +912,11 @@ endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempoten
 
 /// 重新发起合同 — `POST /v2/contract/resend`: sends a new contract made from an old one.
 ///
-/// ⚠ Not in the doc menu; fields follow the vendor Go SDK 3.1.1 (`ResendContract`): the old
-/// contract's reference, `newBizId`, and contract fields (subject, signatories, ...) given as
-/// a [`ContractDraft`] whose `id`, `bizId` and `tenantName` stay empty. Draft fields the
-/// vendor's `ResendContract` lacks (`category`, `stamperRule`, `callbackUrl`) are sent when
-/// set, unchecked. The `result` is undocumented and kept as JSON.
+/// ⚠ Not in the doc menu; the body is the vendor Go SDK 3.1.1 `ResendContract`: the old
+/// contract's reference (its `tenantName`, set with [`ContractRef::acting_as`], is the
+/// sponsor of the new one), `newBizId`, and the contract fields that class has, each with a
+/// setter. Draft fields it lacks (`category`, `stamperRule`, `callbackUrl`) cannot be sent.
+/// The `result` is undocumented and kept as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractResendRequest {
@@ -921,45 +924,127 @@ pub struct ContractResendRequest {
     contract: ContractRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     new_biz_id: Option<String>,
-    #[serde(flatten)]
-    body: ContractDraft,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ordinal: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    send: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<User>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signatories: Vec<SignatoryDraft>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sign_flow_strategy: Option<SignFlowStrategy>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    template_params: Vec<TemplateParam>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_send_time: Option<CopySendTime>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    copy_send_receivers: Vec<CopySendReceiverDraft>,
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    tags: Tags,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_contract_ids: Vec<ContractId>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    custom_fields: Vec<CustomField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notify_sponsor: Option<bool>,
 }
 
 impl ContractResendRequest {
-    /// Resends `contract` with the changes in `body` (`ContractDraft::default()` for none).
-    ///
-    /// `tenantName` (the sponsor of the new contract) is sent once: the sub-company `contract`
-    /// acts as ([`ContractRef::acting_as`]), else `body.tenant_name`.
-    pub fn new(contract: impl Into<ContractRef>, mut body: ContractDraft) -> Self {
-        let mut contract = contract.into();
-        if let Some(sponsor) = body.tenant_name.take()
-            && contract.tenant_name().is_none()
-        {
-            contract = contract.acting_as(sponsor);
-        }
+    /// Resends `contract` unchanged; the setters change the new contract.
+    pub fn new(contract: impl Into<ContractRef>) -> Self {
         Self {
-            contract,
+            contract: contract.into(),
             new_biz_id: None,
-            body,
+            subject: None,
+            description: None,
+            sn: None,
+            expire_time: None,
+            end_time: None,
+            ordinal: None,
+            send: None,
+            creator: None,
+            signatories: Vec::new(),
+            sign_flow_strategy: None,
+            template_params: Vec::new(),
+            copy_send_time: None,
+            copy_send_receivers: Vec::new(),
+            tags: Tags::default(),
+            related_contract_ids: Vec::new(),
+            custom_fields: Vec::new(),
+            business_data: None,
+            notify_sponsor: None,
         }
     }
 
     setters! {
         /// The new contract's business ID.
         new_biz_id: String;
+        /// The new title (required unless the category generates it).
+        subject: String;
+        /// The new description.
+        description: String;
+        /// The new contract number.
+        sn: String;
+        /// The signing deadline (`yyyy-MM-dd HH:mm:ss`).
+        expire_time: String;
+        /// The end of the contract's term.
+        end_time: String;
+        /// Sequential (true) or free (false) signing order.
+        ordinal: bool;
+        /// Sends the new contract at once (true) or keeps it a draft (false).
+        send: bool;
+        /// The creator (an employee of the sponsor).
+        creator: User;
+        /// When the contract counts as complete.
+        sign_flow_strategy: SignFlowStrategy;
+        /// When copy receivers are notified.
+        copy_send_time: CopySendTime;
+        /// Echoed in the new contract's callbacks.
+        business_data: String;
+        /// Notifies the sponsor's operator on sending.
+        notify_sponsor: bool;
+    }
+
+    list_setters! {
+        /// The signatories.
+        signatories: SignatoryDraft;
+        /// Values of the templates' parameters.
+        template_params: TemplateParam;
+        /// The copy receivers.
+        copy_send_receivers: CopySendReceiverDraft;
+        /// Related contracts.
+        related_contract_ids: ContractId;
+        /// Custom form fields of the category.
+        custom_fields: CustomField;
+    }
+
+    /// Labels (sent comma-joined, as the vendor Go SDK's `ResendContract.tags` string).
+    #[must_use]
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Tags::from(tags.into_iter().map(Into::into).collect::<Vec<_>>());
+        self
     }
 }
 
+/// The reference, and each signatory by [`SignatoryDraft::validate`] (the rules of 契约锁 doc
+/// page 创建合同草稿, whose Signatory table `ResendContract` reuses).
 impl Check for ContractResendRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
-        if self.body.id.is_some() || self.body.biz_id.is_some() || self.body.tenant_name.is_some() {
-            return Err(invalid(
-                "the resent contract's body must not carry id, bizId or tenantName: \
-                 name the old contract by its reference and the new one by newBizId",
-            ));
-        }
-        for (i, s) in self.body.signatories.iter().enumerate() {
+        for (i, s) in self.signatories.iter().enumerate() {
             s.validate(&format!("signatories[{i}]"))?;
         }
         Ok(())
@@ -1149,12 +1234,7 @@ impl CheckHealthRequest {
     }
 }
 
-impl Check for CheckHealthRequest {
-    #[allow(clippy::unnecessary_wraps, clippy::unused_self)]
-    fn check(&self) -> Result<(), BuildError> {
-        Ok(())
-    }
-}
+impl Check for CheckHealthRequest {}
 endpoint!(CheckHealthRequest: GET "/v2/checkhealth", empty, idempotent = true => Ack);
 
 /// 合同管理-下载合同与附属文件 — `GET /v2/contract/download` (download): a contract's files as a

@@ -77,18 +77,9 @@ pub(crate) fn require_company(
     Ok(())
 }
 
-/// The largest page the list endpoints ask for (the platform's default page size).
-pub const MAX_SELECT_LIMIT: u64 = 1000;
-
-/// Fails unless `limit` is in `1..=1000`.
-pub(crate) fn check_limit(limit: u64) -> Result<(), BuildError> {
-    if !(1..=MAX_SELECT_LIMIT).contains(&limit) {
-        return Err(invalid(format!(
-            "selectLimit must be in 1..={MAX_SELECT_LIMIT}, got {limit}"
-        )));
-    }
-    Ok(())
-}
+/// The page size the list requests ask for unless told otherwise: the platform's default
+/// `selectLimit` (契约锁 doc pages 员工列表, 印章列表, 模板列表, 业务分类列表), which states no range.
+pub const DEFAULT_SELECT_LIMIT: u64 = 1000;
 
 /// Fails unless `value` looks like `yyyy-MM-dd HH:mm:ss`.
 pub(crate) fn check_datetime(value: Option<&str>, field: &str) -> Result<(), BuildError> {
@@ -132,11 +123,11 @@ pub(crate) struct ListQuery {
 }
 
 impl Default for ListQuery {
-    /// The first page of up to [`MAX_SELECT_LIMIT`] items, unfiltered.
+    /// The first page of up to [`DEFAULT_SELECT_LIMIT`] items, unfiltered.
     fn default() -> Self {
         Self {
             select_offset: 0,
-            select_limit: MAX_SELECT_LIMIT,
+            select_limit: DEFAULT_SELECT_LIMIT,
             tenant_name: None,
             modify_time_start: None,
             modify_time_end: None,
@@ -145,10 +136,10 @@ impl Default for ListQuery {
 }
 
 impl ListQuery {
-    /// Fails unless the limit is in `1..=1000`, a given tenant is not blank and the times
-    /// are `yyyy-MM-dd HH:mm:ss`.
+    /// Fails unless a given tenant is not blank and the times are `yyyy-MM-dd HH:mm:ss` (the
+    /// shape 契约锁 doc pages 印章列表, 模板列表 and 业务分类列表 give `modifyTimeStart/End`). The
+    /// limit is the platform's to judge: no doc page gives it a range.
     pub(crate) fn check(&self) -> Result<(), BuildError> {
-        check_limit(self.select_limit)?;
         non_blank_if_set(self.tenant_name.as_deref(), "tenantName")?;
         check_datetime(self.modify_time_start.as_deref(), "modifyTimeStart")?;
         check_datetime(self.modify_time_end.as_deref(), "modifyTimeEnd")

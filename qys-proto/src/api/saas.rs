@@ -135,11 +135,15 @@ endpoint!(SaasApplyAppRequest: POST "/saas/v2/company/applyapp", json, idempoten
 #[serde(rename_all = "camelCase")]
 pub struct SaasResetTokenRequest {
     company_id: CompanyId,
+    // Optional: no doc page marks `accessToken` required and the vendor Go SDK 3.1.1
+    // (`SaaSResetTokenRequest`) omits it when empty (`omitempty`), as qys does.
+    #[serde(skip_serializing_if = "String::is_empty")]
     access_token: String,
 }
 
 impl SaasResetTokenRequest {
-    /// Resets the app `access_token` of tenant `company_id`.
+    /// Resets the app `access_token` of tenant `company_id` (empty: not sent, the platform
+    /// picks the tenant's app).
     pub fn new(company_id: impl Into<CompanyId>, access_token: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
@@ -150,8 +154,7 @@ impl SaasResetTokenRequest {
 
 impl Check for SaasResetTokenRequest {
     fn check(&self) -> Result<(), BuildError> {
-        require_id(&self.company_id, "companyId")?;
-        require_non_empty(&self.access_token, "accessToken")
+        require_id(&self.company_id, "companyId")
     }
 }
 endpoint!(SaasResetTokenRequest: POST "/saas/v2/company/resettoken", json, idempotent = false => serde_json::Value);
@@ -537,6 +540,10 @@ endpoint!(SaasSealSignAuthUrlRequest: POST "/saas/v2/sealsign/authurl", json, id
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivilegeGrant {
+    // Optional: no doc page marks `appId` required and the vendor Go SDK 3.1.1
+    // (`SaasPrivilegeUrlRequest`, `SaaSPrivilegeMiniappTicketRequest`) omits it when empty
+    // (`omitempty`), as qys does.
+    #[serde(skip_serializing_if = "String::is_empty")]
     app_id: String,
     company_id: CompanyId,
     user: User,
@@ -583,8 +590,8 @@ impl PrivilegeGrant {
         self
     }
 
+    /// `companyId` and the user's contact; an empty `appId` is left out (see the field).
     pub(crate) fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.app_id, "appId")?;
         require_id(&self.company_id, "companyId")?;
         require_user(&self.user, "user")
     }
@@ -653,12 +660,15 @@ endpoint!(SaasPrivilegeUrlRequest: POST "/saas/v2/privilege/url", json, idempote
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaasPrivilegeQueryRequest {
+    // Optional, as in the grant: an empty `appId` is not sent (vendor Go SDK 3.1.1
+    // `SaasPrivilegeDetailRequest` skips empty parameters; no doc page marks it required).
+    #[serde(skip_serializing_if = "String::is_empty")]
     app_id: String,
     company_id: CompanyId,
 }
 
 impl SaasPrivilegeQueryRequest {
-    /// The privileges tenant `company_id` granted app `app_id`.
+    /// The privileges tenant `company_id` granted app `app_id` (empty: not sent).
     pub fn new(app_id: impl Into<String>, company_id: impl Into<CompanyId>) -> Self {
         Self {
             app_id: app_id.into(),
@@ -669,7 +679,6 @@ impl SaasPrivilegeQueryRequest {
 
 impl Check for SaasPrivilegeQueryRequest {
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(&self.app_id, "appId")?;
         require_id(&self.company_id, "companyId")
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::api::contract::check_ref;
-use crate::api::org_types::{invalid, require_non_empty};
+use crate::api::org_types::require_non_empty;
 use crate::endpoint::{Check, endpoint, list_setters, setters};
 use crate::error::BuildError;
 use crate::id::{ActionId, SignatoryId};
@@ -134,13 +134,12 @@ impl SignatoryEditV2Request {
     }
 }
 
+/// Only `signatoryId` is required (契约锁 doc page 修改签署方: `signatoryId` 必填); the vendor Go
+/// SDK's `SignatoryEditRequest` checks nothing, so a call with neither `tenantName` nor
+/// `receiver` is the platform's to judge.
 impl Check for SignatoryEditV2Request {
     fn check(&self) -> Result<(), BuildError> {
-        require_non_empty(self.signatory_id.as_str(), "signatoryId")?;
-        if self.tenant_name.is_none() && self.receiver.is_none() {
-            return Err(invalid("set tenantName or receiver"));
-        }
-        Ok(())
+        require_non_empty(self.signatory_id.as_str(), "signatoryId")
     }
 }
 endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", json, idempotent = false => Ack);
@@ -155,6 +154,7 @@ pub struct SignatoryOperatorsEditRequest {
     #[serde(flatten)]
     contract: ContractRef,
     action_id: ActionId,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     action_operators: Vec<User>,
     #[serde(skip_serializing_if = "Option::is_none")]
     edit_type: Option<String>,
@@ -191,14 +191,12 @@ impl SignatoryOperatorsEditRequest {
     }
 }
 
+/// Only the contract reference is checked: no doc page covers this call and the vendor Go
+/// SDK's `SignatoryOperatorsEditRequest` omits an empty `actionId` or `actionOperators`
+/// (`omitempty`) without refusing them.
 impl Check for SignatoryOperatorsEditRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.contract)?;
-        require_non_empty(self.action_id.as_str(), "actionId")?;
-        if self.action_operators.is_empty() {
-            return Err(invalid("actionOperators must not be empty"));
-        }
-        Ok(())
+        check_ref(&self.contract)
     }
 }
 endpoint!(SignatoryOperatorsEditRequest: POST "/v2/signatory/operators/edit", json, idempotent = false => Ack);

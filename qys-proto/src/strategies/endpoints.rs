@@ -234,7 +234,10 @@ strategies! {
         (contract_ref(), "1[3-9][0-9]{9}").prop_map(|(c, m)| contract::ContractShortUrlRequest::new(c, m));
     /// `POST /v2/contract/resend`.
     contract_resend -> contract::ContractResendRequest =
-        (contract_ref(), contract_body()).prop_map(|(c, b)| contract::ContractResendRequest::new(c, b));
+        (contract_ref(), contract_body()).prop_map(|(c, b)| {
+            let r = contract::ContractResendRequest::new(c).signatories(b.signatories);
+            match b.subject { Some(s) => r.subject(s), None => r }
+        });
     /// `POST /v2/contract/contractModify`.
     contract_modify -> contract::ContractModifyRequest = contract_ref().prop_map(contract::ContractModifyRequest::new);
     /// `POST /v2/contract/required/detail`.

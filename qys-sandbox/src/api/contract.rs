@@ -204,7 +204,8 @@ pub(super) const TEMPLATE_PARAM: Schema = Schema {
 pub(super) const COPY_SEND_RECEIVER: Schema = Schema {
     fields: &[
         req("name", Ty::Str),
-        req("receiver", Ty::Object(&USER)),
+        // Only the name is required (契约锁 doc page 创建合同草稿, CopySendReceiver; 抄送合同).
+        opt("receiver", Ty::Object(&USER)),
         opt("prohibitType", Ty::Str),
         opt("copySendPersonType", Ty::Str),
         opt("createTime", Ty::Str),
@@ -1561,8 +1562,9 @@ fn list(state: &mut State, input: Input) -> Result<Answer, Failure> {
     if offset < 0 {
         return Err(Failure::invalid_param("selectOffset must not be negative"));
     }
-    if !(1..=1000).contains(&limit) {
-        return Err(Failure::invalid_param("selectLimit must be in 1..=1000"));
+    // 契约锁 doc page 获取合同列表 gives `selectLimit` a default (1000) but no range.
+    if limit < 0 {
+        return Err(Failure::invalid_param("selectLimit must not be negative"));
     }
     let status = input.text("status");
     let tenant = input.text("tenantName");
@@ -2000,8 +2002,10 @@ fn delay(state: &mut State, input: Input) -> Result<Answer, Failure> {
     }
     let current = c.expire_time.as_deref().and_then(parse_time).unwrap_or(now);
     let new = if let Some(days) = input.fields.get("days").and_then(Value::as_i64) {
-        if days < 1 {
-            return Err(Failure::invalid_param("days must be at least 1"));
+        // No stated minimum (合同延期): 0 keeps the deadline; only a negative count, which
+        // qys never sends, is refused.
+        if days < 0 {
+            return Err(Failure::invalid_param("days must not be negative"));
         }
         current.saturating_add(days.saturating_mul(86_400))
     } else {

@@ -105,7 +105,8 @@ const REMOVE: Schema = Schema {
 const ROLE_MANAGE: Schema = Schema {
     fields: &[
         req("role", Ty::Enum(&["SEAL_ADMIN", "TEMPLATE_ADMIN"])),
-        req("users", Ty::List(&Ty::Object(&EMPLOYEE_USER))),
+        // Not marked required (管理员工角色): an empty or absent list changes nobody.
+        opt("users", Ty::List(&Ty::Object(&EMPLOYEE_USER))),
         opt("operate", Ty::Enum(&["ADD", "REMOVE"])),
         opt("tenantName", Ty::Str),
     ],
@@ -323,9 +324,6 @@ fn role_manage(state: &mut State, input: Input) -> Result<Answer, Failure> {
         .text("role")
         .ok_or_else(|| Failure::invalid_param("role is required"))?;
     let users = users_of(&input, "users");
-    if users.is_empty() {
-        return Err(Failure::invalid_param("users must not be empty"));
-    }
     let add = input.text("operate").is_none_or(|o| o == "ADD");
     let ids = employee_ids(&state.org, &owner, &users, "users")?;
     for e in state

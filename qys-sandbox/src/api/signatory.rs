@@ -64,8 +64,10 @@ const OPERATORS: Schema = Schema {
         opt("contractId", Ty::Id),
         opt("bizId", Ty::Str),
         opt("tenantName", Ty::Str),
-        req("actionId", Ty::Id),
-        req("actionOperators", Ty::List(&Ty::Object(&USER))),
+        // Neither is marked required anywhere; the vendor Go SDK's
+        // `SignatoryOperatorsEditRequest` leaves them out when empty.
+        opt("actionId", Ty::Id),
+        opt("actionOperators", Ty::List(&Ty::Object(&USER))),
         opt("editType", Ty::Str),
         opt("operator", Ty::Object(&USER)),
     ],
@@ -219,9 +221,6 @@ fn operators_edit(state: &mut State, input: Input) -> Result<Answer, Failure> {
         .flatten()
         .filter_map(|u| user_of(Some(u)))
         .collect();
-    if operators.is_empty() {
-        return Err(Failure::invalid_param("actionOperators must not be empty"));
-    }
     let who = user_of(input.fields.get("operator"))
         .map(|u| u.name.unwrap_or(u.contact))
         .unwrap_or_else(|| api_operator(state, &id));
