@@ -1413,6 +1413,12 @@ fn calls_no_doc_refuses_are_sent_as_given() {
         "/v2/contract/copysend",
         json!({"contractId": CID, "receivers": [{"name": "赵六"}]}),
     );
+    // 获取短链接: `contact` is not marked required; an empty one is left out.
+    check_query(
+        &ContractShortUrlRequest::new(by_id(), ""),
+        "/v2/contract/shorturl",
+        &[("contractId", CID)],
+    );
     // /v2/signatory/edit with the signatory alone.
     check_json(
         &SignatoryEditV2Request::new(SIGNATORY),

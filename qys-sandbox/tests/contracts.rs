@@ -668,6 +668,11 @@ fn an_audit_then_a_seal_then_an_operator_page() {
         .execute(&ContractShortUrlRequest::new(id.clone(), "13700000002"))
         .expect("short url");
     assert!(short.url.starts_with(sandbox.base_url()));
+    // 获取短链接 does not mark `contact` required: a link without one is given too.
+    let anyone = client
+        .execute(&ContractShortUrlRequest::new(id.clone(), ""))
+        .expect("short url without contact");
+    assert!(anyone.url.starts_with(sandbox.base_url()));
     let urls = client
         .execute(&ContractDownloadUrlRequest::new(id.clone()))
         .expect("download urls");

@@ -108,6 +108,8 @@ impl AppCallbackUpdateRequest {
     }
 }
 
+/// Not all empty (`/company/token/update/callback`, as summarised in the vendor's skill notes
+/// on 回调; no doc page of its own).
 impl Check for AppCallbackUpdateRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.callback_url.as_deref())

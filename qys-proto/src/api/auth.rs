@@ -79,6 +79,8 @@ impl PersonalAuthPageRequest {
     }
 }
 
+/// `user` with a mobile or e-mail contact: 契约锁 doc page 获取个人认证链接 (auth links take
+/// only `MOBILE`/`EMAIL`, as summarised in the vendor's skill notes).
 impl Check for PersonalAuthPageRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_mobile_or_email(&self.user, "user")
@@ -145,6 +147,9 @@ impl Check for PersonalAuthResultRequest {
 endpoint!(PersonalAuthResultRequest: GET "/v2/personalauth/result", query, idempotent = true => PersonalAuthResult);
 
 /// `authId`, or a contact by mobile or e-mail.
+///
+/// 契约锁 doc page 查询个人认证状态: `authId`, or `contact` + `contactType` (`MOBILE`/`EMAIL`),
+/// not both empty (as summarised in the vendor's skill notes).
 fn check_auth_query(
     auth_id: Option<&str>,
     contact: Option<&str>,
@@ -244,6 +249,8 @@ impl CompanyAuthPage {
     }
 }
 
+/// `companyName` and an applicant by mobile or e-mail: 契约锁 doc pages 获取企业认证链接PC/H5
+/// (as summarised in the vendor's skill notes).
 impl Check for CompanyAuthPage {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -347,6 +354,8 @@ impl CompanyAuthLicensePage {
     }
 }
 
+/// As [`CompanyAuthPage`]: `companyName` and an applicant by mobile or e-mail (契约锁 doc pages
+/// 获取企业认证链接PC/H5, 带营业执照).
 impl Check for CompanyAuthLicensePage {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -486,6 +495,8 @@ impl CompanyAuthResultRequest {
     }
 }
 
+/// 契约锁 doc page 查询企业认证状态: `requestId` or `companyName` (as summarised in the vendor's
+/// skill notes).
 impl Check for CompanyAuthResultRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.request_id.as_deref()) && !is_set(self.company_name.as_deref()) {

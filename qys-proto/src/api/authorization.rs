@@ -50,6 +50,8 @@ impl SsoPrivilegeUrlRequest {
     }
 }
 
+/// `company` by id or name (契约锁 doc page 创建合同草稿, 公司: id or name) and the user's
+/// contact (用户: `contact` 必填).
 impl Check for SsoPrivilegeUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_company(&self.company, "company")?;
@@ -124,6 +126,7 @@ impl PersonalSignDeauthorizeRequest {
     }
 }
 
+/// The user's contact (契约锁 doc pages, 用户: `contact` 必填).
 impl Check for PersonalSignDeauthorizeRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")?;
@@ -160,6 +163,7 @@ impl PersonalSignQueryRequest {
     }
 }
 
+/// The user's contact (契约锁 doc pages, 用户: `contact` 必填).
 impl Check for PersonalSignQueryRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_user(&self.user, "user")

@@ -104,6 +104,7 @@ impl CategoryDetailRequest {
     }
 }
 
+/// 契约锁 doc page 业务分类详情: `categoryId` or `categoryName`, one required.
 impl Check for CategoryDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         let has_id = self

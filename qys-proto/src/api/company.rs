@@ -89,6 +89,7 @@ impl SubCompanyInviteRequest {
     }
 }
 
+/// 契约锁 doc page 发送子公司邀请: the invited `companyName` (an authenticated company).
 impl Check for SubCompanyInviteRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")
@@ -114,6 +115,8 @@ impl SubCompanyRemoveRequest {
     }
 }
 
+/// 移除子公司: the sub-company to remove, by `companyName` (the call's one parameter in the vendor
+/// Go SDK and the skill notes).
 impl Check for SubCompanyRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")
@@ -170,6 +173,7 @@ impl CompanyDetailRequest {
     }
 }
 
+/// 契约锁 doc page 公司详情: `companyName` required without `registerNo`, and the reverse.
 impl Check for CompanyDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         if !is_set(self.company_name.as_deref()) && !is_set(self.register_no.as_deref()) {
@@ -225,6 +229,8 @@ impl CompanyChangeInfoRequest {
     }
 }
 
+/// 契约锁 doc page 获取企业信息变更链接: at least one of `companyName`, `companyId`,
+/// `registerNo`; the applicant by mobile or e-mail (auth links take only those).
 impl Check for CompanyChangeInfoRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_mobile_or_email(&self.applicant, "applicant")?;

@@ -22,7 +22,8 @@ use crate::types::{
 
 // --- helpers shared by the contract, signing, document, signatory and attachment modules ---
 
-/// A contract reference must name something.
+/// A contract reference must name something: "合同ID与业务ID二选一，不能同时为空" (契约锁 doc page
+/// 合同详情, and the vendor Go SDK's field comments).
 pub(crate) fn check_ref(contract: &ContractRef) -> Result<(), BuildError> {
     match contract.key() {
         ContractKey::Id(id) => require_non_empty(id.as_str(), "contractId")?,
@@ -889,11 +890,15 @@ endpoint!(ContractDownloadUrlRequest: GET "/v2/contract/downloadurl", query, ide
 pub struct ContractShortUrlRequest {
     #[serde(flatten)]
     contract: ContractRef,
+    // Left out when empty, as the vendor Go SDK's `ContractShorturlRequest` does: no doc page
+    // marks `contact` required.
+    #[serde(skip_serializing_if = "String::is_empty")]
     contact: String,
 }
 
 impl ContractShortUrlRequest {
-    /// A short link of `contract` for the account `contact` (mobile or e-mail).
+    /// A short link of `contract` for the account `contact` (mobile or e-mail; empty: not
+    /// sent).
     pub fn new(contract: impl Into<ContractRef>, contact: impl Into<String>) -> Self {
         Self {
             contract: contract.into(),
@@ -904,8 +909,7 @@ impl ContractShortUrlRequest {
 
 impl Check for ContractShortUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
-        check_ref(&self.contract)?;
-        require_non_empty(&self.contact, "contact")
+        check_ref(&self.contract)
     }
 }
 endpoint!(ContractShortUrlRequest: GET "/v2/contract/shorturl", query, idempotent = true => UrlResult);

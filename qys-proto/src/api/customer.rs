@@ -51,6 +51,9 @@ impl CustomerAddRequest {
     }
 }
 
+/// 契约锁 doc page 新增外部客户: `companyName` required for a `COMPANY` customer (as summarised
+/// in the vendor's skill notes); the contact person's `contact` (用户: `contact` 必填). Both
+/// constructors set `user`.
 impl Check for CustomerAddRequest {
     fn check(&self) -> Result<(), BuildError> {
         if self.tenant_type == TenantType::Company && !is_set(self.company_name.as_deref()) {

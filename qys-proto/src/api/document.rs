@@ -25,6 +25,7 @@ pub struct DocumentIdResult {
 /// The largest document the platform takes (30 MB, per the document table).
 pub const MAX_DOCUMENT_BYTES: u64 = 30 * 1024 * 1024;
 
+/// 契约锁 doc page 用文件添加合同文档: `title` 必填, at most 100 characters.
 fn check_title(title: &str) -> Result<(), BuildError> {
     require_non_empty(title, "title")?;
     let n = title.chars().count();
@@ -36,6 +37,8 @@ fn check_title(title: &str) -> Result<(), BuildError> {
     Ok(())
 }
 
+/// 契约锁 doc page 用文件添加合同文档: a document of at most 30 MB (the vendor Go SDK's
+/// `DocumentAddByMultipleFileRequest` comment says the same of several files together).
 fn check_size(total: u64, what: &str) -> Result<(), BuildError> {
     if total > MAX_DOCUMENT_BYTES {
         return Err(invalid(format!(
@@ -170,6 +173,8 @@ impl<S> DocumentAddByFilesRequest<S> {
     }
 }
 
+/// `files` 必填 and the suffix list (契约锁 doc page 多文件添加合同文档, as summarised in the
+/// vendor's skill notes; the suffixes are those of 用文件添加合同文档).
 impl<S> Check for DocumentAddByFilesRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -241,6 +246,7 @@ impl DocumentAddByTemplateRequest {
     }
 }
 
+/// 契约锁 doc page 用模板添加合同文档: `title` and `templateId` 必填; each parameter named.
 impl Check for DocumentAddByTemplateRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -272,6 +278,7 @@ impl DocumentDownloadRequest {
     }
 }
 
+/// 契约锁 doc page 下载合同文档: `documentId` 必填 (as summarised in the vendor's skill notes).
 impl Check for DocumentDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.document_id.as_str(), "documentId")

@@ -246,6 +246,7 @@ impl ContractSignTicketRequest {
     }
 }
 
+/// The signer's contact (契约锁 doc page 签署页面: `user` 必填; 用户: `contact` 必填).
 impl Check for ContractSignTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.user.contact, "user.contact")
@@ -347,6 +348,7 @@ impl PersonalAuthTicketRequest {
     }
 }
 
+/// Auth pages take a `MOBILE` or `EMAIL` contact (契约锁 doc page 获取个人认证链接).
 impl Check for PersonalAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_contact_type_mobile_or_email(&self.user, "user")
@@ -446,6 +448,7 @@ impl CompanyAuthTicketRequest {
     }
 }
 
+/// `companyName` and an applicant by mobile or e-mail (契约锁 doc pages 获取企业认证链接PC/H5).
 impl Check for CompanyAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -506,6 +509,7 @@ impl<S> CompanyAuthLicenseTicketRequest<S> {
     }
 }
 
+/// `companyName` and an applicant by mobile or e-mail (契约锁 doc pages 获取企业认证链接PC/H5).
 impl<S> Check for CompanyAuthLicenseTicketRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -616,6 +620,7 @@ impl PersonalSignAuth {
     }
 }
 
+/// The user's contact (用户: `contact` 必填).
 impl Check for PersonalSignAuth {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.user.contact, "user.contact")
@@ -738,6 +743,7 @@ impl SaasSealSignAuthTicketRequest {
     }
 }
 
+/// The seal administrator's contact (用户: `contact` 必填) and `company` by id or name (公司).
 impl Check for SaasSealSignAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.seal_admin.contact, "sealAdmin.contact")?;
@@ -788,6 +794,7 @@ impl<S> SaasCompanyAuthTicketRequest<S> {
     }
 }
 
+/// `companyName` and an applicant by mobile or e-mail (契约锁 doc pages 获取企业认证链接PC/H5).
 impl<S> Check for SaasCompanyAuthTicketRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -834,6 +841,7 @@ impl SaasPersonalAuthTicketRequest {
     }
 }
 
+/// Auth pages take a `MOBILE` or `EMAIL` contact (契约锁 doc page 获取个人认证链接).
 impl Check for SaasPersonalAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_contact_type_mobile_or_email(&self.user, "user")

@@ -160,6 +160,7 @@ impl SealImageRequest {
     }
 }
 
+/// 契约锁 doc page 印章图片: `sealId` 必填.
 impl Check for SealImageRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
@@ -251,6 +252,7 @@ pub struct CreatedSeal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// 契约锁 doc pages 创建印章 and 创建图片印章: the name is String(100), 必填.
 fn check_name(name: &str, field: &str) -> Result<(), BuildError> {
     require_non_empty(name, field)?;
     if name.chars().count() > 100 {
@@ -327,6 +329,7 @@ impl SealDetailRequest {
     }
 }
 
+/// 契约锁 doc page 印章详情: `sealId` 必填.
 impl Check for SealDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
@@ -374,6 +377,7 @@ impl SealEditRequest {
     }
 }
 
+/// 契约锁 doc page 编辑印章: `sealId` 必填; `sealName` String(100).
 impl Check for SealEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")?;
@@ -464,6 +468,9 @@ impl SealCreateByImageRequest {
     }
 }
 
+/// 契约锁 doc page 创建图片印章: `sealName` String(100) and `sealImage` 必填, the image Base64
+/// without the `data:` prefix, `lpLetter` required for `LP`, `width`/`height` only with
+/// `DIY_SPEC`.
 impl Check for SealCreateByImageRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_name(&self.seal_name, "sealName")?;
@@ -509,6 +516,7 @@ impl SealStatusRequest {
     }
 }
 
+/// 契约锁 doc page 管理印章状态: `sealId` 必填.
 impl Check for SealStatusRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")
@@ -535,6 +543,7 @@ impl SealRemoveRequest {
     }
 }
 
+/// 契约锁 doc page 删除印章: `sealId` 必填.
 impl Check for SealRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.seal_id.as_str(), "sealId")

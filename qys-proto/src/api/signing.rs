@@ -124,6 +124,8 @@ impl From<SignParam> for CompanySignRequest {
     }
 }
 
+/// 契约锁 doc page 公章签署: stampers of type `COMPANY`, `TIMESTAMP` or `ACROSS_PAGE` (and its
+/// odd/even/scope forms) only (code 1106 INVALID_STAMPER_TYPE otherwise).
 impl Check for CompanySignRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.0.check(
@@ -163,6 +165,8 @@ impl From<SignParam> for LegalPersonSignRequest {
     }
 }
 
+/// 契约锁 doc page 签署法人章: stampers of type `LP` or `TIMESTAMP` only (as summarised in the
+/// vendor's skill notes).
 impl Check for LegalPersonSignRequest {
     fn check(&self) -> Result<(), BuildError> {
         self.0.check(
@@ -284,6 +288,9 @@ string_enum! {
 }
 
 /// Link lifetimes: 5 minutes to 90 days.
+///
+/// 契约锁 doc page 签署页面: a link lives 5 minutes to 90 days (as summarised in the vendor's
+/// skill notes).
 fn check_lifetime(amount: Option<u32>, unit: Option<&ExpireTimeUnit>) -> Result<(), BuildError> {
     let Some(amount) = amount else {
         return Ok(());
@@ -398,6 +405,7 @@ impl ContractPageUrlRequest {
     }
 }
 
+/// 契约锁 doc page 签署页面: `user` 必填 (用户: `contact` 必填); the link's lifetime range.
 impl Check for ContractPageUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -552,6 +560,8 @@ impl ContractInvalidRequest {
     }
 }
 
+/// Copy receivers as in 抄送合同; `expireTime` is `yyyy-MM-dd` (契约锁 doc page 撤回/作废合同,
+/// as summarised in the vendor's skill notes).
 impl Check for ContractInvalidRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -600,6 +610,7 @@ impl<S> ContractInvalidByFileRequest<S> {
     }
 }
 
+/// `fileSuffix` from the list of 用文件添加合同文档; copy receivers as in 抄送合同.
 impl<S> Check for ContractInvalidByFileRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.invalid_info.contract)?;
@@ -663,6 +674,8 @@ impl ContractInvalidByTemplateRequest {
     }
 }
 
+/// `templateId` names the template (契约锁 doc page 自定义模板文件作废合同, as summarised in the
+/// vendor's skill notes).
 impl Check for ContractInvalidByTemplateRequest {
     fn check(&self) -> Result<(), BuildError> {
         check_ref(&self.contract)?;
@@ -740,6 +753,8 @@ impl PersonalSignRequest {
     }
 }
 
+/// 契约锁 doc page 签署个人签名: `user` 必填; `companySignatory` by id or name; stampers of type
+/// `PERSONAL` or `TIMESTAMP` only (as summarised in the vendor's skill notes).
 impl Check for PersonalSignRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.user.contact, "user.contact")?;

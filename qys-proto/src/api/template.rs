@@ -100,6 +100,7 @@ impl TemplateDetailRequest {
     }
 }
 
+/// 契约锁 doc page 模板详情: `templateId` 必填.
 impl Check for TemplateDetailRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
@@ -125,6 +126,7 @@ impl TemplatePageUrlRequest {
     }
 }
 
+/// `templateId` names the template (契约锁 doc page 模板详情: `templateId` 必填).
 impl Check for TemplatePageUrlRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
@@ -148,6 +150,7 @@ impl TemplateDownloadRequest {
     }
 }
 
+/// `templateId` names the template (契约锁 doc page 模板详情: `templateId` 必填).
 impl Check for TemplateDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
@@ -173,6 +176,7 @@ impl TemplateRemoveRequest {
     }
 }
 
+/// `templateId` names the template (契约锁 doc page 模板详情: `templateId` 必填).
 impl Check for TemplateRemoveRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
@@ -223,6 +227,7 @@ impl TemplateEditRequest {
     }
 }
 
+/// 契约锁 doc page 编辑模板: `templateId` 必填; parameters named; users with a contact.
 impl Check for TemplateEditRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")?;
@@ -259,6 +264,7 @@ impl TemplateStatusRequest {
     }
 }
 
+/// `templateId` names the template (契约锁 doc page 模板详情: `templateId` 必填).
 impl Check for TemplateStatusRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(self.template_id.as_str(), "templateId")
@@ -362,6 +368,7 @@ impl<S> TemplateCreateByWordRequest<S> {
     }
 }
 
+/// 契约锁 doc page 创建Word模板: `title` 必填, the file a `.docx` under 10 MB.
 impl<S> Check for TemplateCreateByWordRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.title, "title")?;

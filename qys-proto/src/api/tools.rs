@@ -43,6 +43,7 @@ impl<S> FileVerifyRequest<S> {
     }
 }
 
+/// 契约锁 doc page 文件验签: PDF files only (page not retrieved; from the vendor's skill notes).
 impl<S> Check for FileVerifyRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         if !self.file.file_name().to_ascii_lowercase().ends_with(".pdf") {
@@ -87,6 +88,8 @@ impl IdentityVerifyRequest {
     }
 }
 
+/// `name` and `cardNo`: what 契约锁 doc page 个人身份校验 verifies (page not retrieved; no SDK
+/// checks it).
 impl Check for IdentityVerifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.name, "name")?;
@@ -131,6 +134,8 @@ impl CompanyInfoVerifyRequest {
     }
 }
 
+/// `companyName`: what 契约锁 doc page 企业身份校验 verifies (page not retrieved); `registerNo`
+/// and `legalPerson` are optional, as in the vendor Go SDK.
 impl Check for CompanyInfoVerifyRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;
@@ -486,6 +491,8 @@ impl<S> ChainNotaryRequest<S> {
     }
 }
 
+/// The notarised data as a file or its hash (the vendor Go SDK's `ChainNotaryRequest` sends
+/// either; no doc page retrieved), a name, and the operator's contact.
 impl<S> Check for ChainNotaryRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.notary_name, "notaryName")?;

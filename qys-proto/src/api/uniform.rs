@@ -73,6 +73,8 @@ impl<S> UniformApiRequest<S> {
     }
 }
 
+/// `requestData`: the opaque text the JS SDK produces, which the official `jssdk-server`
+/// samples forward (JS SDK-对接方服务端接口说明).
 impl<S> Check for UniformApiRequest<S> {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.request_data, "requestData")
@@ -97,6 +99,7 @@ impl UniformApiDownloadRequest {
     }
 }
 
+/// `requestData`, as for [`UniformApiRequest`].
 impl Check for UniformApiDownloadRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.request_data, "requestData")

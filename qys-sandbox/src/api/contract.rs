@@ -435,8 +435,8 @@ const OPERATIONS: &[&str] = &["ALL", "VIEW", "MODIFY", "DOWNLOAD", "PRINT"];
 /// `GET /v2/contract/stream` (§3.18).
 const STREAM: Schema = contract_ref!([opt("operation", Ty::CommaList(OPERATIONS)),], []);
 
-/// `GET /v2/contract/shorturl` (§4.7).
-const SHORTURL: Schema = contract_ref!([req("contact", Ty::Str),], []);
+/// `GET /v2/contract/shorturl` (§4.7; `contact` is not marked required).
+const SHORTURL: Schema = contract_ref!([opt("contact", Ty::Str),], []);
 
 /// `POST /v2/contract/resend` (§3.20): the old contract, `newBizId`, and contract fields.
 const RESEND: Schema = contract_body!(
