@@ -80,7 +80,9 @@ endpoint!(AppInfoRequest: GET "/company/token/get", empty, idempotent = true => 
 /// 应用设置-修改回调 — `POST /company/token/update/callback`: changes the callback URL and
 /// encryption (at least one of them), answering the new settings.
 ///
-/// `encryptType` is sent only when set (the Go SDK 3.1.1 lacks it; the digest documents it).
+/// `encryptType` is sent only when set: the vendor Go SDK 3.1.1's
+/// `CompanyTokenUpdateCallbackRequest` lacks it; the vendor's skill notes on 回调 (callback
+/// encryption, `AES_ECB`/`AES_CBC`) document it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppCallbackUpdateRequest {

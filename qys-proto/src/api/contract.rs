@@ -470,7 +470,8 @@ impl ContractDetailRequest {
         query_related_contract: bool;
         /// Include seal usage counts.
         query_seal_stats: bool;
-        /// Include operators' real-name data (⚠ from the vendor's skill notes only).
+        /// Include operators' real-name data (契约锁 doc page 合同详情, as summarised in the
+        /// vendor's skill notes; no vendor SDK sends it).
         query_operator_real_info: bool;
     }
 }

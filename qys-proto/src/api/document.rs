@@ -52,8 +52,9 @@ fn check_size(total: u64, what: &str) -> Result<(), BuildError> {
 /// adds a document to a draft from a file (`doc, docx, pdf, jpeg, png, jpg, gif, tiff, html,
 /// htm, xls, xlsx`, ≤ 30 MB).
 ///
-/// `fileSuffix` defaults to the file name's extension. ⚠ `stamperRule` comes from the
-/// vendor's skill notes only.
+/// `fileSuffix` defaults to the file name's extension. `stamperRule` is not in the vendor Go
+/// SDK's `DocumentAddByFileRequest`; 契约锁 doc page 用文件添加合同文档 lists it (as summarised
+/// in the vendor's skill notes).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentAddByFileRequest<S> {
@@ -124,8 +125,8 @@ upload!(DocumentAddByFileRequest: POST "/v2/document/addbyfile", file: "file", i
 /// file): merges several files into one document of a draft (≤ 30 MB in all).
 ///
 /// ⚠ Doc page not retrieved; parts follow the vendor Go SDK 3.1.1
-/// (`DocumentAddByMultipleFileRequest`). `fileSuffix` appears only in the doc's HTTP example:
-/// qys sends it only when set.
+/// (`DocumentAddByMultipleFileRequest`). `fileSuffix`, which that class lacks, appears in the
+/// HTTP example of 契约锁 doc page 多文件添加合同文档: qys sends it only when set.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentAddByFilesRequest<S> {

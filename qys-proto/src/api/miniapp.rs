@@ -404,6 +404,10 @@ impl CompanyTicketOptions {
 /// authentication; the applicant becomes the company's system administrator on success.
 ///
 /// Errors the platform documents: 1605 `COMPANY ALREADY AUTHED`.
+///
+/// Fields: 契约锁 doc page 生成企业认证令牌, which lists `registerNo`, `legalPerson`,
+/// `closeButton` and `modifyFields` besides the vendor Go SDK's `companyName`, `applicant`
+/// and `callbackUrl` (`CompanyAuthMiniappTicketRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyAuthTicketRequest {
@@ -448,7 +452,8 @@ impl CompanyAuthTicketRequest {
     }
 }
 
-/// `companyName` and an applicant by mobile or e-mail (契约锁 doc pages 获取企业认证链接PC/H5).
+/// 契约锁 doc page 生成企业认证令牌: `companyName` and `applicant` 必填, the applicant's
+/// `contactType` `MOBILE` or `EMAIL`.
 impl Check for CompanyAuthTicketRequest {
     fn check(&self) -> Result<(), BuildError> {
         require_non_empty(&self.company_name, "companyName")?;

@@ -148,6 +148,9 @@ endpoint!(SignatoryEditV2Request: POST "/v2/signatory/edit", json, idempotent = 
 ///
 /// ⚠ Not in the doc menu; fields follow the vendor Go SDK 3.1.1
 /// (`SignatoryOperatorsEditRequest`); `editType` values are undocumented and passed through.
+/// That class has no `tenantName`; qys still sends the reference's acting tenant when one is
+/// set, since a `bizId` of a sub-company's contract needs it to name the contract (契约锁 doc
+/// page 合同详情: "若使用业务ID…且合同是以子公司身份创建的，则需要传递该值").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatoryOperatorsEditRequest {

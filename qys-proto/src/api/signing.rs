@@ -388,7 +388,8 @@ impl ContractPageUrlRequest {
         hide_end_button: bool;
         /// Hide the state button (default false).
         hide_state_button: bool;
-        /// Show the resend button.
+        /// Show the resend button (契约锁 doc page 签署页面, as summarised in the vendor's skill
+        /// notes; no vendor SDK sends it).
         show_resend_button: bool;
         /// Allow password signing for 30 minutes after a first SMS signing (default false).
         allow_password_sign: bool;
@@ -398,9 +399,10 @@ impl ContractPageUrlRequest {
         lang: Language;
         /// Page styling.
         page_style: PageStyle;
-        /// The link's lifetime, in `expire_time_unit` (5 minutes to 90 days).
+        /// The link's lifetime, in `expire_time_unit` (5 minutes to 90 days; 契约锁 doc page
+        /// 签署页面, as summarised in the vendor's skill notes; no vendor SDK sends it).
         expire_time: u32;
-        /// The unit of `expire_time` (default minutes).
+        /// The unit of `expire_time` (default minutes; same source).
         expire_time_unit: ExpireTimeUnit;
     }
 }
@@ -488,7 +490,8 @@ impl ContractAppointUrlRequest {
         specify_location_button: bool;
         /// Show the "fill parameters" button.
         fill_param_button: bool;
-        /// The link's lifetime, in `expire_time_unit` (⚠ skill notes only).
+        /// The link's lifetime, in `expire_time_unit` (契约锁 doc page 预签署页面, as summarised
+        /// in the vendor's skill notes; no vendor SDK sends it).
         expire_time: u32;
         /// The unit of `expire_time`.
         expire_time_unit: ExpireTimeUnit;
@@ -550,7 +553,8 @@ impl ContractInvalidRequest {
         delete_doc: bool;
         /// Seal the invalidation document automatically (default true).
         auto_sign: bool;
-        /// The invalidation deadline (`yyyy-MM-dd`, at most three years).
+        /// The invalidation deadline (`yyyy-MM-dd`, at most three years; 契约锁 doc page
+        /// 撤回/作废合同, as summarised in the vendor's skill notes; no vendor SDK sends it).
         expire_time: String;
     }
 
