@@ -73,7 +73,7 @@
 //!   and accepted at once; employees by mobile, e-mail or number; seals are drawn, uploaded
 //!   (reviewed at once, with a seal-review callback), frozen and removed; Word templates keep
 //!   their bytes and read `{{name}}` parameters; lists answer `{totalCount, list}` paged by
-//!   `selectOffset`/`selectLimit` (1005 outside `0..`, `1..=1000`).
+//!   `selectOffset`/`selectLimit` (default 0 and 1000; 1005 when negative or not an integer).
 //! - **Identity** (认证, 外部客户, 授权管理, 辅助工具, 信息校验, SaaS, JS SDK `/uniformapi`;
 //!   `api::auth`, `api::authorization`, `api::tools`, `api::saas`, `api::uniform`,
 //!   `state_identity`): authentication and authorization pages stay pending until a control

@@ -599,32 +599,35 @@ pub(crate) fn known_company(state: &State, name: &str) -> bool {
     state.org.company(name).is_some() || state.tenants.iter().any(|t| t.name == name)
 }
 
-/// `selectOffset` / `selectLimit` of a list (defaults 0 and 1000), and the page of `items`
-/// they select as `{totalCount, list}`.
+/// `selectOffset` / `selectLimit` of a list (defaults 0 and 1000) as how many items to skip
+/// and how many to take: the one reading of a page for every list.
 ///
 /// # Errors
-/// 1005 naming the field when the offset or the limit is negative.
-pub(crate) fn page(input: &Input, items: Vec<Value>) -> Result<Value, Failure> {
+/// 1005 naming the field when either is not an integer or is negative.
+pub(crate) fn page_bounds(input: &Input) -> Result<(usize, usize), Failure> {
     let offset = int_field(input, "selectOffset")?.unwrap_or(0);
     let limit = int_field(input, "selectLimit")?.unwrap_or(DEFAULT_LIMIT);
-    if offset < 0 {
-        return Err(Failure::invalid_param(format!(
-            "selectOffset must be 0 or more, not {offset}"
-        )));
-    }
     // No doc page gives `selectLimit` a range: any count of items is a page (0 an empty
     // one); only a negative count, which qys never sends, has no meaning.
-    if limit < 0 {
-        return Err(Failure::invalid_param(format!(
-            "selectLimit must be 0 or more, not {limit}"
-        )));
+    for (name, value) in [("selectOffset", offset), ("selectLimit", limit)] {
+        if value < 0 {
+            return Err(Failure::invalid_param(format!(
+                "{name} must be 0 or more, not {value}"
+            )));
+        }
     }
+    let count = |v: i64| usize::try_from(v).unwrap_or(usize::MAX);
+    Ok((count(offset), count(limit)))
+}
+
+/// The page of `items` that `selectOffset` / `selectLimit` select, as `{totalCount, list}`.
+///
+/// # Errors
+/// As [`page_bounds`].
+pub(crate) fn page(input: &Input, items: Vec<Value>) -> Result<Value, Failure> {
+    let (skip, take) = page_bounds(input)?;
     let total = items.len();
-    let list: Vec<Value> = items
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
+    let list: Vec<Value> = items.into_iter().skip(skip).take(take).collect();
     Ok(json!({"totalCount": total, "list": list}))
 }
 

@@ -441,6 +441,14 @@ fn employee_field_tables() {
         "selectOffset",
     );
     assert_1005(&get(&sandbox, "/v2/employee/list", "role=BOSS"), "role");
+    // The contract list reads its page the same way: a bad value is 1005, never a default.
+    for (query, field) in [
+        ("selectLimit=abc", "selectLimit"),
+        ("selectLimit=-1", "selectLimit"),
+        ("selectOffset=-5", "selectOffset"),
+    ] {
+        assert_1005(&get(&sandbox, "/v2/contract/list", query), field);
+    }
 }
 
 #[test]

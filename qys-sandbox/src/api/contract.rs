@@ -1549,23 +1549,8 @@ fn list(state: &mut State, input: Input) -> Result<Answer, Failure> {
     for id in &ids {
         expire_if_due(state, id);
     }
-    let offset = input
-        .fields
-        .get("selectOffset")
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    let limit = input
-        .fields
-        .get("selectLimit")
-        .and_then(Value::as_i64)
-        .unwrap_or(1000);
-    if offset < 0 {
-        return Err(Failure::invalid_param("selectOffset must not be negative"));
-    }
     // 契约锁 doc page 获取合同列表 gives `selectLimit` a default (1000) but no range.
-    if limit < 0 {
-        return Err(Failure::invalid_param("selectLimit must not be negative"));
-    }
+    let (skip, take) = crate::state_org::page_bounds(&input)?;
     let status = input.text("status");
     let tenant = input.text("tenantName");
     let category = input.text("categoryName");
@@ -1631,8 +1616,8 @@ fn list(state: &mut State, input: Input) -> Result<Answer, Failure> {
     let total = matching.len();
     let page: Vec<Value> = matching
         .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(1000))
+        .skip(skip)
+        .take(take)
         .map(|c| contract_json(state, c, false, false))
         .collect();
     Ok(Answer::Result(json!({ "totalCount": total, "list": page })))
